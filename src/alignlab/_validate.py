@@ -1,0 +1,109 @@
+"""Validation at the boundary: one place that turns bad input into one clear sentence.
+
+Every message names the parameter, what is allowed and what was given, so the CLI can print it
+as a single line and exit with status 2, and library callers get the same text in a
+:class:`ParameterError` (a :class:`ValueError`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from numbers import Integral, Real
+
+import numpy as np
+
+
+class ParameterError(ValueError):
+    """A parameter is outside what is allowed. ``param`` names it."""
+
+    def __init__(self, param: str, message: str):
+        self.param = param
+        super().__init__(f"{param}: {message}")
+
+
+def _describe(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return repr(value)
+    return repr(value)
+
+
+def real(param: str, value, *, low: float | None = None, high: float | None = None,
+         low_open: bool = False, high_open: bool = False, allow_inf: bool = False) -> float:
+    """Return ``value`` as a float after checking it is a real number in the stated range."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ParameterError(param, f"must be a number (got {value!r})") from None
+    value = float(value)
+    if math.isnan(value):
+        raise ParameterError(param, f"must be a number{_range_text(low, high, low_open, high_open)} (got nan)")
+    if math.isinf(value) and not allow_inf:
+        raise ParameterError(param, f"must be finite{_range_text(low, high, low_open, high_open)} (got {value})")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_describe(value)})")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_describe(value)})")
+    return value
+
+
+def integer(param: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as an int; floats such as ``1e6`` are accepted when they are whole."""
+    if isinstance(value, bool):
+        raise ParameterError(param, f"must be an integer (got {value!r})")
+    if isinstance(value, (Integral, np.integer)):
+        result = int(value)
+    else:
+        try:
+            as_float = float(value)
+        except (TypeError, ValueError):
+            raise ParameterError(param, f"must be an integer (got {value!r})") from None
+        if not math.isfinite(as_float) or not as_float.is_integer():
+            raise ParameterError(param, f"must be an integer{_range_text(low, high)} (got {value!r})")
+        result = int(as_float)
+    if (low is not None and result < low) or (high is not None and result > high):
+        raise ParameterError(param, f"must be an integer {_bound_text(low, high)} (got {result})")
+    return result
+
+
+def probability(param: str, value) -> float:
+    """A probability strictly inside (0, 1), as quantiles need."""
+    return real(param, value, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def probabilities(param: str, values: Iterable) -> tuple[float, ...]:
+    values = tuple(values)
+    if not values:
+        raise ParameterError(param, "needs at least one value in (0, 1)")
+    return tuple(probability(param, v) for v in values)
+
+
+def choice(param: str, value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ParameterError(param, f"must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _bound_text(low, high, low_open=False, high_open=False) -> str:
+    if low is not None and high is not None:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        return f"in {left}{_num(low)}, {_num(high)}{right}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {_num(low)}"
+    if high is not None:
+        return f"{'<' if high_open else '<='} {_num(high)}"
+    return "valid"
+
+
+def _range_text(low, high, low_open=False, high_open=False) -> str:
+    if low is None and high is None:
+        return ""
+    return " " + _bound_text(low, high, low_open, high_open)
+
+
+def _num(x) -> str:
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return str(x)

@@ -1,0 +1,1 @@
+"""The ``alignlab`` command: parses arguments, calls one library function, prints its result."""

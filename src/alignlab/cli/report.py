@@ -1,0 +1,39 @@
+"""``alignlab report``: run every system on defaults and write the HTML report."""
+
+from __future__ import annotations
+
+import sys
+
+from alignlab.cli.common import add_json, emit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="run every system on defaults and write the HTML report",
+                       description="Run every registered section and write DIR/index.html, the figures and "
+                                   "DIR/claims.json.")
+    p.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report/)")
+    p.add_argument("--only", nargs="+", metavar="SECTION", help="build only these sections (e.g. steps)")
+    p.add_argument("--no-cache", action="store_true", help="recompute every experiment")
+    add_json(p)
+    p.set_defaults(handler=run)
+
+
+def run(args) -> None:
+    from alignlab.report import build_report
+    result = build_report(args.out, tuple(args.only) if args.only else None, use_cache=not args.no_cache,
+                          progress=not args.json and sys.stderr.isatty())
+    payload = result.to_dict()
+    payload["claims"] = [{"id": c.id, "verdict": c.verdict} for c in result.claims]
+    emit(args, payload, _render)
+
+
+def _render(console, payload) -> None:
+    from rich.table import Table
+    table = Table(title=f"alignlab report ({payload['seconds']:.1f} s)", title_justify="left")
+    table.add_column("claim")
+    table.add_column("verdict")
+    colors = {"holds": "green", "fails": "red", "conditional": "yellow"}
+    for c in payload["claims"]:
+        table.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
+    console.print(table)
+    console.print(f"Report: {payload['index']}")

@@ -1,0 +1,323 @@
+r"""Distribution functions of a non-negative random variable from its Laplace transform.
+
+Given :math:`\log \mathcal{L}(s) = \log E[e^{-sY}]`, analytic in the complex plane cut along the
+negative real axis, :class:`TransformDistribution` computes the CDF, survival function, density and
+quantiles of :math:`Y` by numerically inverting
+
+.. math::  P(Y \le y) = \frac{1}{2\pi i}\int_\Gamma e^{sy}\,\frac{\mathcal{L}(s)}{s}\,ds,\qquad
+           P(Y > y) = \frac{1}{2\pi i}\int_\Gamma e^{sy}\,\frac{1-\mathcal{L}(s)}{s}\,ds,\qquad
+           f(y) = \frac{1}{2\pi i}\int_\Gamma e^{sy}\,\mathcal{L}(s)\,ds.
+
+Two contours, chosen per point:
+
+* **Talbot** (Weideman's optimised contour, Weideman 2006, *SIAM J. Numer. Anal.* 44:2342,
+  :math:`s(\theta) = \tfrac{N}{y}(\sigma + \mu\,\theta\cot(a\theta) + i\nu\theta)` with
+  :math:`\sigma=-0.6122, \mu=0.5017, a=0.6407, \nu=0.2645`): error :math:`O(e^{-1.36N})` with little
+  round-off, ideal for spread-out, heavy-tailed laws. It fails for laws concentrated far from 0
+  (large sums with a finite mean), whose transforms grow like a Gaussian in the left half-plane.
+  Every Talbot value is computed with two node counts (32 and 40); when they disagree the point is
+  recomputed with the second contour.
+* **Bromwich line through the saddle point** (Abate & Whitt's Fourier-series method without
+  series acceleration): the vertical line :math:`\mathrm{Re}\,s = a`, with :math:`a` the saddle
+  point of :math:`sy + \log\mathcal{L}(s)` when there is one, trapezoid step :math:`h = 2\pi/L`.
+  By Poisson summation the error is exactly the aliasing :math:`\sum_{k\ne0} e^{-akL}F(y+kL)`;
+  :math:`L` is chosen so the right terms are below :math:`10^{-16}` and Chernoff bounds make the
+  left terms as small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from alignlab._validate import ParameterError
+
+
+class LaplaceInversionError(ArithmeticError):
+    """The transform could not be inverted to the requested accuracy."""
+
+
+class _Underflow(Exception):
+    """The Chernoff bound puts F(y) below the smallest double."""
+
+
+_LOG_TINY = math.log(1e-300)
+
+
+def clog1p(z):
+    """log(1 + z) for complex ``z``, accurate for tiny ``|z|`` (numpy's complex log1p is not)."""
+    z = np.asarray(z, dtype=complex)
+    x, y = z.real, z.imag
+    return 0.5 * np.log1p(2.0 * x + x * x + y * y) + 1j * np.arctan2(y, 1.0 + x)
+
+
+# Weideman's optimised Talbot contour
+_SIGMA, _MU, _A, _NU = -0.6122, 0.5017, 0.6407, 0.2645
+TALBOT_NODES = (32, 40)
+_ABSOLUTE_FLOOR = 1e-12   # the two Talbot node counts agree to round-off (~1e-13) below this
+_MAX_LINE_NODES = 20_000
+
+
+def _talbot_contour(n_nodes: int):
+    theta = (np.arange(n_nodes // 2) + 0.5) * (2.0 * np.pi / n_nodes)
+    zeta = _SIGMA + _MU * theta / np.tan(_A * theta) + 1j * _NU * theta
+    dzeta = _MU * (1.0 / np.tan(_A * theta) - _A * theta / np.sin(_A * theta) ** 2) + 1j * _NU
+    # conjugate symmetry: sum over theta > 0 and take twice the real part; weight dtheta / (2 pi i)
+    weight = dzeta * (2.0 * np.pi / n_nodes) / (1j * np.pi)
+    return zeta, weight
+
+
+_CONTOURS = {n: _talbot_contour(n) for n in TALBOT_NODES}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """CDF, survival function and density at one point, with how they were computed."""
+
+    y: float
+    cdf: float
+    sf: float
+    pdf: float
+    method: str
+    error: float
+
+
+class TransformDistribution:
+    """Distribution of ``Y >= 0`` known through ``log_lt(s) = log E[exp(-sY)]`` (vectorised over complex s).
+
+    ``mean`` (``inf`` when infinite) tells the line method where the saddle point exists.
+    """
+
+    def __init__(self, log_lt: Callable[[np.ndarray], np.ndarray], mean: float = math.inf,
+                 tolerance: float = 1e-10):
+        self.log_lt = log_lt
+        self.mean = mean
+        self.tolerance = tolerance
+        self._cached_rule: _LineRule | None = None
+
+    # -- public -------------------------------------------------------------------------------
+    def evaluate(self, y: float) -> Evaluation:
+        y = float(y)
+        if y <= 0.0:
+            return Evaluation(y, 0.0, 1.0, 0.0, "support", 0.0)
+        if not math.isfinite(y):
+            return Evaluation(y, 1.0, 0.0, 0.0, "support", 0.0)
+        if self._cached_rule is not None and self._cached_rule.covers(y):
+            return self._line(y)
+        first = self._talbot(y, TALBOT_NODES[0])
+        second = self._talbot(y, TALBOT_NODES[1])
+        small = max(min(second[0], second[1]), 1e-300)
+        error = max(abs(first[0] - second[0]), abs(first[1] - second[1]))
+        talbot = Evaluation(y, second[0], second[1], second[2], "talbot", error)
+        sane = all(np.isfinite(second)) and second[2] >= 0
+        if sane and error <= max(self.tolerance * small, _ABSOLUTE_FLOOR):
+            return talbot
+        try:
+            return self._line(y)
+        except LaplaceInversionError:
+            if sane and error <= 1e-3 * small:
+                return talbot
+            raise
+
+    def cdf(self, y):
+        return self._map(y, "cdf")
+
+    def sf(self, y):
+        return self._map(y, "sf")
+
+    def pdf(self, y):
+        return self._map(y, "pdf")
+
+    def _map(self, y, attr):
+        arr = np.asarray(y, dtype=float)
+        out = np.array([getattr(self.evaluate(v), attr) for v in arr.ravel()]).reshape(arr.shape)
+        return out[()] if out.ndim == 0 else out
+
+    def ppf(self, p: float, guess: float | None = None) -> float:
+        """The p-quantile by safeguarded Newton iteration on log y (relative tolerance 1e-12).
+
+        The residual is taken on the log of the smaller tail, ``log F(y) - log p`` below the median
+        and ``log(1 - p) - log S(y)`` above it: both tails are then solved to relative accuracy and
+        Newton converges fast even where the tail falls off like a Gaussian.
+        """
+        if not 0.0 < p < 1.0:
+            raise ParameterError("quantile", f"must be in (0, 1) (got {p})")
+        y = guess if guess is not None and math.isfinite(guess) and guess > 0 else self._default_guess()
+        lo, hi = 0.0, math.inf            # bracket in y
+        upper = p > 0.5
+        log_target = math.log1p(-p) if upper else math.log(p)
+        for _ in range(200):
+            ev = self.evaluate(y)
+            tail = ev.sf if upper else ev.cdf
+            if tail > 0:
+                # resid > 0 means y is too large
+                resid = (log_target - math.log(tail)) if upper else (math.log(tail) - log_target)
+                slope = y * ev.pdf / tail
+            else:
+                resid = 1.0 if upper else -1.0
+                slope = 0.0
+            if resid > 0:
+                hi = min(hi, y)
+            else:
+                lo = max(lo, y)
+            if resid == 0.0:
+                return y
+            step = -resid / slope if slope > 0 and math.isfinite(slope) else (-2.0 if resid > 0 else 2.0)
+            step = max(-2.0, min(2.0, step))
+            new = y * math.exp(step)
+            if not (lo < new < hi):       # Newton left the bracket: bisect (geometrically when possible)
+                if hi == math.inf:
+                    new = y * math.e ** 2
+                elif lo == 0.0:
+                    new = y * math.e ** -2
+                else:
+                    new = math.sqrt(lo * hi)
+            if abs(new - y) <= 1e-13 * y:
+                return new
+            if new > 1e300:
+                return math.inf
+            y = new
+        raise LaplaceInversionError(f"quantile {p} did not converge (last y = {y:.6g})")
+
+    def _default_guess(self) -> float:
+        return self.mean if math.isfinite(self.mean) else 1.0
+
+    # -- Talbot -------------------------------------------------------------------------------
+    def _talbot(self, y: float, n_nodes: int):
+        zeta, weight = _CONTOURS[n_nodes]
+        s = (n_nodes / y) * zeta
+        w = (n_nodes / y) * weight
+        log_l = self.log_lt(s)
+        with np.errstate(over="ignore", invalid="ignore"):
+            esy = np.exp(s * y)
+            e = np.exp(s * y + log_l)
+            cdf = float((e / s * w).sum().real)
+            sf = float((-np.expm1(log_l) * esy / s * w).sum().real)
+            pdf = float((e * w).sum().real)
+        return cdf, sf, pdf
+
+    # -- Bromwich line ------------------------------------------------------------------------
+    def _phi_slope(self, s: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:
+        """phi(s) = s y + log L(s) and phi'(s) at real s > 0, both from one complex-step evaluation."""
+        s = np.asarray(s, dtype=float)
+        h = s * 1e-20
+        val = self.log_lt(s + 1j * h)
+        return s * y + val.real, y + val.imag / h
+
+    def _saddle(self, y: float, start: float | None = None) -> float | None:
+        """The root of phi'(s) = y - E_s[Y] on s > 0 (Newton in log s), or None when y >= E[Y]."""
+        if math.isfinite(self.mean) and y >= self.mean:
+            return None
+        log_s = math.log(start if start else 1.0 / y)
+        lo, hi = -math.inf, math.inf
+        eps = 1e-4
+        for _ in range(100):
+            s = math.exp(log_s)
+            _, slopes = self._phi_slope(np.array([s, s * (1 + eps)]), y)
+            if slopes[0] < 0:
+                lo = log_s
+            else:
+                hi = log_s
+            curvature = (slopes[1] - slopes[0]) / eps           # d phi' / d log s
+            step = -slopes[0] / curvature if curvature > 0 else (2.0 if slopes[0] < 0 else -2.0)
+            step = max(-3.0, min(3.0, step))
+            new = log_s + step
+            if not lo < new < hi:
+                new = (lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi) else log_s + (3.0 if slopes[0] < 0 else -3.0)
+            if abs(new - log_s) < 1e-9:
+                return math.exp(new)
+            if new < math.log(1e-12 / y):
+                return None                                     # y is (numerically) at the mean
+            log_s = new
+        raise LaplaceInversionError(f"saddle point not found at y = {y:.6g}")
+
+    def _line_rule(self, y: float) -> "_LineRule":
+        previous = self._cached_rule
+        saddle = self._saddle(y, previous.saddle if previous is not None else None)
+        phi_min = float(self._phi_slope(np.array([saddle]), y)[0][0]) if saddle is not None else 0.0
+        if phi_min < _LOG_TINY:
+            raise _Underflow(phi_min)
+        # Move right of the saddle until phi has risen by 2: the integrand then stays within e^2 of
+        # the Chernoff bound e^{phi_min} >= F(y), and a is large enough for a short period.
+        target = phi_min + 2.0
+        log_a = math.log(saddle if saddle is not None else 1.0 / y)
+        for _ in range(200):
+            phi, slope = self._phi_slope(np.array([math.exp(log_a)]), y)
+            gap = float(phi[0]) - target
+            if abs(gap) < 0.05:
+                break
+            d = float(slope[0]) * math.exp(log_a)              # d phi / d log a
+            step = -gap / d if d > 0 else 1.0
+            log_a += max(-1.0, min(2.0, step))
+        a = math.exp(log_a)
+        phi_a = float(self._phi_slope(np.array([a]), y)[0][0])
+        log_bound = min(0.0, phi_min)     # log of a bound on F(y); errors are measured against it
+        length = (40.0 - log_bound) / a   # right aliasing e^{-aL} <= 1e-17 F
+        for _ in range(60):
+            if y - length <= 0:
+                break
+            tilts = a * np.array([1.5, 2.0, 4.0, 8.0, 16.0])
+            bounds = tilts * (y - length) + self.log_lt(tilts.astype(complex)).real + a * length
+            if float(bounds.min()) <= log_bound - 40.0:
+                break
+            length *= 1.5
+        else:
+            raise LaplaceInversionError(f"no aliasing-free period found at y = {y:.6g}")
+        h = 2.0 * math.pi / length
+        nodes, values = [], []
+        k0, block = 0, 64
+        while True:
+            s = a + 1j * h * np.arange(k0, k0 + block)
+            log_l = self.log_lt(s)
+            nodes.append(s)
+            values.append(log_l)
+            k0 += block
+            with np.errstate(under="ignore"):
+                tail = np.exp((s[-block // 2:] * y + log_l[-block // 2:]).real - phi_a).max()
+            if tail < 1e-19:
+                break
+            if k0 > _MAX_LINE_NODES:
+                raise LaplaceInversionError(f"Bromwich sum did not converge at y = {y:.6g}")
+        rule = _LineRule(y, a, h, length, saddle, phi_a, np.concatenate(nodes), np.concatenate(values))
+        self._cached_rule = rule
+        return rule
+
+    def _line(self, y: float) -> Evaluation:
+        rule = self._cached_rule
+        if rule is None or not rule.covers(y):
+            try:
+                rule = self._line_rule(y)
+            except _Underflow as under:
+                # Chernoff: F(y) <= e^{phi_min} < 1e-300, zero in double precision
+                return Evaluation(y, 0.0, 1.0, 0.0, "chernoff-bound", math.exp(under.args[0]))
+        s, log_l = rule.nodes, rule.log_l
+        shift = rule.a * y + float(self.log_lt(np.array([rule.a + 0j]))[0].real) if y != rule.y else rule.phi_a
+        with np.errstate(over="ignore", under="ignore"):
+            e = np.exp(s * y + log_l - shift)
+        e[0] *= 0.5
+        scale = math.exp(shift) * rule.h / math.pi
+        cdf = float((e / s).sum().real) * scale
+        pdf = float(e.sum().real) * scale
+        return Evaluation(y, cdf, 1.0 - cdf, pdf, "line", 1e-16 * math.exp(max(shift, 0.0)) * s.size)
+
+
+@dataclass(frozen=True)
+class _LineRule:
+    """Trapezoid nodes on the line Re s = a, built for the point y and reusable near it."""
+
+    y: float
+    a: float
+    h: float
+    length: float
+    saddle: float | None
+    phi_a: float
+    nodes: np.ndarray
+    log_l: np.ndarray
+
+    def covers(self, y: float) -> bool:
+        # within 1/a the integrand grows by at most e and the aliasing margins (e^-40) still hold
+        return abs(y - self.y) * self.a <= 1.0

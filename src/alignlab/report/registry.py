@@ -1,0 +1,6 @@
+"""The sections of the report, in order. Adding a system means adding its module here; the module
+exposes ``build(context: ReportContext) -> Section``."""
+
+SECTIONS: tuple[str, ...] = (
+    "alignlab.steps.report",
+)

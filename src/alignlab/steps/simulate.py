@@ -1,0 +1,231 @@
+r"""Monte Carlo simulation of task times, chunked, threaded, reproducible and overflow-safe.
+
+The trials x subtasks matrix is cut into fixed tiles (the tile shape depends only on n, q and
+the mode). Tile (r, c) draws from its own stream, spawned from the seed with key (r, c), and
+returns the log of each row's partial sum; partial sums are combined in column order with
+``logaddexp``. The numbers therefore depend on the seed alone, not on the thread count or on how
+many tiles are in flight, and a larger ``trials`` extends a smaller run (the first rows agree).
+
+Everything is kept in log space: :math:`\log S_n` is exact even where :math:`S_n` exceeds 1e308
+(small beta), and the summary says how many task times overflow a float.
+
+Fast mode draws the minimum directly, :math:`\log M = \log \mathrm{isf}_T(e^{-E/q})`; for Pareto
+approaches that is :math:`M = e^{E/\beta}`, computed in float32 (exp and the exponential variates
+are several times cheaper) whenever the tile cannot overflow, with row sums accumulated in float64.
+Explicit mode draws all q approach times per subtask and takes the minimum, the model's literal
+semantics.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import special
+
+from alignlab import _validate as v
+from alignlab._random import SeedLike, block_generator, seed_sequence
+from alignlab._results import Result
+from alignlab.dists.approach import Pareto, SubtaskTime
+from alignlab.steps.distribution import _key
+
+TILE_SAMPLES = 1 << 18          # random variates per tile (bounds memory per thread)
+COLUMN_BLOCK = 1 << 16          # subtasks per tile column
+MAX_SAMPLES = 2 * 10 ** 10      # n * trials above this is refused (minutes of work): use method="exact"
+MAX_TRIALS = 5 * 10 ** 7        # the per-trial results are kept (8 bytes each)
+_FLOAT32_EXP_LIMIT = 80.0       # exp(80) = 5.5e34 < float32 max; leaves room for summing a tile row
+_FLOAT64_EXP_LIMIT = 700.0
+
+
+@dataclass(frozen=True)
+class Simulation(Result):
+    """Simulated task times. ``log_task_time`` holds log S_n for every trial."""
+
+    n: int
+    trials: int
+    seed: int | None
+    explicit: bool
+    mean_sample: float
+    quantiles: dict[str, float]
+    log10_quantiles: dict[str, float]
+    overflowed: int
+    log_task_time: np.ndarray = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out.pop("log_task_time", None)
+        return out
+
+
+def tile_shape(n: int, q: int, explicit: bool) -> tuple[int, int]:
+    """(rows, columns) of one tile: a function of the problem only, never of threads or chunking."""
+    cols = min(n, COLUMN_BLOCK)
+    per_row = cols * (q if explicit else 1)
+    return max(1, TILE_SAMPLES // per_row), cols
+
+
+def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES) -> None:
+    v.integer("trials", trials, low=1)
+    if trials > MAX_TRIALS:
+        raise v.ParameterError("trials", f"must be <= {MAX_TRIALS:.0e} (got {trials}); the per-trial results "
+                                         f"are kept in memory")
+    if n * trials > max_samples:
+        raise v.ParameterError("trials", f"n * trials = {n * trials:.3g} exceeds the Monte Carlo limit of "
+                                         f"{max_samples:.3g} samples (minutes of work); use method='exact' for "
+                                         f"Pareto or Lomax approaches, or fewer trials")
+
+
+def simulate_log_task_times(subtask: SubtaskTime, n: int, trials: int, seed: SeedLike = None, *,
+                            explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
+                            progress: bool | None = None, max_samples: float = MAX_SAMPLES) -> np.ndarray:
+    """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring)."""
+    n = v.integer("n", n, low=1)
+    return simulate_log_partial_sums(subtask, [n], trials, seed, explicit=explicit, threads=threads,
+                                     in_flight=in_flight, progress=progress, max_samples=max_samples)[:, 0]
+
+
+def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, seed: SeedLike = None, *,
+                              explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
+                              progress: bool | None = None, max_samples: float = MAX_SAMPLES) -> np.ndarray:
+    """log S_k for each k in ``checkpoints`` along the same simulated tasks: an array (trials, len).
+
+    S_k for the largest k equals what :func:`simulate_log_task_times` returns for n = k.
+    """
+    checkpoints = sorted({v.integer("n", k, low=1) for k in checkpoints})
+    n = checkpoints[-1]
+    trials = v.integer("trials", trials, low=1)
+    check_budget(n, trials, max_samples)
+    q = subtask.q
+    if explicit:
+        if q != int(q):
+            raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {q})")
+        q = int(q)
+    root = seed_sequence(seed)
+    rows, cols = tile_shape(n, int(q) if explicit else 1, explicit)
+    row_blocks = -(-trials // rows)
+    col_blocks = -(-n // cols)
+    threads = threads or os.cpu_count() or 1
+    in_flight = in_flight or 2 * threads
+    kernel = _tile_kernel(subtask, explicit)
+    marks = np.asarray(checkpoints)
+
+    def run(tile):
+        r, c = tile
+        nrows = min(rows, trials - r * rows)
+        start, stop = c * cols, min((c + 1) * cols, n)
+        inside = marks[(marks > start) & (marks < stop)] - start
+        bounds = np.concatenate(([0], inside, [stop - start]))
+        return kernel(block_generator(root, r, c), nrows, stop - start, bounds)
+
+    out = np.full((trials, len(checkpoints)), -np.inf)
+    running = np.full(trials, -np.inf)
+    total = row_blocks * col_blocks
+    show = progress if progress is not None else (sys.stderr.isatty() and n * trials > 5e8)
+
+    def collect(item):
+        (r, c), future = item
+        segments = future.result()            # (rows, segments) log sums, in column order
+        block = slice(r * rows, r * rows + segments.shape[0])
+        start, stop = c * cols, min((c + 1) * cols, n)
+        ends = np.concatenate((marks[(marks > start) & (marks < stop)], [stop]))
+        for j, end in enumerate(ends):
+            np.logaddexp(running[block], segments[:, j], out=running[block])
+            k = np.searchsorted(marks, end)
+            if k < marks.size and marks[k] == end:
+                out[block, k] = running[block]
+
+    tiles = ((r, c) for r in range(row_blocks) for c in range(col_blocks))
+    with ThreadPoolExecutor(max_workers=threads) as pool, _progress(show, total) as advance:
+        pending: deque = deque()
+        for tile in tiles:
+            pending.append((tile, pool.submit(run, tile)))
+            if len(pending) >= in_flight:
+                collect(pending.popleft())
+                advance()
+        while pending:
+            collect(pending.popleft())
+            advance()
+    return out
+
+
+class _progress:
+    """A rich progress bar over tiles when asked for, otherwise nothing."""
+
+    def __init__(self, show: bool, total: int):
+        self.show, self.total = show, total
+
+    def __enter__(self):
+        if not self.show:
+            return lambda: None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+        self._bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total} tiles"),
+                             TimeRemainingColumn(), transient=True)
+        self._bar.start()
+        task = self._bar.add_task("sim", total=self.total)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self.show:
+            self._bar.stop()
+        return False
+
+
+def _tile_kernel(subtask: SubtaskTime, explicit: bool):
+    """kernel(gen, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over column segments."""
+    approach = subtask.approach
+    if isinstance(approach, Pareto):
+        if explicit:
+            q, inv_alpha = int(subtask.q), 1.0 / approach.alpha
+            return lambda gen, r, c, b: _pareto_segment_log_sums(
+                gen.standard_exponential((r, c, q), dtype=np.float32).min(axis=2), inv_alpha, b)
+        inv_beta = 1.0 / subtask.beta
+        return lambda gen, r, c, b: _pareto_segment_log_sums(
+            gen.standard_exponential((r, c), dtype=np.float32), inv_beta, b)
+    if explicit:
+        q = int(subtask.q)
+        return lambda gen, r, c, b: _segment_log_sums(
+            approach.log_isf(-gen.standard_exponential((r, c, q))).min(axis=2), b)
+    return lambda gen, r, c, b: _segment_log_sums(subtask.sample_log(gen, (r, c)), b)
+
+
+def _pareto_segment_log_sums(e: np.ndarray, rate: float, bounds) -> np.ndarray:
+    """Segment-wise row log sums of exp(rate * e) for float32 exponential variates ``e``."""
+    if float(e.max()) * rate <= _FLOAT32_EXP_LIMIT:
+        np.multiply(e, np.float32(rate), out=e)
+        np.exp(e, out=e)
+        return np.column_stack([np.log(e[:, a:b].sum(axis=1, dtype=np.float64))
+                                for a, b in zip(bounds[:-1], bounds[1:])])
+    return _segment_log_sums(e.astype(np.float64) * rate, bounds)
+
+
+def _segment_log_sums(log_m: np.ndarray, bounds) -> np.ndarray:
+    return np.column_stack([_row_log_sums(log_m[:, a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
+
+
+def _row_log_sums(log_m: np.ndarray) -> np.ndarray:
+    """Row-wise log(sum(exp(log_m))), exact in log space when the sum would overflow."""
+    top = float(log_m.max())
+    if top + math.log(log_m.shape[1]) < _FLOAT64_EXP_LIMIT:
+        return np.log(np.exp(log_m).sum(axis=1))
+    return special.logsumexp(log_m, axis=1)
+
+
+def summarize(log_task_time: np.ndarray, n: int, trials: int, seed, explicit: bool,
+              quantiles=(0.1, 0.5, 0.9)) -> Simulation:
+    """The summary ``alignlab steps simulate`` prints, computed in log space."""
+    ps = v.probabilities("quantile", quantiles)
+    log_q = np.quantile(log_task_time, ps)
+    log_mean = float(special.logsumexp(log_task_time) - math.log(trials))
+    overflowed = int(np.count_nonzero(log_task_time > math.log(np.finfo(float).max)))
+    with np.errstate(over="ignore"):
+        return Simulation(
+            n=n, trials=trials, seed=seed if isinstance(seed, int) else None, explicit=explicit,
+            mean_sample=float(np.exp(log_mean)),
+            quantiles={_key(p): float(np.exp(lq)) for p, lq in zip(ps, log_q)},
+            log10_quantiles={_key(p): float(lq / math.log(10)) for p, lq in zip(ps, log_q)},
+            overflowed=overflowed, log_task_time=log_task_time)
