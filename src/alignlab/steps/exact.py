@@ -23,8 +23,9 @@ At an integer :math:`\beta = m` the poles of :math:`\Gamma(1-\beta)` and of the 
            + \frac{(-1)^m}{(m-1)!}\sum_{i\ge0}\frac{s^{m+i}}{i!}\bigl(\log s + \gamma - H_i\bigr),
 
 with :math:`H_i` the harmonic numbers (:math:`\beta=1` gives :math:`\psi \approx -s(\log s+\gamma)`).
-Both series are used for :math:`|s| \le 1/2`; within :math:`10^{-3}` of an integer (where the
-general series cancels) and for larger :math:`|s|` the integral is computed by the trapezoid rule
+Both series are used for :math:`|s| \le 3/2`, the continued fraction of :math:`E_{\beta+1}` for
+:math:`|s| \ge 4`; in between, within :math:`10^{-3}` of an integer (where the general series
+cancels) and wherever the continued fraction is slow, the integral is computed by the trapezoid rule
 after :math:`u = e^x` (double-exponential decay, error below :math:`10^{-13}`).
 The inversion itself is :class:`alignlab.numerics.TransformDistribution`.
 """
@@ -39,7 +40,9 @@ from scipy import special
 
 from alignlab.numerics.laplace import TransformDistribution, clog1p
 
-_SERIES_RADIUS = 0.5
+_SERIES_RADIUS = 2.5       # series terms reach e^|s|: about one digit lost
+_CF_RADIUS = 12.0          # the continued fraction converges in <= ~100 terms from here on
+_CF_TERMS = 120
 _SERIES_TERMS = 24
 _INTEGER_GAP = 1e-3
 
@@ -69,6 +72,32 @@ def _stieltjes_integral(s: np.ndarray, gamma: float) -> np.ndarray:
         with np.errstate(under="ignore"):
             out[idx] = h * np.exp((x - ex)[None, :] - gamma * log1pw).sum(axis=1)
     return out
+
+
+def _continued_fraction(s: np.ndarray, p: float) -> tuple[np.ndarray, np.ndarray]:
+    r""":math:`e^s E_p(s)` by its continued fraction (modified Lentz), with a per-point convergence flag.
+
+    .. math:: e^{s}E_p(s) = \cfrac{1}{s + p - \cfrac{1\cdot p}{s + p + 2 - \cfrac{2(p+1)}{s + p + 4 - \cdots}}}
+
+    (Numerical Recipes, section 6.3), valid for :math:`|\arg s| < \pi`; fast for large :math:`|s|`.
+    """
+    b = s + p
+    c = np.full(s.shape, 1e300 + 0j)
+    d = 1.0 / b
+    h = d.copy()
+    converged = np.zeros(s.shape, dtype=bool)
+    for i in range(1, _CF_TERMS):
+        an = -i * (p - 1.0 + i)
+        b = b + 2.0
+        d = 1.0 / (an * d + b)
+        c = b + an / c
+        delta = c * d
+        h = h * delta
+        if i % 4 == 0:                   # checking costs as much as an iteration: check every fourth
+            converged |= np.abs(delta - 1.0) < 1e-16
+            if converged.all():
+                break
+    return h, converged
 
 
 @lru_cache(maxsize=64)
@@ -115,9 +144,16 @@ def lomax_log_laplace(s, beta: float) -> np.ndarray:
         else:
             psi = _stieltjes_integral(ss, beta)
         out[small] = clog1p(-psi)
-    if (~small).any():
-        sl = s[~small]
-        out[~small] = np.log(beta / sl * _stieltjes_integral(sl, beta + 1.0))
+    large = np.abs(s) >= _CF_RADIUS
+    if large.any():
+        h, ok = _continued_fraction(s[large], beta + 1.0)
+        idx = np.nonzero(large)[0]
+        out[idx[ok]] = np.log(beta * h[ok])
+        large[idx[~ok]] = False          # the rare slow points go to the integral below
+    middle = ~small & ~large
+    if middle.any():
+        sm = s[middle]
+        out[middle] = np.log(beta / sm * _stieltjes_integral(sm, beta + 1.0))
     return out
 
 

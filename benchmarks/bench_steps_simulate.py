@@ -1,0 +1,65 @@
+"""Fast task-time simulation against the naive NumPy baseline, side by side in one process.
+
+Baseline (issue 2): ``(rng.random((trials, n)) ** (-1 / beta)).sum(1)``.
+Ours: ``alignlab.steps.simulate.simulate_log_task_times`` (tiles, float32 exp, all cores, log space).
+Goal: at least 5x the baseline's throughput on the 2-core development machine.
+
+Run: .venv/bin/python benchmarks/bench_steps_simulate.py
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from alignlab.steps import StepsModel
+from alignlab.steps.simulate import simulate_log_task_times
+
+CASES = [  # (alpha, q, n, trials)
+    (0.5, 3, 100, 100_000),
+    (0.25, 2, 10_000, 1_000),
+    (0.5, 5, 1_000_000, 20),
+]
+REPEATS = 3
+
+
+def naive(beta, n, trials, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.random((trials, n)) ** (-1 / beta)).sum(1)
+
+
+def best_time(fn):
+    best = float("inf")
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main():
+    print(f"cores: {os.cpu_count()}, numpy {np.__version__}")
+    print(f"{'alpha':>5} {'q':>3} {'n':>9} {'trials':>8} {'naive ns/sample':>16} {'ours ns/sample':>15} {'ratio':>7}")
+    ratios = []
+    for alpha, q, n, trials in CASES:
+        model = StepsModel(alpha, q)
+        beta = model.beta
+        t_naive = best_time(lambda: naive(beta, n, trials, 1))
+        t_ours = best_time(lambda: simulate_log_task_times(model.subtask_time, n, trials, seed=1))
+        samples = n * trials
+        ratio = t_naive / t_ours
+        ratios.append(ratio)
+        print(f"{alpha:>5} {q:>3} {n:>9} {trials:>8} {1e9 * t_naive / samples:>16.2f} {1e9 * t_ours / samples:>15.2f}"
+              f" {ratio:>6.1f}x")
+        # sanity: both estimate the same median
+        a = np.median(naive(beta, n, min(trials, 20_000), 2))
+        b = np.exp(np.median(simulate_log_task_times(model.subtask_time, n, min(trials, 20_000), seed=2)))
+        assert abs(a / b - 1) < 0.1, (a, b)
+    print(f"throughput ratio ours/naive: min {min(ratios):.1f}x, geometric mean "
+          f"{float(np.exp(np.mean(np.log(ratios)))):.1f}x (goal >= 5x)")
+
+
+if __name__ == "__main__":
+    main()

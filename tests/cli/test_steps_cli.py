@@ -1,0 +1,109 @@
+"""The steps commands: the JSON contract, human output, and one-line errors with exit status 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from alignlab.cli.main import main
+
+
+def run_json(capsys, *args):
+    code = main(list(args) + ["--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.count("\n") == 1                # exactly one JSON object, nothing else
+    return json.loads(out)
+
+
+def test_describe_json_contract(capsys):
+    d = run_json(capsys, "steps", "describe", "--alpha", "0.5", "--q", "3")
+    for key in ("alpha", "q", "beta", "critical_q", "variance_q", "mean_subtask_time", "median_subtask_time",
+                "regime", "efficiency"):
+        assert key in d
+    assert (d["beta"], d["critical_q"], d["variance_q"], d["mean_subtask_time"], d["regime"]) == (
+        1.5, 2.0, 4.0, 3.0, "linear-heavy")
+
+
+def test_describe_writes_null_for_an_infinite_mean(capsys):
+    d = run_json(capsys, "steps", "describe", "--alpha", "0.5", "--q", "1")
+    assert d["mean_subtask_time"] is None and d["regime"] == "stuck" and d["efficiency"] == 0.0
+
+
+def test_task_json_contract_with_quantiles_keyed_as_written(capsys):
+    d = run_json(capsys, "steps", "task", "--alpha", "0.25", "--q", "2", "--n", "1000000",
+                 "--quantile", "0.1", "0.5", "0.9")
+    assert d["n"] == 1000000 and d["method"] == "exact" and d["mean"] is None
+    assert list(d["quantiles"]) == ["0.1", "0.5", "0.9"]
+    # beta = 1/2: S_n / n^2 is close to Levy(pi/2), whose median is 3.4528
+    assert d["quantiles"]["0.5"] / 1e12 == pytest.approx(3.4528, rel=1e-4)
+
+
+def test_simulate_json_contract_and_reproducibility(capsys):
+    args = ("steps", "simulate", "--alpha", "0.25", "--q", "2", "--n", "100", "--trials", "20000", "--seed", "1")
+    a = run_json(capsys, *args)
+    b = run_json(capsys, *args)
+    for key in ("n", "trials", "seed", "mean_sample", "quantiles"):
+        assert key in a
+    assert a == b and a["seed"] == 1 and list(a["quantiles"]) == ["0.1", "0.5", "0.9"]
+
+
+def test_curve_writes_the_figure(capsys, tmp_path):
+    out = tmp_path / "growth.png"
+    d = run_json(capsys, "steps", "curve", "--alpha", "0.5", "--q", "1", "2", "3", "4", "--n", "1", "1e8",
+                 "--points", "9", "--out", str(out))
+    assert out.stat().st_size > 10_000 and d["out"] == str(out)
+    assert [c["q"] for c in d["curves"]] == [1.0, 2.0, 3.0, 4.0]
+    assert d["curves"][0]["fitted_slope"] == pytest.approx(d["curves"][0]["theory_slope"], abs=0.01)
+
+
+def test_horizon_json_contract(capsys):
+    d = run_json(capsys, "steps", "horizon", "--alpha", "0.5", "--q", "3", "--budget", "1000")
+    assert set(d) >= {"budget", "p", "horizon"} and d["budget"] == 1000 and d["p"] == 0.5
+    from alignlab.steps import StepsModel
+    model = StepsModel(0.5, 3)
+    assert model.success_probability(d["horizon"], 1000) >= 0.5 > model.success_probability(d["horizon"] + 1, 1000)
+
+
+def test_human_output_is_a_table(capsys):
+    assert main(["steps", "describe", "--alpha", "0.5", "--q", "3"]) == 0
+    assert "linear-heavy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args,param", [
+    (["steps", "describe", "--alpha", "0", "--q", "2"], "alpha"),
+    (["steps", "describe", "--alpha", "-1", "--q", "2"], "alpha"),
+    (["steps", "describe", "--alpha", "nan", "--q", "2"], "alpha"),
+    (["steps", "describe", "--alpha", "inf", "--q", "2"], "alpha"),
+    (["steps", "describe", "--alpha", "0.5", "--q", "0.5"], "q"),
+    (["steps", "task", "--alpha", "0.5", "--q", "2", "--n", "0"], "n"),
+    (["steps", "task", "--alpha", "0.5", "--q", "2", "--n", "2.5"], "n"),
+    (["steps", "task", "--alpha", "0.5", "--q", "2", "--n", "10", "--quantile", "0"], "quantile"),
+    (["steps", "task", "--alpha", "0.5", "--q", "2", "--n", "10", "--quantile", "0.5", "1.2"], "quantile"),
+    (["steps", "describe", "--alpha", "0.5", "--q", "2", "--approach", "nosuch"], "approach"),
+    (["steps", "simulate", "--alpha", "0.5", "--q", "2", "--n", "10", "--trials", "0"], "trials"),
+    (["steps", "simulate", "--alpha", "0.5", "--q", "2", "--n", "1e9", "--trials", "1e6"], "trials"),
+    (["steps", "task", "--alpha", "0.5", "--q", "2", "--n", "1e9", "--method", "mc", "--trials", "1e6"], "trials"),
+    (["steps", "horizon", "--alpha", "0.5", "--q", "2", "--budget", "0"], "budget"),
+])
+def test_bad_input_is_one_line_naming_the_parameter_with_status_2(capsys, args, param):
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and f"{param}:" in err and "Traceback" not in err
+
+
+def test_argument_syntax_errors_are_one_line_too(capsys):
+    assert main(["steps", "describe", "--alpha", "abc", "--q", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--alpha" in err
+    assert main(["steps", "nosuch"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_the_installed_command_exits_2_without_a_traceback():
+    proc = subprocess.run([sys.executable, "-m", "alignlab.cli.main", "steps", "task", "--alpha", "-2", "--q", "2",
+                           "--n", "5"], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == "alignlab: error: alpha: must be > 0 (got -2.0)"

@@ -1,0 +1,76 @@
+"""The report framework (a tiny stand-in section) and the steps section's claims."""
+
+import json
+import sys
+import types
+
+import matplotlib.pyplot as plt
+import pytest
+
+from alignlab.report import Claim, Section, build_report
+from alignlab.report import build as build_module
+
+
+@pytest.fixture
+def toy_section(monkeypatch):
+    module = types.ModuleType("toy_section")
+    module.SECTION_ID = "toy"
+    calls = []
+
+    def build(ctx):
+        value = ctx.cached("toy/value", lambda: calls.append(1) or 42)
+        fig, ax = plt.subplots()
+        ax.plot([1, 2], [value, value])
+        figure = ctx.render(fig, "toy_figure", "a flat line at 42")
+        claim = Claim("X1", "the value is 42", "holds", f"computed {value}", figures=("toy_figure",))
+        return Section("toy", "Toy system", "summary", (claim,), (figure,))
+
+    module.build = build
+    monkeypatch.setitem(sys.modules, "toy_section", module)
+    monkeypatch.setattr(build_module, "SECTIONS", ("toy_section",))
+    return calls
+
+
+def test_report_writes_index_figures_and_claims_json(tmp_path, toy_section):
+    result = build_report(tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    assert "Toy system" in index and "data:image/png;base64," in index and 'href="#toy"' in index
+    assert (tmp_path / "toy_figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    claims = json.loads((tmp_path / "claims.json").read_text())
+    assert claims == [{"section": "toy", "id": "X1", "claim": "the value is 42", "verdict": "holds",
+                       "evidence": "computed 42", "conditions": "", "figures": ["toy_figure"]}]
+    assert result.claims[0].id == "X1"
+
+
+def test_cached_experiments_are_not_recomputed(tmp_path, toy_section):
+    build_report(tmp_path)
+    build_report(tmp_path)
+    assert toy_section == [1]
+    build_report(tmp_path, use_cache=False)
+    assert toy_section == [1, 1]
+
+
+def test_unknown_section_names_are_rejected(tmp_path, toy_section):
+    from alignlab import ParameterError
+    with pytest.raises(ParameterError) as err:
+        build_report(tmp_path, sections=("nosuch",))
+    assert err.value.param == "only"
+
+
+def test_claim_verdicts_are_restricted():
+    with pytest.raises(ValueError):
+        Claim("X", "c", "maybe", "e")
+
+
+@pytest.mark.slow
+def test_steps_section_states_every_claim_with_a_verdict_and_figures(tmp_path):
+    result = build_report(tmp_path, sections=("steps",), use_cache=False)
+    by_id = {c.id: c for c in result.claims}
+    assert list(by_id) == ["S1", "S2", "S3", "S4", "S5"]
+    assert [by_id[i].verdict for i in ("S1", "S2", "S3", "S4")] == ["holds"] * 4
+    assert by_id["S5"].verdict == "conditional"
+    for claim in result.claims:
+        for name in claim.figures:
+            assert (tmp_path / f"{name}.png").exists()
+    # the fitted growth exponent below the threshold is the theoretical 1/beta - 1 = 1
+    assert "fitted log-log slope 1.0000" in by_id["S2"].evidence
