@@ -14,7 +14,6 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/alignlab report --out $(REPORT)
-	@echo "Report: $(abspath $(REPORT))/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from alignlab.cli.common import add_json, emit
 
@@ -29,11 +30,11 @@ def run(args) -> None:
 
 def _render(console, payload) -> None:
     from rich.table import Table
-    table = Table(title=f"alignlab report ({payload['seconds']:.1f} s)", title_justify="left")
+    table = Table(title=f"report in {payload['seconds']:.0f} s", title_justify="left")
     table.add_column("claim")
     table.add_column("verdict")
     colors = {"holds": "green", "fails": "red", "conditional": "yellow"}
     for c in payload["claims"]:
         table.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
     console.print(table)
-    console.print(f"Report: {payload['index']}")
+    console.print(f"Report: {Path(payload['index']).resolve()}")
