@@ -9,7 +9,7 @@ from alignlab._validate import ParameterError
 from alignlab.cli.common import Parser, UsageError
 
 # each module exposes register(subparsers); the handler it sets returns nothing and prints its result
-COMMANDS = ("alignlab.cli.steps", "alignlab.cli.report")
+COMMANDS = ("alignlab.cli.steps", "alignlab.cli.report", "alignlab.cli.sweep")
 
 
 def build_parser() -> Parser:

@@ -49,6 +49,8 @@ def register(sub) -> None:
     p.add_argument("--quantile", type=number, nargs="+", default=QUANTILES, metavar="P",
                    help="quantiles in (0, 1) (default: 0.1 0.5 0.9)")
     p.add_argument("--threads", type=number, default=None, help="worker threads (default: all cores)")
+    p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
+                   help="numpy, torch (CUDA when present) or auto (torch on CUDA, else numpy)")
     p.set_defaults(handler=simulate)
 
     p = cmds.add_parser("curve", help="median time per subtask against n, with the theoretical slope")
@@ -92,7 +94,7 @@ def task(args) -> None:
 
 def simulate(args) -> None:
     sim = _model(args).simulate(args.n, args.trials, args.seed, explicit=args.explicit, quantiles=args.quantile,
-                                threads=args.threads)
+                                threads=args.threads, backend=args.backend)
     emit(args, sim.to_dict(), lambda console, d: console.print(key_value_table("simulated task time S_n", d)))
 
 

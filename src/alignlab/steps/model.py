@@ -180,13 +180,14 @@ class StepsModel:
 
     def simulate(self, n: int, trials: int, seed: SeedLike = None, *, explicit: bool = False,
                  quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress: bool | None = None,
-                 max_samples: float = MAX_SAMPLES) -> Simulation:
-        """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole)."""
+                 max_samples: float = MAX_SAMPLES, backend: str = "numpy") -> Simulation:
+        """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
+        ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy)."""
         n = v.integer("n", n, low=1)
         trials = v.integer("trials", trials, low=1)
         v.probabilities("quantile", quantiles)
         logs = simulate_log_task_times(self.subtask_time, n, trials, seed, explicit=explicit, threads=threads,
-                                       progress=progress, max_samples=max_samples)
+                                       progress=progress, max_samples=max_samples, backend=backend)
         return summarize(logs, n, trials, seed, explicit, quantiles)
 
     def success_probability(self, n: int, budget: float, method: str = "auto", **kwargs) -> float:

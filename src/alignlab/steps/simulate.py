@@ -82,20 +82,28 @@ def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES) -> None:
 
 def simulate_log_task_times(subtask: SubtaskTime, n: int, trials: int, seed: SeedLike = None, *,
                             explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
-                            progress: bool | None = None, max_samples: float = MAX_SAMPLES) -> np.ndarray:
+                            progress: bool | None = None, max_samples: float = MAX_SAMPLES,
+                            backend: str = "numpy") -> np.ndarray:
     """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring)."""
     n = v.integer("n", n, low=1)
     return simulate_log_partial_sums(subtask, [n], trials, seed, explicit=explicit, threads=threads,
-                                     in_flight=in_flight, progress=progress, max_samples=max_samples)[:, 0]
+                                     in_flight=in_flight, progress=progress, max_samples=max_samples,
+                                     backend=backend)[:, 0]
 
 
 def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, seed: SeedLike = None, *,
                               explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
-                              progress: bool | None = None, max_samples: float = MAX_SAMPLES) -> np.ndarray:
+                              progress: bool | None = None, max_samples: float = MAX_SAMPLES,
+                              backend: str = "numpy") -> np.ndarray:
     """log S_k for each k in ``checkpoints`` along the same simulated tasks: an array (trials, len).
 
     S_k for the largest k equals what :func:`simulate_log_task_times` returns for n = k.
+    ``backend``: ``numpy``, ``torch`` (CUDA when available, else CPU; Pareto approaches, fast mode) or
+    ``auto`` (torch on CUDA, else numpy). Backends draw different numbers from the same seed but the
+    same distribution; within a backend the numbers depend on the seed alone.
     """
+    from alignlab.steps import torch_backend
+    backend = torch_backend.resolve(backend, subtask, explicit)
     checkpoints = sorted({v.integer("n", k, low=1) for k in checkpoints})
     n = checkpoints[-1]
     trials = v.integer("trials", trials, low=1)
@@ -106,12 +114,15 @@ def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, se
             raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {q})")
         q = int(q)
     root = seed_sequence(seed)
-    rows, cols = tile_shape(n, int(q) if explicit else 1, explicit)
+    if backend == "torch":
+        rows, cols = torch_backend.tile_shape(n)
+        threads, kernel, streams = 1, torch_backend.pareto_kernel(subtask), torch_backend.generator
+    else:
+        rows, cols = tile_shape(n, int(q) if explicit else 1, explicit)
+        threads, kernel, streams = threads or os.cpu_count() or 1, _tile_kernel(subtask, explicit), block_generator
     row_blocks = -(-trials // rows)
     col_blocks = -(-n // cols)
-    threads = threads or os.cpu_count() or 1
     in_flight = in_flight or 2 * threads
-    kernel = _tile_kernel(subtask, explicit)
     marks = np.asarray(checkpoints)
 
     def run(tile):
@@ -120,7 +131,7 @@ def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, se
         start, stop = c * cols, min((c + 1) * cols, n)
         inside = marks[(marks > start) & (marks < stop)] - start
         bounds = np.concatenate(([0], inside, [stop - start]))
-        return kernel(block_generator(root, r, c), nrows, stop - start, bounds)
+        return kernel(streams(root, r, c), nrows, stop - start, bounds)
 
     out = np.full((trials, len(checkpoints)), -np.inf)
     running = np.full(trials, -np.inf)

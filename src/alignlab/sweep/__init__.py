@@ -1,0 +1,13 @@
+"""Parameter sweeps as Dask tasks, written cell by cell to one labelled xarray Dataset in Zarr.
+
+``run_sweep(spec, out)`` runs every cell of a :class:`Grid` (one Dask task each, on an in-process
+``LocalCluster`` or on a running scheduler), writes each finished cell into the store at once, and
+skips finished cells when run again. Per-cell seeds come from the cell's coordinates, so a result
+never depends on scheduling or on which other cells exist.
+"""
+
+from alignlab.sweep.grid import Grid, parse_range
+from alignlab.sweep.runner import SweepResult, run_sweep, show
+from alignlab.sweep.store import SweepStore
+
+__all__ = ["Grid", "SweepResult", "SweepStore", "parse_range", "run_sweep", "show"]
