@@ -52,10 +52,13 @@ def centered(beta, n, y, dps, spread=30):
     with mp.workdps(dps):
         b = mp.mpf(beta)
         mean = mp.mpf(n) / (b - 1)
+        # the scale of the fluctuations: n^(1/beta) well below 2, sqrt(n v) well above it, and near 2
+        # (where v -> inf and the stable scale Gamma(1-beta)^(1/beta) -> inf) the truncated-variance
+        # scale sqrt(n log n)
         if beta > 2:
-            w = mp.sqrt(n * b / ((b - 1) ** 2 * (b - 2)))
-        elif beta == 2:
-            w = mp.sqrt(n * mp.log(n))
+            w = mp.sqrt(n * min(b / ((b - 1) ** 2 * (b - 2)), mp.log(n)))
+        elif beta >= 1.5:
+            w = max(mp.mpf(n) ** (1 / b), mp.sqrt(n * mp.log(n)))
         else:
             w = mp.mpf(n) ** (1 / b)
         c = mean - spread * w

@@ -88,3 +88,9 @@ def test_budget_checks():
     with pytest.raises(ParameterError):
         m.horizon(100, p=1.0)
     assert m.success_probability(10, math.inf) == 1.0
+
+
+def test_exact_quantiles_beyond_the_float_range_say_so():
+    with pytest.raises(ParameterError, match="float range") as err:
+        StepsModel(0.02, 1).task_time(10 ** 8).median()        # about n^50 = 10^400
+    assert err.value.param == "n"

@@ -26,7 +26,7 @@ SPREAD = [  # (beta, n, p): laws spread out from zero, mpmath Talbot
 ]
 CONCENTRATED = [  # finite mean, large n: mpmath de Hoog on the centred law
     (1.5, 1000, 0.01), (1.5, 10 ** 12, 0.01), (2.0, 10 ** 12, 0.99), (3.0, 10 ** 12, 0.5), (3.0, 1000, 0.9),
-    (5.0, 10 ** 6, 0.5), (5.0, 10 ** 12, 0.1),
+    (5.0, 10 ** 6, 0.5), (5.0, 10 ** 12, 0.1), (1.99999, 194_673_150, 0.1), (2.0000001, 10 ** 9, 0.5),
 ]
 
 

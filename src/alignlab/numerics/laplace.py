@@ -154,6 +154,8 @@ class TransformDistribution:
         """
         if not 0.0 < p < 1.0:
             raise ParameterError("quantile", f"must be in (0, 1) (got {p})")
+        if guess is not None and math.isinf(guess):
+            return math.inf                   # the caller knows the quantile is beyond the float range
         y = guess if guess is not None and math.isfinite(guess) and guess > 0 else self._default_guess()
         lo, hi = 0.0, math.inf            # bracket in y
         upper = p > 0.5
@@ -161,8 +163,17 @@ class TransformDistribution:
         # The first point is evaluated with the two-contour check; when Talbot passed it, the Newton
         # iterates use one contour and the final point is checked again.
         checked = True
+        last_good = None
         for _ in range(200):
-            ev = self.evaluate(y, check=checked)
+            try:
+                ev = self.evaluate(y, check=checked)
+            except LaplaceInversionError:
+                # a far tail neither contour resolves: step back halfway (geometrically) and go on
+                if last_good is None:
+                    raise
+                y = math.sqrt(y * last_good)
+                continue
+            last_good = y
             if checked and ev.method == "talbot" and lo == 0.0 and hi == math.inf:
                 checked = False
             tail = ev.sf if upper else ev.cdf

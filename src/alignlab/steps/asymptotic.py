@@ -54,15 +54,22 @@ class LimitLaw:
         return self.location + self.scale * standard_ppf(self.beta, self.kind, p)
 
 
+def _power(n: float, exponent: float) -> float:
+    try:
+        return n ** exponent
+    except OverflowError:
+        return math.inf
+
+
 def limit_law(beta: float, n: float) -> LimitLaw:
     """The normalisation of Y_n = S_n - n and the limit law, by regime (see the module table)."""
     if beta < 1:
-        return LimitLaw(beta, n, 0.0, n ** (1.0 / beta), "stable")
+        return LimitLaw(beta, n, 0.0, _power(n, 1.0 / beta), "stable")
     if beta == 1:
         return LimitLaw(beta, n, n * math.log(n), n, "stable")
     mean = n / (beta - 1.0)
     if beta < 2:
-        return LimitLaw(beta, n, mean, n ** (1.0 / beta), "stable")
+        return LimitLaw(beta, n, mean, _power(n, 1.0 / beta), "stable")
     if beta == 2:
         return LimitLaw(beta, n, mean, math.sqrt(n * math.log(n)) if n > 1 else 1.0, "normal")
     var = beta / ((beta - 1.0) ** 2 * (beta - 2.0))

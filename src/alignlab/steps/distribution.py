@@ -122,15 +122,28 @@ class ExactTaskTime(TaskTime):
 
     def _ppf(self, p):
         if self.n == 1:
-            return float(self.subtask.ppf(p))
-        return self.n + self.c * self.sum.ppf(p, guess=self._guess(p))
+            value = float(self.subtask.ppf(p))
+        else:
+            value = self.n + self.c * self.sum.ppf(p, guess=self._guess(p))
+        if not math.isfinite(value):
+            log10 = math.log10(self.c) + math.log10(self.n) * max(1.0, 1.0 / self.beta)
+            raise v.ParameterError("n", f"the {p} quantile of S_n exceeds the float range (about 10^{log10:.0f}); "
+                                        f"StepsModel.simulate works in log space")
+        return value
 
     def _guess(self, p: float) -> float:
         """Start Newton from the limit law, kept above a bound every quantile of Y_n respects.
 
         P(Y_n <= y) <= P(max Y_i <= y) = F(y)^n, so the p-quantile is at least F^{-1}(p^{1/n}).
         """
-        lower = math.expm1(-math.log1p(-math.exp(math.log(p) / self.n)) / self.beta)
+        try:
+            lower = math.expm1(-math.log1p(-math.exp(math.log(p) / self.n)) / self.beta)
+        except OverflowError:
+            return math.inf
+        if self.beta >= 1.5:
+            # the stable limit's scale Gamma(1-beta)^(1/beta) blows up as beta -> 2 while the true spread
+            # stays ~sqrt(n log n): start from the mean, around which the law concentrates
+            return max(self.n / (self.beta - 1.0), lower)
         try:
             guess = self._law.ppf(p)
         except (ArithmeticError, ValueError, OverflowError):
