@@ -9,7 +9,12 @@ from alignlab._validate import ParameterError
 from alignlab.cli.common import Parser, UsageError
 
 # each module exposes register(subparsers); the handler it sets returns nothing and prints its result
-COMMANDS = ("alignlab.cli.steps", "alignlab.cli.report", "alignlab.cli.sweep")
+COMMANDS = (
+    "alignlab.cli.steps",
+    "alignlab.cli.tails",
+    "alignlab.cli.sweep",
+    "alignlab.cli.report",
+)
 
 
 def build_parser() -> Parser:

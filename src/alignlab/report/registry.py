@@ -3,4 +3,5 @@ exposes ``build(context: ReportContext) -> Section``."""
 
 SECTIONS: tuple[str, ...] = (
     "alignlab.steps.report",
+    "alignlab.tails.report",
 )

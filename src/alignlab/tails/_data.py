@@ -1,0 +1,72 @@
+"""Checks on samples at the boundary of every tails function: one clear sentence per problem.
+
+Every message names the parameter (or, from the command line, the file) and says what is allowed,
+so ``alignlab tails ...`` can print it as one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alignlab._validate import ParameterError
+
+MIN_TAIL = 10
+
+
+def as_sample(values, param: str = "samples") -> np.ndarray:
+    """``values`` as a 1-D float64 array of finite numbers with at least ``MIN_TAIL`` values and some spread."""
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(param, "must be an array of numbers") from None
+    if x.ndim != 1:
+        squeezed = np.squeeze(x)
+        if squeezed.ndim != 1:
+            raise ParameterError(param, f"must be one-dimensional (got shape {x.shape})")
+        x = squeezed
+    bad = ~np.isfinite(x)
+    if bad.any():
+        n_nan = int(np.isnan(x).sum())
+        raise ParameterError(param, f"must be finite: {n_nan} NaN and {int(bad.sum()) - n_nan} infinite of "
+                                    f"{x.size} values (first at index {int(np.argmax(bad))}); drop them first "
+                                    f"(--drop-nonfinite on the command line)")
+    if x.size < MIN_TAIL:
+        raise ParameterError(param, f"needs at least {MIN_TAIL} values for a tail (got {x.size})")
+    if x.min() == x.max():
+        raise ParameterError(param, f"all {x.size} values equal {float(x[0])!r}: constant data has no tail")
+    return x
+
+
+def positive_part(x: np.ndarray, param: str = "samples", purpose: str = "this estimator") -> np.ndarray:
+    """The positive values of ``x``; at least ``MIN_TAIL + 1`` of them, else an error that suggests a fix."""
+    positive = x[x > 0]
+    if positive.size < MIN_TAIL + 1:
+        raise ParameterError(param, f"{purpose} uses log(x) of the largest values and needs at least "
+                                    f"{MIN_TAIL + 1} positive values (got {positive.size} of {x.size}); shift the "
+                                    f"data or use its excess over a threshold (diagnose uses x - mean(x))")
+    return positive
+
+
+def require_positive(x: np.ndarray, param: str = "samples") -> np.ndarray:
+    """For a power-law fit every value must be positive: say how many are not and what to do instead."""
+    bad = x <= 0
+    if bad.any():
+        raise ParameterError(param, f"a power-law fit needs positive values, but {int(bad.sum())} of {x.size} are "
+                                    f"<= 0 (min {x.min():.6g}); shift them (x - min(x) + 1), fit the positive "
+                                    f"excess over a threshold, or use `tails hill` / `tails diagnose`, which use "
+                                    f"the positive excess")
+    return x
+
+
+def require_integers(x: np.ndarray, param: str = "samples") -> np.ndarray:
+    """Discrete fits need whole numbers >= 1."""
+    fractional = x != np.round(x)
+    if fractional.any():
+        i = int(np.argmax(fractional))
+        raise ParameterError(param, f"--discrete needs whole numbers, but value {x[i]!r} at index {i} is not "
+                                    f"({int(fractional.sum())} such values); fit it as continuous data instead")
+    return x
+
+
+def all_integers(x: np.ndarray) -> bool:
+    return bool(np.all(x == np.round(x)))

@@ -1,0 +1,207 @@
+r"""Tail-index estimators over every number of upper order statistics ``k`` at once.
+
+All estimate the extreme-value index :math:`\xi` (:math:`P(X > x) \approx x^{-1/\xi}` for
+:math:`\xi > 0`; :math:`\xi = 0` for exponential-type tails such as the normal, lognormal and
+exponential; :math:`\xi < 0` for a finite right end point). The tail index of the mission notes is
+:math:`\alpha = 1/\xi`. With :math:`X_{(1)} \ge X_{(2)} \ge \dots` the order statistics and
+:math:`L_i = \log X_{(i)}`:
+
+* Hill (1975): :math:`H_k = \frac1k\sum_{i=1}^{k} L_i - L_{k+1}`, standard error :math:`H_k/\sqrt{k}`.
+  One sort and one cumulative sum give every ``k``.
+* Smoothed Hill (Resnick & Starica 1997): :math:`\bar H_k = \frac{1}{(u-1)k}\sum_{j=k+1}^{uk} H_j`.
+  From the Hill process :math:`\sqrt{k}(H_{\lfloor kt\rfloor}-\xi) \to \xi W(t)/t` its variance is
+  :math:`\xi^2\,2(u-1-\log u)/((u-1)^2 k)` (0.61 of Hill's at u = 2).
+* Pickands (1975): :math:`\frac{1}{\log 2}\log\frac{X_{(k)}-X_{(2k)}}{X_{(2k)}-X_{(4k)}}`, any real
+  :math:`\xi`, shift-invariant; variance :math:`\xi^2(2^{2\xi+1}+1)/(2(2^\xi-1)\log 2)^2/k`.
+* Moment estimator (Dekkers, Einmahl & de Haan 1989):
+  :math:`M^{(r)}_k = \frac1k\sum_{i\le k}(L_i-L_{k+1})^r`,
+  :math:`\hat\xi = M^{(1)} + 1 - \frac12\bigl(1 - (M^{(1)})^2/M^{(2)}\bigr)^{-1}`, any real :math:`\xi`;
+  variance :math:`(1+\xi^2)/k` for :math:`\xi \ge 0`,
+  :math:`(1-\xi)^2(1-2\xi)(1-\xi+6\xi^2)/((1-3\xi)(1-4\xi))/k` for :math:`\xi < 0`.
+
+Hill, smoothed Hill and the moment estimator take logarithms and so use the positive values only;
+:func:`alignlab.tails.diagnose` applies them to the excess over the mean.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignlab import _validate as v
+from alignlab._random import SeedLike
+from alignlab._results import Result, jsonable
+from alignlab.tails._data import as_sample, positive_part
+from alignlab.tails.bootstrap import DoubleBootstrap, double_bootstrap, log_moments
+
+PATH_POINTS = 120      # points of a path written by to_dict (the object keeps all of them)
+
+
+@dataclass(frozen=True)
+class TailPath(Result):
+    """One estimator over every ``k``: ``xi[i]`` and ``se[i]`` use the ``k[i]`` largest values.
+
+    ``chosen_k`` is the point picked by ``selection`` ("double-bootstrap", "fixed" or "none");
+    ``tail_index`` is :math:`1/\\xi` there (the mission's alpha; infinite for :math:`\\xi \\le 0`).
+    """
+
+    estimator: str
+    n: int
+    k: np.ndarray
+    xi: np.ndarray
+    se: np.ndarray
+    selection: str = "none"
+    chosen_k: int | None = None
+    bootstrap: DoubleBootstrap | None = None
+
+    def _at(self, k: int) -> int:
+        i = int(np.searchsorted(self.k, k))
+        if i >= self.k.size or self.k[i] != k:
+            raise v.ParameterError("k", f"must be one of the path's k ({self.k[0]}..{self.k[-1]}) (got {k})")
+        return i
+
+    @property
+    def chosen_xi(self) -> float | None:
+        return None if self.chosen_k is None else float(self.xi[self._at(self.chosen_k)])
+
+    @property
+    def chosen_se(self) -> float | None:
+        return None if self.chosen_k is None else float(self.se[self._at(self.chosen_k)])
+
+    @property
+    def tail_index(self) -> float | None:
+        xi = self.chosen_xi
+        if xi is None:
+            return None
+        return 1.0 / xi if xi > 0 else math.inf
+
+    def at(self, k: int) -> tuple[float, float]:
+        """(xi, se) at ``k``."""
+        i = self._at(k)
+        return float(self.xi[i]), float(self.se[i])
+
+    def to_dict(self) -> dict:
+        idx = np.unique(np.geomspace(1, self.k.size, min(PATH_POINTS, self.k.size)).astype(np.int64) - 1)
+        return {"estimator": self.estimator, "n": self.n, "selection": self.selection, "k": self.chosen_k,
+                "xi": jsonable(self.chosen_xi), "se": jsonable(self.chosen_se),
+                "tail_index": jsonable(self.tail_index),
+                "bootstrap": None if self.bootstrap is None else self.bootstrap.to_dict(),
+                "path": {"k": self.k[idx].tolist(), "xi": jsonable(self.xi[idx]), "se": jsonable(self.se[idx])}}
+
+
+def _descending_logs(samples, purpose: str) -> tuple[np.ndarray, int]:
+    """Logs of the positive values in decreasing order, contiguous (cumulative sums over a reversed view
+    are several times slower)."""
+    x = as_sample(samples)
+    positive = x if x.min() > 0 else positive_part(x, purpose=purpose)
+    logs = np.log(positive)
+    np.negative(logs, out=logs)
+    logs.sort()
+    np.negative(logs, out=logs)
+    return logs, x.size
+
+
+def _choose(path_k: np.ndarray, k, n_positive: int, seed, bootstrap_samples: int, workers,
+            positive_logs: np.ndarray | None):
+    """(selection, chosen_k, bootstrap) for a ``k`` argument of "bootstrap", an int, or None."""
+    if k is None:
+        return "none", None, None
+    if isinstance(k, str):
+        v.choice("k", k, ("bootstrap",))
+        db = double_bootstrap(positive_logs, seed=seed, samples=bootstrap_samples, workers=workers)
+        chosen = int(min(max(db.k, int(path_k[0])), int(path_k[-1])))
+        return "double-bootstrap", chosen, db
+    chosen = v.integer("k", k, low=int(path_k[0]), high=int(path_k[-1]))
+    return "fixed", chosen, None
+
+
+def hill(samples, k="bootstrap", *, seed: SeedLike = 0, bootstrap_samples: int = 500,
+         workers: int | None = None) -> TailPath:
+    """Hill estimates for every ``k`` < number of positive values, with standard errors ``xi/sqrt(k)``.
+
+    ``k``: "bootstrap" picks it by the double bootstrap (seeded by ``seed``), an int fixes it,
+    ``None`` gives the path only (the fast choice for very large samples: one sort, one cumulative sum).
+    """
+    logs, n = _descending_logs(samples, "the Hill estimator")
+    m1 = log_moments(logs, order=1)[0]
+    ks = np.arange(1, logs.size)
+    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
+    return TailPath("hill", n, ks, m1, m1 / np.sqrt(ks), selection, chosen, db)
+
+
+def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = 0, bootstrap_samples: int = 500,
+                  workers: int | None = None) -> TailPath:
+    """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1)."""
+    u = v.real("u", u, low=1.0, low_open=True, high=100.0)
+    logs, n = _descending_logs(samples, "the smoothed Hill estimator")
+    m1 = log_moments(logs, order=1)[0]
+    ks = np.arange(1, int((logs.size - 1) / u) + 1)
+    if ks.size < 1:
+        raise v.ParameterError("u", f"leaves no k for {logs.size} positive values (got {u})")
+    upper = np.floor(u * ks).astype(np.int64)
+    csum = np.concatenate([[0.0], np.cumsum(m1)])          # csum[j] = H_1 + ... + H_j
+    xi = (csum[upper] - csum[ks]) / (upper - ks)
+    factor = math.sqrt(2.0 * (u - 1.0 - math.log(u))) / (u - 1.0)
+    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
+    return TailPath("smoothed_hill", n, ks, xi, factor * np.abs(xi) / np.sqrt(ks), selection, chosen, db)
+
+
+def pickands(samples, k: int | None = None) -> TailPath:
+    """Pickands estimates for ``k`` = 1 .. n/4 (any sign of xi; uses all values, not only positive ones).
+
+    Ties can make a spacing zero; those ``k`` are NaN in the path. ``k`` fixes the chosen point.
+    """
+    x = as_sample(samples)
+    desc = np.sort(x)[::-1]
+    ks = np.arange(1, x.size // 4 + 1)
+    if ks.size < 1:
+        raise v.ParameterError("samples", f"Pickands needs at least 4 values (got {x.size})")
+    a, b, c = desc[ks - 1], desc[2 * ks - 1], desc[4 * ks - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = np.log((a - b) / (b - c)) / math.log(2.0)
+    xi[~np.isfinite(xi)] = np.nan
+    se = np.sqrt(pickands_variance(xi) / ks)
+    if k is None:
+        return TailPath("pickands", x.size, ks, xi, se)
+    return TailPath("pickands", x.size, ks, xi, se, "fixed", v.integer("k", k, low=1, high=int(ks[-1])))
+
+
+def pickands_variance(xi: np.ndarray) -> np.ndarray:
+    r"""Asymptotic variance times k: :math:`\xi^2(2^{2\xi+1}+1)/(2(2^\xi-1)\log 2)^2`, :math:`3/(4\log^4 2)` at 0."""
+    xi = np.asarray(xi, dtype=float)
+    ln2 = math.log(2.0)
+    small = np.abs(xi) < 1e-8
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(small, 1.0 / ln2, xi / np.expm1(xi * ln2))     # xi / (2^xi - 1)
+    return ratio ** 2 * (2.0 ** (2.0 * xi + 1.0) + 1.0) / (4.0 * ln2 ** 2)
+
+
+def moment(samples, k: int | str | None = None, *, seed: SeedLike = 0, bootstrap_samples: int = 500,
+           workers: int | None = None) -> TailPath:
+    """Dekkers-Einmahl-de Haan moment estimator for every ``k`` (any sign of xi), with standard errors.
+
+    ``k``: None (path only), an int, or "bootstrap" for the Hill double-bootstrap choice (meaningful
+    for heavy tails only).
+    """
+    logs, n = _descending_logs(samples, "the moment estimator")
+    m1, m2 = log_moments(logs, order=2)
+    ks = np.arange(1, logs.size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = m1 + 1.0 - 0.5 / (1.0 - m1 * m1 / m2)
+    xi[~np.isfinite(xi)] = np.nan
+    se = np.sqrt(moment_variance(xi) / ks)
+    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
+    return TailPath("moment", n, ks, xi, se, selection, chosen, db)
+
+
+def moment_variance(xi: np.ndarray) -> np.ndarray:
+    """Asymptotic variance times k of the moment estimator (Dekkers, Einmahl & de Haan 1989, Thm 3.1)."""
+    xi = np.asarray(xi, dtype=float)
+    neg = np.minimum(xi, 0.0)
+    negative = (1 - neg) ** 2 * (1 - 2 * neg) * (1 - neg + 6 * neg ** 2) / ((1 - 3 * neg) * (1 - 4 * neg))
+    return np.where(xi >= 0, 1.0 + xi ** 2, negative)
+
+
+__all__ = ["TailPath", "hill", "moment", "pickands", "smoothed_hill"]

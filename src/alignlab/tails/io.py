@@ -1,0 +1,187 @@
+"""Reading samples from files: ``.npy``, ``.csv`` / ``.txt`` (one column, or a named one), ``.parquet``.
+
+Every problem is a :class:`~alignlab._validate.ParameterError` whose parameter is the file name,
+and for text files the message gives the line: unreadable files, non-numeric values, NaN or
+infinite values (counted; dropped only with ``drop_nonfinite=True``), too few values, constant data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from alignlab._results import Result
+from alignlab._validate import ParameterError
+from alignlab.tails._data import as_sample
+
+FORMATS = (".npy", ".csv", ".txt", ".parquet")
+
+
+@dataclass(frozen=True)
+class Samples(Result):
+    """Values read from ``source``; ``dropped`` non-finite values were removed on request."""
+
+    source: str
+    column: str | None
+    values: np.ndarray
+    dropped: int = 0
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "column": self.column, "n": int(self.values.size), "dropped": self.dropped}
+
+
+def load_samples(path, column: str | None = None, drop_nonfinite: bool = False) -> Samples:
+    """Read one column of numbers from ``path`` and check it (see the module docstring)."""
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise ParameterError(name, "cannot read file: no such file")
+    if suffix == ".npy":
+        values, lines = _read_npy(path, name, column), None
+    elif suffix == ".parquet":
+        values, lines = _read_parquet(path, name, column), None
+    else:
+        values, lines = _read_text(path, name, column, delimiter="," if suffix == ".csv" else None)
+    bad = ~np.isfinite(values)
+    dropped = 0
+    if bad.any():
+        n_nan = int(np.isnan(values).sum())
+        where = _where(np.flatnonzero(bad), lines)
+        if not drop_nonfinite:
+            raise ParameterError(name, f"{n_nan} NaN or missing and {int(bad.sum()) - n_nan} infinite values "
+                                       f"({where}); pass --drop-nonfinite (drop_nonfinite=True) to drop them")
+        dropped = int(bad.sum())
+        values = values[~bad]
+    return Samples(name, column, as_sample(values, name), dropped)
+
+
+def _where(indices: np.ndarray, lines: np.ndarray | None) -> str:
+    shown = indices[:5]
+    if lines is None:
+        text = "index " + ", ".join(str(int(i)) for i in shown)
+    else:
+        text = "line " + ", ".join(str(int(lines[i])) for i in shown)
+    return text + (", ..." if indices.size > shown.size else "")
+
+
+def _read_npy(path: Path, name: str, column: str | None) -> np.ndarray:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise ParameterError(name, f"cannot read file as .npy: {err}") from None
+    if array.dtype.names:
+        if column is None:
+            raise ParameterError(name, f"has fields {', '.join(array.dtype.names)}; choose one with --column NAME")
+        if column not in array.dtype.names:
+            raise ParameterError(name, f"has no field {column!r} (fields: {', '.join(array.dtype.names)})")
+        array = array[column]
+    elif column is not None:
+        raise ParameterError(name, f"is a plain array without named columns; drop --column {column}")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise ParameterError(name, f"must hold numbers (got dtype {array.dtype})")
+    squeezed = np.squeeze(array)
+    if squeezed.ndim != 1:
+        raise ParameterError(name, f"must hold one column of numbers (got shape {array.shape})")
+    return squeezed.astype(float)
+
+
+def _read_parquet(path: Path, name: str, column: str | None) -> np.ndarray:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several unrelated types for a bad file
+        raise ParameterError(name, f"cannot read file as parquet: {err}") from None
+    names = table.column_names
+    if column is None:
+        if len(names) != 1:
+            raise ParameterError(name, f"has {len(names)} columns ({', '.join(names)}); choose one with --column NAME")
+        column = names[0]
+    if column not in names:
+        raise ParameterError(name, f"has no column {column!r} (columns: {', '.join(names)})")
+    chunked = table.column(column)
+    if not (pa.types.is_integer(chunked.type) or pa.types.is_floating(chunked.type)):
+        raise ParameterError(name, f"column {column!r} must hold numbers (got {chunked.type})")
+    return np.asarray(chunked.to_numpy(zero_copy_only=False), dtype=float)   # nulls become NaN
+
+
+def _read_text(path: Path, name: str, column: str | None, delimiter: str | None):
+    """Numbers from a text table; returns the values and the 1-based line each came from."""
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ParameterError(name, f"cannot read file as text: {err}") from None
+    rows = [(number, _split(line, delimiter)) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+    if not rows:
+        raise ParameterError(name, "holds no values")
+    header = None
+    first_line, first_fields = rows[0]
+    if not all(_is_number(f) for f in first_fields):
+        header, rows = [f.strip() for f in first_fields], rows[1:]
+    width = len(header) if header else len(rows[0][1]) if rows else 1
+    if column is not None:
+        if header is None:
+            raise ParameterError(name, f"has no header line, so --column {column} cannot be found")
+        if column not in header:
+            raise ParameterError(name, f"has no column {column!r} (columns: {', '.join(header)})")
+        index = header.index(column)
+    elif width != 1:
+        names = ", ".join(header) if header else f"{width} unnamed"
+        raise ParameterError(name, f"has {width} columns ({names}); choose one with --column NAME")
+    else:
+        index = 0
+    values = np.empty(len(rows))
+    lines = np.empty(len(rows), dtype=np.int64)
+    for i, (number, fields) in enumerate(rows):
+        if index >= len(fields):
+            raise ParameterError(name, f"line {number}: has {len(fields)} fields, column {index + 1} is missing")
+        field = fields[index].strip()
+        if field == "":
+            values[i] = math.nan      # a missing value counts with the NaNs
+        else:
+            try:
+                values[i] = float(field)
+            except ValueError:
+                raise ParameterError(name, f"line {number}: {field!r} is not a number") from None
+        lines[i] = number
+    return values, lines
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        delimiter = "," if "," in line else None
+    return line.split(delimiter) if delimiter else line.split()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+REWARD_FILES = ("llama_starling_reward_values.npy", "random_starling_reward_values.npy")
+
+
+def reward_samples_dir() -> Path | None:
+    """The shared folder of real reward samples (``$ALIGNLAB_REWARD_SAMPLES`` or ``../shared/data/reward-samples``
+    beside the repository or the working directory), or None when it is absent."""
+    import os
+
+    import alignlab
+    env = os.environ.get("ALIGNLAB_REWARD_SAMPLES")
+    places = [Path(env)] if env else []
+    places += [Path(alignlab.__file__).resolve().parents[2] / ".." / "shared" / "data" / "reward-samples",
+               Path.cwd() / ".." / "shared" / "data" / "reward-samples"]
+    for place in places:
+        if all((place / name).is_file() for name in REWARD_FILES):
+            return place.resolve()
+    return None
