@@ -4,4 +4,5 @@ exposes ``build(context: ReportContext) -> Section``."""
 SECTIONS: tuple[str, ...] = (
     "alignlab.steps.report",
     "alignlab.tails.report",
+    "alignlab.tripwire.report",
 )

@@ -1,0 +1,58 @@
+"""Checkpoints: plain dicts of tensors and JSON-like values, written atomically, read with
+``torch.load(weights_only=True)`` so that loading one never runs code."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import torch
+
+from alignlab._validate import ParameterError
+
+FORMAT = "alignlab-tripwire-1"
+REQUIRED = ("format", "config", "step", "model", "optimizer", "state")
+
+
+class CheckpointError(ParameterError):
+    """A checkpoint that is missing, unreadable or not a tripwire checkpoint."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__("checkpoint", f"{path} {reason}")
+
+
+def save_checkpoint(path: Path, payload: dict) -> None:
+    """Write ``payload`` (plus the format tag) to ``path`` via a temporary file and an atomic rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save({"format": FORMAT, **payload}, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "does not exist")
+    try:
+        payload = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as err:  # noqa: BLE001 - a damaged file can fail anywhere in the unpickler
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CheckpointError(path, f"is not a readable checkpoint ({reason[:120]})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or any(k not in payload for k in REQUIRED):
+        raise CheckpointError(path, f"is not an {FORMAT} checkpoint")
+    return payload
+
+
+def rotate(last: Path, previous: Path) -> None:
+    """Keep the current ``last`` as ``previous`` before a new one is written."""
+    if last.exists():
+        os.replace(last, previous)
+
+
+def copy(src: Path, dst: Path) -> str | None:
+    if not src.exists():
+        return None
+    shutil.copyfile(src, dst)
+    return dst.name

@@ -1,0 +1,136 @@
+"""One frozen configuration for a tripwire run: world, learner, schedule, monitors, breaker, erasure.
+
+Every field is checked once, here, with a message that names it and the allowed range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from alignlab import _validate as v
+from alignlab._results import Result
+
+MONITORS = ("eval", "probe", "map")
+PROBES = ("mass-mean", "logistic")
+ERASURES = ("leace", "unlearn")
+# Fields that do not change the null distribution of the monitor statistics before a trip: a
+# calibration made with other values of these still applies.
+_NOT_IN_NULL = ("seed", "control", "erase", "shadow", "unlearn_steps", "unlearn_lr", "learned_accuracy", "threads")
+
+
+@dataclass(frozen=True)
+class TripwireConfig(Result):
+    """Everything that decides a run. The defaults learn the hidden fact in about a minute on two cores.
+
+    World: ``n_known`` cities with stated countries, ``n_hidden`` without, on a ``grid x grid`` map.
+    Learner: ``n_layers`` x ``d_model`` transformer, AdamW at constant ``lr`` (constant so that
+    learning after an erasure runs under the same conditions as the first learning).
+    Schedule: evidence about hidden cities from ``evidence_start``, ramping to ``hidden_fraction``
+    of each batch over ``evidence_ramp`` steps.
+    Monitors run every ``monitor_every`` steps; the breaker's thresholds give a false-positive rate
+    of ``fpr`` per run. ``shadow`` records trips without stopping (for measuring latencies).
+    ``erase`` (``leace`` or ``unlearn``) acts at the trip, after which training goes on to ``steps``.
+    """
+
+    seed: int = 0
+    control: bool = False
+    n_known: int = 96
+    n_hidden: int = 16
+    grid: int = 2
+    n_distance_buckets: int = 4
+    d_model: int = 64
+    n_layers: int = 2
+    n_heads: int = 4
+    d_mlp: int = 256
+    steps: int = 1200
+    batch_size: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 0.01
+    evidence_start: int = 400
+    evidence_ramp: int = 0
+    hidden_fraction: float = 0.008
+    fact_fraction: float = 0.15
+    monitor_every: int = 10
+    monitors: tuple[str, ...] = MONITORS
+    probe: str = "mass-mean"
+    probe_hook: str = "hook_embed"
+    probe_regularization: float = 0.3
+    fpr: float = 0.01
+    learned_accuracy: float = 0.75
+    shadow: bool = False
+    erase: str | None = None
+    unlearn_steps: int = 50
+    unlearn_lr: float = 1e-3
+    threads: int = 1
+
+    def __post_init__(self):
+        ints = {"seed": 0, "n_known": 8, "n_hidden": 2, "grid": 2, "n_distance_buckets": 1, "d_model": 4,
+                "n_layers": 1, "n_heads": 1, "d_mlp": 1, "steps": 1, "batch_size": 8, "evidence_start": 0,
+                "evidence_ramp": 0, "monitor_every": 1, "unlearn_steps": 1, "threads": 1}
+        for name, low in ints.items():
+            object.__setattr__(self, name, v.integer(name, getattr(self, name), low=low))
+        v.integer("grid", self.grid, high=3)
+        for name in ("control", "shadow"):
+            if not isinstance(getattr(self, name), bool):
+                raise v.ParameterError(name, f"must be true or false (got {getattr(self, name)!r})")
+        if self.d_model % self.n_heads:
+            raise v.ParameterError("n_heads", f"must divide d_model = {self.d_model} (got {self.n_heads})")
+        if self.evidence_start >= self.steps:
+            raise v.ParameterError("evidence_start", f"must be < steps = {self.steps} (got {self.evidence_start})")
+        for name in ("lr", "unlearn_lr"):
+            v.real(name, getattr(self, name), low=0.0, low_open=True, high=1.0)
+        v.real("weight_decay", self.weight_decay, low=0.0, high=1.0)
+        v.real("hidden_fraction", self.hidden_fraction, low=0.0, low_open=True, high=0.5)
+        v.real("fact_fraction", self.fact_fraction, low=0.0, low_open=True, high=0.5)
+        if round(self.hidden_fraction * self.batch_size) < 1:
+            raise v.ParameterError("hidden_fraction", f"must put at least one sentence in a batch of "
+                                                      f"{self.batch_size} (got {self.hidden_fraction})")
+        v.probability("fpr", self.fpr)
+        v.real("learned_accuracy", self.learned_accuracy, low=1.0 / self.grid ** 2, low_open=True, high=1.0)
+        v.real("probe_regularization", self.probe_regularization, low=0.0, low_open=True)
+        monitors = (self.monitors,) if isinstance(self.monitors, str) else tuple(self.monitors)
+        if not monitors:
+            raise v.ParameterError("monitors", f"needs at least one of {', '.join(MONITORS)}")
+        for m in monitors:
+            v.choice("monitors", m, MONITORS)
+        if len(set(monitors)) != len(monitors):
+            raise v.ParameterError("monitors", f"must not repeat a monitor (got {', '.join(monitors)})")
+        object.__setattr__(self, "monitors", monitors)
+        v.choice("probe", self.probe, PROBES)
+        if self.erase is not None:
+            v.choice("erase", self.erase, ERASURES)
+        if not isinstance(self.probe_hook, str) or not _hook_exists(self.probe_hook, self.n_layers):
+            raise v.ParameterError("probe_hook", f"must be hook_embed or blocks.<layer>.hook_resid_pre|mid|post "
+                                                 f"with layer < {self.n_layers} (got {self.probe_hook!r})")
+
+    @property
+    def n_checks(self) -> int:
+        """Monitor checks in a run of ``steps`` steps: at step 0 and every ``monitor_every`` steps up to ``steps``."""
+        return self.steps // self.monitor_every + 1
+
+    def replace(self, **changes) -> TripwireConfig:
+        return dataclasses.replace(self, **changes)
+
+    def null_signature(self) -> dict:
+        """The fields a calibration depends on (all but seed, control, shadow, erasure, oracle level, threads)."""
+        return {k: val for k, val in self.to_dict().items() if k not in _NOT_IN_NULL}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TripwireConfig:
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise v.ParameterError("config", f"unknown fields {', '.join(unknown)}")
+        data = dict(data)
+        if "monitors" in data:
+            data["monitors"] = tuple(data["monitors"])
+        return cls(**data)
+
+
+def _hook_exists(name: str, n_layers: int) -> bool:
+    if name == "hook_embed":
+        return True
+    parts = name.split(".")
+    return (len(parts) == 3 and parts[0] == "blocks" and parts[1].isdigit() and int(parts[1]) < n_layers
+            and parts[2] in ("hook_resid_pre", "hook_resid_mid", "hook_resid_post"))

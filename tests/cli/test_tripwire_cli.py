@@ -1,0 +1,79 @@
+import json
+
+import pytest
+
+from alignlab.cli.main import main
+
+TINY_FLAGS = ["--n-known", "32", "--n-hidden", "8", "--d-model", "32", "--batch-size", "32", "--steps", "300",
+              "--evidence-start", "100", "--hidden-fraction", "0.15", "--monitor-every", "20", "--lr", "5e-3"]
+
+
+def _one_json(capsys):
+    out, err = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, out
+    return json.loads(lines[0]), err
+
+
+def test_run_with_leace_trips_erases_and_reports_relearning(tmp_path, capsys):
+    out = tmp_path / "run"
+    rc = main(["tripwire", "run", "--out", str(out), "--erase", "leace", "--json", *TINY_FLAGS])
+    d, _ = _one_json(capsys)
+    assert rc == 3 and d["tripped"] and d["exit_status"] == 3
+    for key in ("tripped", "trip_step", "trip_monitor", "learned_step", "detection_latency", "probe_lead_over_eval",
+                "false_positive_rate", "relearn_steps", "first_learn_steps", "train_seconds", "monitor_seconds"):
+        assert key in d
+    assert d["erase"] == "leace"
+    assert d["steps_run"] == 300 or d["steps_run"] == d["retrip_step"]      # stops only at a second trip
+    assert d["relearn_budget"] == 300 - d["trip_step"]
+    assert d["first_learn_steps"] == d["trip_step"] - 100
+    assert d["post_erasure"]["probe_validation"] <= 0.5          # the probe cannot read the country any more
+    assert (out / "alert.json").exists() and (out / "trip.pt").exists()
+
+    # --resume alone picks up the run's saved configuration; a finished run just reports again
+    rc = main(["tripwire", "run", "--out", str(out), "--resume", "--json"])
+    again, _ = _one_json(capsys)
+    assert rc == 3 and again["trip_step"] == d["trip_step"] and again["post_erasure"] == d["post_erasure"]
+    rc = main(["tripwire", "run", "--out", str(out), "--resume", "--seed", "4", "--json"])
+    out_text, err = capsys.readouterr()
+    assert rc == 2 and out_text == "" and "another configuration (seed = 0 there, 4 here)" in err
+
+    rc = main(["tripwire", "plot", str(out), "--json"])
+    d, _ = _one_json(capsys)
+    assert rc == 0 and len(d["figures"]) == 2
+    assert all((out / name).stat().st_size > 10_000 for name in ("tripwire.png", "leak.png"))
+
+
+def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
+    cal = tmp_path / "cal"
+    short = ["--n-known", "16", "--n-hidden", "4", "--d-model", "16", "--batch-size", "16", "--steps", "40",
+             "--evidence-start", "20", "--hidden-fraction", "0.2", "--monitor-every", "10"]
+    rc = main(["tripwire", "calibrate", "--seeds", "0-1", "--relabels", "400", "--out", str(cal), "--json", *short])
+    d, _ = _one_json(capsys)
+    assert rc == 0 and set(d["thresholds"]) == {"eval", "probe", "map"} and d["seeds"] == [0, 1]
+    assert (cal / "calibration.json").exists()
+    rc = main(["tripwire", "plot", str(cal), "--json"])
+    d, _ = _one_json(capsys)
+    assert rc == 0 and d["figures"][0].endswith("calibration.png")
+    rc = main(["tripwire", "run", "--out", str(tmp_path / "r"), "--calibration", str(cal), "--json", *TINY_FLAGS])
+    out, err = capsys.readouterr()
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "calibration: was made for another configuration" in err
+
+
+@pytest.mark.parametrize("args, text", [
+    (["run", "--out", "{tmp}/a", "--n-hidden", "-3"], "n_hidden: must be an integer >= 2"),
+    (["run", "--out", "{tmp}/a", "--monitors", "eval", "tarot"], "monitors: must be one of eval, probe, map"),
+    (["run", "--out", "{tmp}/a", "--erase", "banana"], "erase: must be one of leace, unlearn"),
+    (["run", "--out", "{tmp}/missing", "--resume"], "no such folder"),
+    (["plot", "{tmp}/missing"], "no such folder"),
+    (["run", "--out", "{tmp}/bad", "--resume"], "not a readable checkpoint"),
+    (["calibrate", "--seeds", "5-2", "--out", "{tmp}/c"], "seeds:"),
+    (["calibrate", "--seeds", "0-1", "--relabels", "100", "--out", "{tmp}/c"], "relabels: must give at least 299"),
+])
+def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, text):
+    (tmp_path / "bad" / "state").mkdir(parents=True)
+    (tmp_path / "bad" / "state" / "last.pt").write_bytes(b"\x80\x02garbage")
+    rc = main(["tripwire", *[a.replace("{tmp}", str(tmp_path)) for a in args], "--json"])
+    out, err = capsys.readouterr()
+    assert rc == 2 and out == ""
+    assert err.startswith("alignlab: error: ") and err.count("\n") == 1 and text in err

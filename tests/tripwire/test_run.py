@@ -1,0 +1,116 @@
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from alignlab import ParameterError
+from alignlab.tripwire import CheckpointError, RunResult, TripwireConfig, run_tripwire
+from alignlab.tripwire.checkpoint import load_checkpoint
+from alignlab.tripwire.run import Trainer
+
+
+def test_learner_learns_the_hidden_fact_and_beats_the_ngram(tripped_run, control_run, tiny_config):
+    real, _ = tripped_run
+    s = real.summary
+    best = max(c.oracle_accuracy for c in real.checks)
+    assert best >= 0.7                                        # chance is 0.25 (24 puzzles)
+    assert real.checks[-1].known_accuracy >= 0.9
+    assert s.learned_step is not None and s.learned_step > real.config.evidence_start
+    assert best > s.leak_ngram_accuracy + 0.4
+    assert max(c.oracle_accuracy for c in real.checks if c.step <= tiny_config.evidence_start) <= 0.5
+    # the control model learns what its evidence says, the decoys' countries, and does not trip
+    from alignlab.tripwire.world import make_world
+    w = make_world(control_run.config.seed, n_known=tiny_config.n_known, n_hidden=tiny_config.n_hidden,
+                   control=True)
+    answers = np.asarray(control_run.checks[-1].scores["eval"]).argmax(axis=1)
+    assert np.mean(answers == w.evidence_country[w.hidden]) >= 0.6
+    assert not control_run.summary.tripped
+
+
+def test_breaker_trips_stops_and_writes_the_alert(tripped_run, tiny_config):
+    result, out = tripped_run
+    s = result.summary
+    assert s.tripped and s.exit_status == 3 and s.steps_run == s.trip_step
+    alert = json.loads((out / "alert.json").read_text())
+    assert alert["step"] == s.trip_step and alert["monitor"] == s.trip_monitor
+    assert alert["statistic"] > alert["threshold"]
+    assert alert["checkpoint"] == "trip.pt" and alert["previous_checkpoint"] == "before_trip.pt"
+    trip = torch.load(out / "trip.pt", weights_only=True)
+    before = torch.load(out / "before_trip.pt", weights_only=True)
+    assert trip["step"] == s.trip_step and before["step"] == s.trip_step - tiny_config.monitor_every
+    # the checkpoint is the model at the trip: loaded, it gives the alert's statistic again
+    t = Trainer(tiny_config, result.thresholds)
+    t.load_state_dict(trip)
+    first = alert["monitor"].split("+")[0]
+    assert np.isclose(t.suite.check(t.model, t.step).statistic[first], alert["statistics"][first])
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("tripped", "trip_step", "trip_monitor", "learned_step", "detection_latency", "probe_lead_over_eval",
+                "false_positive_rate", "relearn_steps", "first_learn_steps", "train_seconds", "monitor_seconds"):
+        assert key in summary
+
+
+def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp_path):
+    reference, _ = tripped_run
+    out = tmp_path / "run"
+    code = ("from alignlab.tripwire import TripwireConfig, run_tripwire\n"
+            f"run_tripwire(TripwireConfig(**{tiny_kwargs!r}), out={str(out)!r})\n")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    last = out / "state" / "last.pt"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if last.exists() and load_checkpoint(last)["step"] >= 60:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not (out / "summary.json").exists()
+    killed_at = load_checkpoint(last)["step"]
+    assert killed_at < reference.summary.trip_step
+    resumed = run_tripwire(TripwireConfig(**tiny_kwargs), out=out, resume=True)
+    assert [c.step for c in resumed.checks] == [c.step for c in reference.checks]
+    for a, b in zip(resumed.checks, reference.checks):
+        assert a.statistic == b.statistic and a.accuracy == b.accuracy and a.scores == b.scores
+        assert a.oracle_accuracy == b.oracle_accuracy
+    assert resumed.losses == reference.losses
+    skip = {"train_seconds", "monitor_seconds", "oracle_seconds", "checkpoint_seconds", "monitor_overhead", "out"}
+    assert {k: x for k, x in resumed.summary.to_dict().items() if k not in skip} == \
+           {k: x for k, x in reference.summary.to_dict().items() if k not in skip}
+
+
+@pytest.mark.parametrize("changes, param", [
+    (dict(n_hidden=-4), "n_hidden"), (dict(steps=0), "steps"), (dict(d_model=-64), "d_model"),
+    (dict(monitors=("eval", "tarot")), "monitors"), (dict(erase="forget"), "erase"),
+    (dict(probe="svm"), "probe"), (dict(probe_hook="blocks.9.hook_resid_post"), "probe_hook"),
+    (dict(fpr=1.5), "fpr"), (dict(evidence_start=5000), "evidence_start"), (dict(batch_size=0), "batch_size"),
+])
+def test_bad_configs_name_the_parameter(changes, param):
+    with pytest.raises(ParameterError) as err:
+        TripwireConfig(**changes)
+    assert err.value.param == param
+
+
+def test_missing_folder_existing_run_and_corrupt_checkpoint(tripped_run, tmp_path, tiny_config):
+    _, out = tripped_run
+    with pytest.raises(ParameterError, match="no such folder"):
+        run_tripwire(tiny_config, out=tmp_path / "nowhere", resume=True)
+    with pytest.raises(ParameterError, match="already holds a run"):
+        run_tripwire(tiny_config, out=out)
+    with pytest.raises(ParameterError, match="no such folder"):
+        RunResult.load(tmp_path / "nowhere")
+    with pytest.raises(ParameterError, match="another configuration"):
+        run_tripwire(tiny_config.replace(seed=5), out=out, resume=True)
+    broken = tmp_path / "broken"
+    (broken / "state").mkdir(parents=True)
+    (broken / "state" / "last.pt").write_bytes(b"this is not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint") as err:
+        run_tripwire(tiny_config, out=broken, resume=True)
+    assert err.value.param == "checkpoint"
+    (broken / "state" / "last.pt").write_bytes((out / "trip.pt").read_bytes()[:5000])     # truncated
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        run_tripwire(tiny_config, out=broken, resume=True)
