@@ -45,7 +45,7 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
     with _Progress(progress, len(modules)) as bar:
         for module in modules:
             bar.section(module.SECTION_ID)
-            context = ReportContext(out, use_cache=use_cache, progress=bar.message)
+            context = ReportContext(out, use_cache=use_cache, progress=bar.message, section_module=module.__name__)
             t0 = time.perf_counter()
             section = module.build(context)
             built.append(Section(**{**section.__dict__, "seconds": time.perf_counter() - t0}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import pickle
@@ -11,25 +12,61 @@ from pathlib import Path
 import alignlab
 
 
-def _source_fingerprint() -> str:
-    """Hash of the package's source files: a changed model invalidates cached experiments."""
-    digest = hashlib.sha256()
+def _source_fingerprint(section_module: str | None = None) -> str:
+    """Hash of the source a section depends on: its own subpackage and every alignlab module those
+    files import, followed transitively (all of alignlab when no section is named). A changed model
+    invalidates its cached experiments; an edit to an unrelated system does not."""
     root = Path(alignlab.__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    files = sorted(root.rglob("*.py")) if section_module is None else sorted(_import_closure(root, section_module))
+    digest = hashlib.sha256()
+    for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
+def _import_closure(root: Path, module: str) -> set[Path]:
+    """The .py files of ``module``'s package and of every alignlab package or module they import."""
+    def files_of(name: str) -> list[Path]:
+        parts = name.split(".")[1:]
+        if not parts:
+            return [root / "__init__.py"]
+        target = root.joinpath(*parts)
+        if target.is_dir():
+            return list(target.rglob("*.py"))
+        return [target.with_suffix(".py")] if target.with_suffix(".py").exists() else []
+
+    package = module.rsplit(".", 1)[0]
+    todo = files_of(package) + [root / "__init__.py"]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("alignlab"):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("alignlab")]
+            for name in names:
+                # a subpackage pulls in the whole subpackage; a top-level module just itself
+                head = ".".join(name.split(".")[:2])
+                todo.extend(files_of(head))
+    return seen
+
+
 class ReportContext:
     """Passed to every section's ``build``: ``cached`` results, ``figure`` rendering, ``step`` progress."""
 
-    def __init__(self, out_dir: Path, use_cache: bool = True, progress: Callable[[str], None] | None = None):
+    def __init__(self, out_dir: Path, use_cache: bool = True, progress: Callable[[str], None] | None = None,
+                 section_module: str | None = None):
         self.out_dir = Path(out_dir)
         self.use_cache = use_cache
         self.cache_dir = self.out_dir / ".cache"
         self._progress = progress or (lambda message: None)
-        self._fingerprint = _source_fingerprint() if use_cache else ""
+        self._fingerprint = _source_fingerprint(section_module) if use_cache else ""
 
     def step(self, message: str) -> None:
         """Report what the section is doing now (shown beside the progress bar)."""
