@@ -117,3 +117,20 @@ def test_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
     for name in serial:
         np.testing.assert_array_equal(distributed[name], serial[name])
     assert distributed["done"].all()
+
+
+def test_tripwire_sweep_runs_each_seed_and_resumes(tmp_path):
+    from tripwire.conftest import TINY
+    grid = Grid(("seed",), ((0.0, 1.0),))
+    fixed = {"control": False, "erase": None, "shadow": True, "config": dict(TINY)}
+    out = tmp_path / "t.zarr"
+    result = run_sweep("tripwire", grid, fixed, out, scheduler="serial")
+    assert result.done == 2
+    ds = _open(out)
+    from alignlab.tripwire.config import TripwireConfig
+    from alignlab.tripwire.run import run_tripwire
+    direct = run_tripwire(TripwireConfig(**{**TINY, "seed": 1, "shadow": True, "threads": 1})).summary
+    assert float(ds["tripped"].sel(seed=1.0)) == float(direct.tripped)
+    if direct.trip_step is not None:
+        assert float(ds["trip_step"].sel(seed=1.0)) == direct.trip_step
+    assert run_sweep("tripwire", grid, fixed, out, scheduler="serial").computed == 0

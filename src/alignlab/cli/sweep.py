@@ -31,6 +31,15 @@ def register(sub) -> None:
     engine(p)
     p.set_defaults(handler=steps)
 
+    p = cmds.add_parser("tripwire", help="tripwire runs over seeds (default world)")
+    p.add_argument("--seeds", required=True, help="seeds, e.g. 0-31 or 0,3,5-7")
+    p.add_argument("--control", action="store_true", help="the control world (evidence uninformative)")
+    p.add_argument("--erase", choices=["leace", "unlearn"], default=None, help="erase at the trip, keep training")
+    p.add_argument("--no-shadow", action="store_true",
+                   help="stop each run at its trip (default: record the trip and train on, to measure latencies)")
+    engine(p)
+    p.set_defaults(handler=tripwire)
+
     p = cmds.add_parser("show", help="summarise a sweep store")
     p.add_argument("path")
     add_json(p)
@@ -63,6 +72,14 @@ def steps(args) -> None:
         from alignlab.steps.simulate import check_budget
         check_budget(int(max(ns)), trials)
     _run(args, "steps", Grid(("alpha", "q", "n"), (alphas, qs, ns)), {"method": args.method, "trials": trials})
+
+
+def tripwire(args) -> None:
+    from alignlab.sweep import Grid
+    from alignlab.tripwire.calibrate import parse_seeds
+    seeds = tuple(float(s) for s in parse_seeds(args.seeds))
+    _run(args, "tripwire", Grid(("seed",), (seeds,)),
+         {"control": args.control, "erase": args.erase, "shadow": not args.no_shadow, "config": None})
 
 
 def show(args) -> None:

@@ -55,7 +55,7 @@ def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0
 
         if scheduler == "serial":
             for index, params in todo:
-                finished(index, spec.cell(**params, **fixed, seed=cell_seed(seed, kind, params)))
+                finished(index, spec.cell(**params, **fixed, stream=cell_seed(seed, kind, params)))
         elif todo:
             _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished)
     return SweepResult(str(out), kind, dict(zip(grid.names, grid.shape)), grid.size, int(store.done.sum()),
@@ -80,7 +80,7 @@ def _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished):
         futures = []
         for index, params in todo:
             key = f"{kind}-cell-" + "-".join(map(str, index)) + f"-{seed}"
-            future = client.submit(spec.cell, **params, **fixed, seed=cell_seed(seed, kind, params),
+            future = client.submit(spec.cell, **params, **fixed, stream=cell_seed(seed, kind, params),
                                    key=key, pure=False, retries=3)
             index_of[future.key] = index
             futures.append(future)
