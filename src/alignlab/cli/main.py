@@ -12,6 +12,7 @@ from alignlab.cli.common import Parser, UsageError
 COMMANDS = (
     "alignlab.cli.steps",
     "alignlab.cli.tails",
+    "alignlab.cli.goodhart",
     "alignlab.cli.tripwire",
     "alignlab.cli.sweep",
     "alignlab.cli.report",

@@ -4,5 +4,6 @@ exposes ``build(context: ReportContext) -> Section``."""
 SECTIONS: tuple[str, ...] = (
     "alignlab.steps.report",
     "alignlab.tails.report",
+    "alignlab.goodhart.report",
     "alignlab.tripwire.report",
 )

@@ -1,0 +1,178 @@
+"""Figures for the Goodhart experiments. Each function takes result objects and returns a matplotlib
+Figure; nothing here computes the model."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from alignlab.goodhart.construct import Construction  # noqa: E402
+from alignlab.goodhart.experiments import BonSynthetic, Curves, DependenceStudy, GaoFits  # noqa: E402
+
+
+def _label(curve) -> str:
+    return f"X ~ {curve.error}, V ~ {curve.utility}"
+
+
+def _mc_points(ax, mc, color, label=None, skip: int = 0):
+    """Monte Carlo estimates with +-2 standard errors."""
+    se = np.nan_to_num(np.array(mc.standard_error, dtype=float)[skip:])
+    ax.errorbar(np.array(mc.t)[skip:], np.array(mc.conditional_utility)[skip:], yerr=2 * se, fmt="o", ms=3,
+                color=color, capsize=2, label=label)
+
+
+def plot_heavy_error(curves: Curves):
+    """G1: E[V | U >= t] returns to E[V]; the gain falls like 1/t."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    for c in curves.curves:
+        t = np.array(c.exact.t)
+        line, = ax1.plot(t, c.exact.conditional_utility, label=_label(c))
+        if c.mc is not None:
+            _mc_points(ax1, c.mc, line.get_color())
+        g = np.array(c.exact.gain)
+        ok = g > 0
+        ax2.loglog(t[ok], g[ok], color=line.get_color(),
+                   label=f"{c.error}: slope {c.regime.slope:.3f}" if c.regime.slope is not None else c.error)
+    ax1.axhline(curves.curves[0].exact.utility_mean, color="k", ls=":", lw=1, label="E[V]")
+    ax1.set_xscale("log")
+    ax1.set_xlim(right=1e4)
+    ax1.set_xlabel("threshold t")
+    ax1.set_ylabel("E[V | U >= t]")
+    ax1.set_title("Heavy-tailed error: conditioning buys nothing in the end")
+    ax1.legend(fontsize=8)
+    ax2.set_xlabel("threshold t")
+    ax2.set_ylabel("gain E[V | U >= t] - E[V]")
+    ax2.set_title("The gain falls like 1/t, to t = 1e100 (exact)")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+def plot_light_error(curves: Curves):
+    """G2: unbounded growth; quadrature against the closed form for two normals."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    for c in curves.curves:
+        t = np.array(c.exact.t)
+        pos = t > 0
+        line, = ax1.loglog(t[pos], np.array(c.exact.conditional_utility)[pos], label=_label(c))
+        if c.mc is not None:
+            _mc_points(ax1, c.mc, line.get_color())
+        if c.closed_form is not None:
+            ax1.loglog(t[pos], np.array(c.closed_form)[pos], "k--", lw=1, label="closed form (normal)")
+            rel = np.abs(np.array(c.exact.conditional_utility) / np.array(c.closed_form) - 1)
+            ax2.semilogy(np.array(c.exact.log_tail_probability) / np.log(10), np.maximum(rel, 1e-17), "o-", ms=3,
+                         label="|quadrature / closed form - 1|")
+            ax2.semilogy(np.array(c.exact.log_tail_probability) / np.log(10), np.array(c.exact.relative_error),
+                         ":", label="estimated relative error")
+    ax1.set_xlabel("threshold t")
+    ax1.set_ylabel("E[V | U >= t]")
+    ax1.set_title("Light-tailed error: E[V | U >= t] grows without bound")
+    ax1.legend(fontsize=8)
+    ax2.axhline(1e-8, color="r", lw=1, ls="--", label="1e-8")
+    ax2.set_xlabel("log10 P(U >= t)")
+    ax2.set_ylabel("relative error")
+    ax2.set_title("Two normals: quadrature against the closed form")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+def plot_tail_race(curves: Curves):
+    """G3: log-log gain for racing power laws and exponential error, with fitted and predicted slopes."""
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for c in curves.curves:
+        t, g = np.array(c.regime.t), np.array(c.regime.gains)
+        ok = g > 0
+        fitted = "-" if c.regime.slope is None else f"{c.regime.slope:.3f}"
+        theory = "-" if c.regime.predicted_slope is None else f"{c.regime.predicted_slope:g}"
+        ax.loglog(t[ok], g[ok], "o-", ms=3, label=f"{_label(c)} ({c.regime.regime}): slope {fitted}, theory {theory}")
+    ax.set_xlabel("threshold t")
+    ax.set_ylabel("gain E[V | U >= t] - E[V]")
+    ax.set_title("Heavier X is necessary, not sufficient: the gain goes like t^(1+a-b)")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_construction(con: Construction):
+    """G4: mean up, KL down."""
+    fig, ax1 = plt.subplots(figsize=(8, 4.6))
+    t = np.array(con.t)
+    ax1.semilogx(t, con.mean, "o-", ms=3, color="C0", label="mean E_q[X]")
+    ax1.set_xlabel("threshold t")
+    ax1.set_ylabel("mean of the constructed law", color="C0")
+    ax2 = ax1.twinx()
+    ax2.semilogx(t, con.kl, "s-", ms=3, color="C3", label="KL(q || base)")
+    ax2.set_ylabel("KL to the base (nats)", color="C3")
+    ax1.set_title(f"Base {con.base}, mass(t) = t^-{con.mass_exponent:g} above t: mean up, KL down")
+    return fig
+
+
+def plot_bon_synthetic(bon: BonSynthetic):
+    """G5: E[V] of best-of-n against n, exact lines and Monte Carlo points (+-2 SE)."""
+    utilities = list(dict.fromkeys(c.utility for c in bon.cases))
+    fig, axes = plt.subplots(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    for ax, u in zip(axes[0], utilities):
+        for i, c in enumerate(c for c in bon.cases if c.utility == u):
+            color = f"C{i}"
+            ax.semilogx(c.exact.n, c.exact.utility, color=color, label=f"X ~ {c.error} (peak n = {c.peak_n:.3g})")
+            ax.errorbar(c.mc.n, c.mc.utility, yerr=2 * np.array(c.mc.utility_se), fmt="o", ms=3, color=color,
+                        capsize=2, alpha=0.7)
+        ax.axhline(bon.cases[0].exact.utility_mean, color="k", ls=":", lw=1)
+        ax.set_xlabel("n (best of n)")
+        ax.set_ylabel("E[V] of the selected draw")
+        ax.set_title(f"V ~ {u}")
+        ax.legend(fontsize=8)
+    n_exact, n_mc = bon.cases[0].exact.n[-1], bon.cases[0].mc.n[-1]
+    fig.suptitle(f"Best-of-n: exact (lines) to n = {n_exact:.3g}, Monte Carlo (points, +-2 SE, {bon.trials} trials) "
+                 f"to n = {n_mc:,}")
+    return fig
+
+
+def plot_dependence(study: DependenceStudy):
+    """G6: the counterexample against independent N(0, 4) error, by conditioning and by tilting."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    t = np.array(study.dependent.t)
+    pos = t > 0
+    ax1.loglog(t[pos], np.array(study.independent.conditional_utility)[pos], label="X ~ N(0, 4) independent of V")
+    ax1.loglog(t[pos], np.array(study.dependent.conditional_utility)[pos],
+               label="X | V ~ N(0, 4) if |V| <= 1, else X = 0")
+    _mc_points(ax1, study.mc, "C1", "Monte Carlo (+-2 SE)", skip=1)        # t = 0 is off the log axis
+    ax1.axhline(1.0, color="k", ls=":", lw=1)
+    ax1.set_xlabel("threshold t")
+    ax1.set_ylabel("E[V | U >= t]")
+    ax1.set_title("Unbiased light-tailed error, yet V stays below 1")
+    ax1.legend(fontsize=8)
+    inv = 1 / np.array(study.tilt_dependent.beta)
+    ax2.loglog(inv, study.tilt_independent.utility, label="independent")
+    ax2.loglog(inv, study.tilt_dependent.utility, label="dependent (counterexample)")
+    ax2.axhline(1.0, color="k", ls=":", lw=1)
+    ax2.set_xlabel("1 / beta (KL penalty weakens to the right)")
+    ax2.set_ylabel("E[V] under p exp(U / beta)")
+    ax2.set_title("The KL-regularised optimum behaves the same way")
+    ax2.legend(fontsize=8)
+    return fig
+
+
+def plot_gao_fits(bon: BonSynthetic, fits: GaoFits):
+    """G7: gain against d = sqrt(KL) with both fitted forms, for each G5 case."""
+    utilities = list(dict.fromkeys(c.utility for c in bon.cases))
+    fig, axes = plt.subplots(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    for ax, u in zip(axes[0], utilities):
+        for i, (c, f) in enumerate((c, f) for c, f in zip(bon.cases, fits.cases) if c.utility == u):
+            d = np.sqrt(np.array(c.exact.kl))
+            gain = np.array(c.exact.utility) - c.exact.utility_mean
+            color = f"C{i}"
+            ax.plot(d, gain, "o", ms=3, color=color, label=f"X ~ {c.error}")
+            dd = np.linspace(1e-3, d.max(), 200)
+            bon_fit, rl_fit = f[2], f[3]
+            ax.plot(dd, dd * (bon_fit.a - bon_fit.b * dd), "-", color=color, lw=1,
+                    label=f"d(a-bd), R2={bon_fit.r_squared:.3f}")
+            ax.plot(dd, dd * (rl_fit.a - rl_fit.b * np.log(dd)), "--", color=color, lw=1,
+                    label=f"d(a-b log d), R2={rl_fit.r_squared:.3f}")
+        ax.set_xlabel("d = sqrt(KL(best-of-n || base))")
+        ax.set_ylabel("gain in E[V]")
+        ax.set_title(f"V ~ {u}")
+        ax.legend(fontsize=6, ncol=2)
+    fig.suptitle("Gao et al.'s forms fitted to the exact best-of-n gain")
+    return fig

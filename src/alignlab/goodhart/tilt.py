@@ -1,0 +1,160 @@
+r"""The KL-regularised optimum :math:`\pi_\beta \propto \pi_0 \, e^{U/\beta}` (the RLHF objective
+:math:`E_\pi[U] - \beta\, KL(\pi \| \pi_0)` is maximised by it; Korbak et al. 2022).
+
+With :math:`s = 1/\beta` and independent ``X`` and ``V`` the tilt factorises: each variable is
+exponentially tilted on its own, and by parts with the partial expectation ``H``
+
+.. math:: E_s[V] = \frac{E[V e^{sV}]}{E[e^{sV}]} = E[V] + s\,\frac{\int H(v) e^{sv} dv}{\int f_V(v) e^{sv} dv},
+          \qquad KL = s\,(E_s[U] - E[U]) - \log E[e^{s (U - E U)}],
+
+all positive integrals in log space. The optimum exists only while :math:`E[e^{sU}] < \infty`:
+for every ``s > 0`` unless both tails are light, and for ``s`` below the rate of an exponential
+tail. With a heavy-tailed error there is no optimum at all; :func:`alignlab.goodhart.construct`
+shows what happens instead (Kwa, Thomas & Garriga-Alonso 2024, theorem 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignlab._results import Result
+from alignlab._validate import ParameterError
+from alignlab.dists.scipy_spec import Continuous
+from alignlab.dists.tails import TailKind
+from alignlab.goodhart._inputs import reals
+from alignlab.goodhart.convolution import combine
+from alignlab.goodhart.model import DependentModel, signed_sum
+from alignlab.goodhart.quadrature import LogIntegral, log_integral
+
+RTOL = 1e-11
+
+
+@dataclass(frozen=True)
+class Tilt(Result):
+    """E[V], E[U], E[X] and KL(pi_beta || pi_0) of the KL-regularised optimum at each beta."""
+
+    beta: tuple[float, ...]
+    utility: tuple[float, ...]
+    proxy: tuple[float, ...]
+    error: tuple[float, ...]
+    kl: tuple[float, ...]
+    utility_mean: float
+    notes: tuple[str, ...] = ()
+
+
+def check_exponential_moment(dist: Continuous, s: float, role: str) -> None:
+    """Raise unless E[exp(s X)] < inf for ``dist`` (s > 0): the right tail must be light, or
+    exponential with rate above s."""
+    tail = dist.tail
+    if tail.kind in (TailKind.BOUNDED, TailKind.LIGHT):
+        return
+    if tail.kind is TailKind.EXPONENTIAL:
+        if s < tail.index:
+            return
+        raise ParameterError("beta", f"must exceed 1/rate = {1 / tail.index:g} for the {role} {dist.spec} (got "
+                                     f"beta = {1 / s:g}): E[exp(U/beta)] is infinite, so no KL-regularised optimum "
+                                     "exists there")
+    raise ParameterError(role, f"{dist.spec} has a {tail} right tail, so E[exp(U/beta)] is infinite for every "
+                               "beta > 0: no KL-regularised optimum exists. Heavy tails defeat the KL penalty: "
+                               "see construct (alignlab goodhart construct) for policies with arbitrarily high "
+                               "mean proxy at arbitrarily small KL")
+
+
+def exponential_tilt(dist: Continuous, s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each s: log E[exp(s (X - mu))], the tilted mean gain E_s[X] - mu and its relative error."""
+    s = np.atleast_1d(np.asarray(s, dtype=float))
+    mu = dist.mean
+    lo, hi = dist.support
+    B = s.size
+    anchors = np.full((B, 1), dist.median)
+    scales = np.full((B, 1), dist.width)
+    lo_, hi_ = np.full(B, lo), np.full(B, hi)
+    z = log_integral(lambda x, rows: dist.logpdf(x) + s[rows] * (x - mu), lo_, hi_, anchors, scales, rtol=RTOL)
+    h = log_integral(lambda x, rows: dist.log_partial_expectation(x) + s[rows] * (x - mu), lo_, hi_,
+                     np.full((B, 1), mu), scales, rtol=RTOL)
+    with np.errstate(divide="ignore"):
+        gain = s * np.exp(h.log_value - z.log_value)
+    return z.log_value, gain, z.rel_error + h.rel_error
+
+
+def tilt(model, beta, utility_role: str = "utility", error_role: str = "error") -> Tilt:
+    beta = reals("beta", beta, low=0.0, low_open=True)
+    s = 1.0 / beta
+    if isinstance(model, DependentModel):
+        return _dependent(model, beta, s)
+    if not hasattr(model, "error") or not isinstance(model.error, Continuous):
+        raise ParameterError("error", "the KL-regularised optimum needs an error distribution, not samples")
+    for dist, role in ((model.utility, utility_role), (model.error, error_role)):
+        check_exponential_moment(dist, float(s.max()), role)
+    if not model.error.has_finite_mean:
+        raise ParameterError(error_role, f"{model.error.spec} has no finite mean")
+    log_mv, gain_v, err_v = exponential_tilt(model.utility, s)
+    log_mx, gain_x, err_x = exponential_tilt(model.error, s)
+    mu_v, mu_x = model.utility.mean, model.error.mean
+    kl = s * (gain_v + gain_x) - (log_mv + log_mx)
+    notes = []
+    bad = np.maximum(err_v, err_x) > 1e-8
+    for b in beta[bad]:
+        notes.append(f"beta = {b:g}: relative error estimate above 1e-8")
+    return Tilt(tuple(beta), tuple(mu_v + gain_v), tuple(mu_v + gain_v + mu_x + gain_x), tuple(mu_x + gain_x),
+                tuple(kl), float(mu_v), tuple(notes))
+
+
+def _dependent(model: DependentModel, beta, s) -> Tilt:
+    """Tilt with X | V = v: weight f_V(v) e^(s v) E[e^(s X) | v] over v, piece by piece."""
+    vdist = model.utility
+    check_exponential_moment(vdist, float(s.max()), "utility")
+    cache: dict[tuple[int, float], tuple[float, float]] = {}
+
+    def law_terms(laws, rows):
+        """log E[e^(sX)|v] and E_s[X|v] per node (cached per law and s)."""
+        logm = np.empty(len(laws))
+        mean = np.empty(len(laws))
+        for k, (law, r) in enumerate(zip(laws, rows)):
+            key = (id(law), float(s[r]))
+            if key not in cache:
+                check_exponential_moment(law, key[1], "dependence")
+                lz, g, _ = exponential_tilt(law, key[1])
+                cache[key] = (float(lz[0]) + key[1] * law.mean, law.mean + float(g[0]))
+            logm[k], mean[k] = cache[key]
+        return logm, mean
+
+    B = s.size
+    parts: dict[str, list[LogIntegral]] = {"z": [], "v+": [], "v-": [], "x+": [], "x-": []}
+    for piece in model.pieces:
+        lo, hi = np.full(B, piece.lo), np.full(B, piece.hi)
+        anchors = np.column_stack([np.full(B, np.clip(vdist.median, piece.lo, piece.hi)), s * vdist.var])
+        scales = np.full((B, 2), vdist.width)
+
+        def base(y, rows, piece=piece):
+            if piece.atom is not None:
+                return vdist.logpdf(y) + s[rows] * (y + piece.atom), np.full(y.shape, piece.atom)
+            logm, mean = law_terms(model.dependence.laws(y, piece), rows)
+            return vdist.logpdf(y) + s[rows] * y + logm, mean
+
+        def term(kind):
+            def logf(y, rows):
+                w, mean = base(y, rows)
+                with np.errstate(divide="ignore"):
+                    if kind == "z":
+                        return w
+                    if kind[0] == "v":
+                        return w + np.log(np.maximum(y if kind == "v+" else -y, 0.0))
+                    return w + np.log(np.maximum(mean if kind == "x+" else -mean, 0.0))
+            return logf
+
+        for kind in parts:
+            parts[kind].append(log_integral(term(kind), lo, hi, anchors, scales, rtol=RTOL))
+    z = combine(*parts["z"])
+    tot = {k: combine(*p) for k, p in parts.items() if k != "z"}
+    ev, _ = signed_sum([tot["v+"].log_value, tot["v-"].log_value], [[1.0], [-1.0]], [[0.0], [0.0]], z.log_value)
+    ex, _ = signed_sum([tot["x+"].log_value, tot["x-"].log_value], [[1.0], [-1.0]], [[0.0], [0.0]], z.log_value)
+    kl = s * (ev + ex) - z.log_value
+    return Tilt(tuple(beta), tuple(ev), tuple(ev + ex), tuple(ex), tuple(kl), float(model.mu),
+                ("dependent error: KL = s E[U] - log E[exp(sU)] without centring; accurate to about 1e-12 of "
+                 "s E[U]",))
+
+
+__all__ = ["Tilt", "check_exponential_moment", "exponential_tilt", "tilt"]
