@@ -22,21 +22,12 @@ CASES = [  # (alpha, q, n, trials)
     (0.25, 2, 10_000, 1_000),
     (0.5, 5, 1_000_000, 20),
 ]
-REPEATS = 3
+REPEATS = 7          # best of 7, interleaved: this VM's timings drift by tens of percent between runs
 
 
 def naive(beta, n, trials, seed):
     rng = np.random.default_rng(seed)
     return (rng.random((trials, n)) ** (-1 / beta)).sum(1)
-
-
-def best_time(fn):
-    best = float("inf")
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main():
@@ -46,8 +37,14 @@ def main():
     for alpha, q, n, trials in CASES:
         model = StepsModel(alpha, q)
         beta = model.beta
-        t_naive = best_time(lambda: naive(beta, n, trials, 1))
-        t_ours = best_time(lambda: simulate_log_task_times(model.subtask_time, n, trials, seed=1))
+        t_naive, t_ours = float("inf"), float("inf")
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            naive(beta, n, trials, 1)
+            t_naive = min(t_naive, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            simulate_log_task_times(model.subtask_time, n, trials, seed=1)
+            t_ours = min(t_ours, time.perf_counter() - t0)
         samples = n * trials
         ratio = t_naive / t_ours
         ratios.append(ratio)
