@@ -134,3 +134,15 @@ def test_tripwire_sweep_runs_each_seed_and_resumes(tmp_path):
     if direct.trip_step is not None:
         assert float(ds["trip_step"].sel(seed=1.0)) == direct.trip_step
     assert run_sweep("tripwire", grid, fixed, out, scheduler="serial").computed == 0
+
+
+def test_goodhart_bon_sweep_matches_direct_quadrature(tmp_path):
+    from alignlab.goodhart import Proxy
+    grid = Grid(("error", "utility", "n"), (("t(df=3)", "norm(0,1)"), ("norm",), (1.0, 100.0, 1e6)))
+    out = tmp_path / "b.zarr"
+    assert run_sweep("goodhart-bon", grid, {"method": "exact", "trials": 2}, out, scheduler="serial").done == 6
+    ds = _open(out)
+    direct = Proxy("t(df=3)", "norm").best_of_n([1, 100, 10 ** 6])
+    np.testing.assert_allclose(ds["mean_utility"].sel(error="t(df=3)", utility="norm").values, direct.utility,
+                               rtol=1e-12)
+    assert show(out)["coords"]["error"] == ["t(df=3)", "norm(0,1)"]

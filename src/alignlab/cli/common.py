@@ -58,7 +58,7 @@ def key_value_table(title: str, payload: dict) -> Table:
 
 def fmt(value) -> str:
     if value is None:
-        return "inf / none"
+        return "null"          # as in --json: infinite, or not reached / not applicable
     if isinstance(value, float):
         if value != value:
             return "nan"

@@ -45,6 +45,8 @@ def register(sub) -> None:
     p.add_argument("--method", default="exact", choices=["exact", "mc"])
     p.add_argument("--trials", type=number, default=1000, help="Monte Carlo trials (method mc)")
     p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc)")
+    p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
+                   help="Monte Carlo backend: numpy, torch (CUDA when present) or auto (torch on CUDA)")
     p.set_defaults(handler=bon)
 
     p = cmds.add_parser("tilt", help="the KL-regularised optimum p exp(U / beta): E[V], E[U], KL")
@@ -127,7 +129,7 @@ def regime(args) -> None:
 
 
 def bon(args) -> None:
-    result = _proxy(args).best_of_n(args.n, args.method, args.trials, args.seed)
+    result = _proxy(args).best_of_n(args.n, args.method, args.trials, args.seed, backend=args.backend)
     keys = ["n", "utility", "proxy", "error", "kl", "kl_bound", "utility_se", "proxy_se"]
     emit(args, result.to_dict(), _render_list(f"best of n ({result.method})", keys))
 

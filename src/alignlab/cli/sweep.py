@@ -31,6 +31,15 @@ def register(sub) -> None:
     engine(p)
     p.set_defaults(handler=steps)
 
+    p = cmds.add_parser("goodhart-bon", help="best-of-n E[V], E[U], KL over (error, utility, n)")
+    p.add_argument("--error", nargs="+", required=True, metavar="SPEC", help='error distributions, e.g. "t(df=3)"')
+    p.add_argument("--utility", nargs="+", required=True, metavar="SPEC", help='utility distributions, e.g. "norm"')
+    p.add_argument("--n", nargs="+", required=True, metavar="N")
+    p.add_argument("--method", default="exact", choices=["exact", "mc"])
+    p.add_argument("--trials", default=1000, help="Monte Carlo trials per cell (method mc)")
+    engine(p)
+    p.set_defaults(handler=goodhart_bon)
+
     p = cmds.add_parser("tripwire", help="tripwire runs over seeds (default world)")
     p.add_argument("--seeds", required=True, help="seeds, e.g. 0-31 or 0,3,5-7")
     p.add_argument("--control", action="store_true", help="the control world (evidence uninformative)")
@@ -72,6 +81,21 @@ def steps(args) -> None:
         from alignlab.steps.simulate import check_budget
         check_budget(int(max(ns)), trials)
     _run(args, "steps", Grid(("alpha", "q", "n"), (alphas, qs, ns)), {"method": args.method, "trials": trials})
+
+
+def goodhart_bon(args) -> None:
+    from alignlab import _validate as v
+    from alignlab.goodhart import Proxy
+    from alignlab.sweep import Grid, parse_range
+    ns = parse_range("n", args.n, integer=True)
+    for n in ns:
+        v.integer("n", n, low=1, high=10 ** 12)
+    errors, utilities = tuple(dict.fromkeys(args.error)), tuple(dict.fromkeys(args.utility))
+    for e in errors:
+        for u in utilities:
+            Proxy(e, u)                     # every spec parses and makes a proxy before any work starts
+    _run(args, "goodhart-bon", Grid(("error", "utility", "n"), (errors, utilities, ns)),
+         {"method": args.method, "trials": v.integer("trials", args.trials, low=2)})
 
 
 def tripwire(args) -> None:

@@ -54,6 +54,8 @@ def parse_spec(text: str, param: str = "spec") -> Spec:
     if not paren:
         return Spec(name.lower())
     if not rest.rstrip().endswith(")"):
+        if ")" in rest:
+            raise ParameterError(param, f"has text after the closing parenthesis (got {text!r})")
         raise ParameterError(param, f"has an unclosed parenthesis (got {text!r})")
     try:
         tree = ast.parse("f(" + rest, mode="eval")

@@ -72,12 +72,15 @@ def kl_bound(n) -> np.ndarray:
     return np.log(n) - (n - 1) / n
 
 
-def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0, tails=None) -> BestOfN:
-    """``tails`` = (right, left) tail classes of U, to tell an infinite E[U] from a finite one."""
+def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0, tails=None,
+              backend: str = "numpy") -> BestOfN:
+    """``tails`` = (right, left) tail classes of U, to tell an infinite E[U] from a finite one.
+    ``backend`` (Monte Carlo only): ``numpy``, ``torch`` (CUDA when present) or ``auto``."""
     v.choice("method", method, ("exact", "mc"))
+    v.choice("backend", backend, ("auto", "numpy", "torch"))
     if method == "mc":
         n = integers("n", n, 1, 1 << 24)
-        return _monte_carlo(model, n, v.integer("trials", trials, low=2), seed)
+        return _monte_carlo(model, n, v.integer("trials", trials, low=2), seed, backend)
     n = integers("n", n, 1, MAX_N)
     grid = _Grid(model, int(n.min()), int(n.max()), tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
@@ -93,8 +96,13 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
                    tuple(kl_bound(n)), float(model.mu), "exact", notes=tuple(notes))
 
 
-def _monte_carlo(model, n, trials, seed) -> BestOfN:
-    sel_u, sel_v = best_of_n_draws(model, n, trials, seed)
+def _monte_carlo(model, n, trials, seed, backend="numpy") -> BestOfN:
+    from alignlab.steps.torch_backend import cuda_available
+    if backend == "torch" or (backend == "auto" and cuda_available()):
+        from alignlab.goodhart.torch_backend import best_of_n_draws_torch
+        sel_u, sel_v = best_of_n_draws_torch(model, n, trials, seed)
+    else:
+        sel_u, sel_v = best_of_n_draws(model, n, trials, seed)
     se = lambda a: a.std(axis=0, ddof=1) / math.sqrt(trials)          # noqa: E731
     utility, proxy = sel_v.mean(axis=0), sel_u.mean(axis=0)
     return BestOfN(tuple(int(k) for k in n), tuple(utility), tuple(proxy), tuple(proxy - utility),

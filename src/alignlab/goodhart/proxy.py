@@ -90,10 +90,12 @@ class Proxy:
         return _regime.regime(self.model, decades)
 
     # -- optimisation by selection and by KL-regularised RL ----------------------------------
-    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0) -> _bon.BestOfN:
-        """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"``)."""
+    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0,
+                  backend: str = "numpy") -> _bon.BestOfN:
+        """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"``, whose
+        ``backend`` may be ``torch``: CUDA when present)."""
         tails = self.tails if method == "exact" else None
-        return _bon.best_of_n(self.model, n, method, trials, seed, tails)
+        return _bon.best_of_n(self.model, n, method, trials, seed, tails, backend)
 
     def tilt(self, beta) -> _tilt.Tilt:
         """The KL-regularised optimum proportional to p exp(U / beta)."""

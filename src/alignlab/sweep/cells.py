@@ -57,6 +57,18 @@ def tripwire_cell(seed: float, control: bool, erase: str | None, shadow: bool, c
             "seconds": time.perf_counter() - t0}
 
 
+def goodhart_bon_cell(error: str, utility: str, n: float, method: str, trials: int, stream) -> dict:
+    """Best of n draws of U = X + V: E[V] (``mean_utility``), E[U] (``mean_proxy``), KL and its bound,
+    by exact quadrature or Monte Carlo."""
+    from alignlab.goodhart import Proxy
+    t0 = time.perf_counter()
+    result = Proxy(error, utility).best_of_n([int(n)], method, trials, stream)
+    se = result.utility_se[0] if result.utility_se is not None else math.nan
+    return {"mean_utility": float(result.utility[0]), "mean_proxy": float(result.proxy[0]),
+            "kl": float(result.kl[0]), "kl_bound": float(result.kl_bound[0]), "mean_utility_se": float(se),
+            "seconds": time.perf_counter() - t0}
+
+
 STEPS = SweepKind("steps", steps_cell,
                   {"log10_q10": "f8", "log10_median": "f8", "log10_q90": "f8", "mean_per_subtask": "f8",
                    "seconds": "f8"}, integer_dims=("n",))
@@ -67,4 +79,9 @@ TRIPWIRE = SweepKind("tripwire", tripwire_cell,
                                               "first_learn_steps", "monitor_overhead", "seconds")},
                      integer_dims=("seed",))
 
-KINDS = {k.name: k for k in (STEPS, TRIPWIRE)}
+GOODHART_BON = SweepKind("goodhart-bon", goodhart_bon_cell,
+                         {name: "f8" for name in ("mean_utility", "mean_proxy", "kl", "kl_bound", "mean_utility_se",
+                                                  "seconds")},
+                         integer_dims=("n",))
+
+KINDS = {k.name: k for k in (STEPS, GOODHART_BON, TRIPWIRE)}
