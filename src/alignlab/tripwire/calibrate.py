@@ -32,6 +32,7 @@ from alignlab._results import Result, jsonable
 from alignlab.tripwire.breaker import Thresholds, known_null_thresholds, null_quantile
 from alignlab.tripwire.config import TripwireConfig
 from alignlab.tripwire.monitors import advantage_z
+from alignlab.tripwire.parallel import map_runs
 from alignlab.tripwire.run import RunResult, run_tripwire
 
 
@@ -159,9 +160,10 @@ def thresholds_from(maxima: list[dict[str, np.ndarray]], fpr: float) -> dict[str
 
 
 def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels: int = 1000,
-              progress: Callable[[int, int], None] | None = None) -> Calibration:
+              progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Calibration:
     """Train a control run for each seed (to the end, never stopping) and derive the thresholds.
-    ``progress(steps_done, steps_total)`` is called at every check of every run."""
+    ``progress(steps_done, steps_total)`` is called at every check of every run. ``workers > 1``
+    trains the runs in that many processes (same result; no progress calls)."""
     config = config or TripwireConfig()
     seeds = tuple(v.integer("seeds", s, low=0) for s in seeds)
     if len(seeds) < 2:
@@ -169,14 +171,20 @@ def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels
     relabels = v.integer("relabels", relabels, low=1)
     _check_enough(config, len(seeds), relabels)
     start = time.perf_counter()
-    runs = []
-    total = len(seeds) * config.steps
-    for i, seed in enumerate(seeds):
-        done = i * config.steps
-        result = run_tripwire(config.replace(seed=seed, control=True, shadow=True, erase=None),
-                              progress=(lambda step, _, __: progress(done + step, total)) if progress else None)
-        runs.append(null_run(result))
+    if workers > 1:
+        runs = map_runs(_control_run, [config.replace(seed=seed) for seed in seeds], workers)
+    else:
+        runs = []
+        total = len(seeds) * config.steps
+        for i, seed in enumerate(seeds):
+            done = i * config.steps
+            runs.append(_control_run(config.replace(seed=seed), (lambda step, _, __: progress(done + step, total))
+                                     if progress else None))
     return calibration_from_runs(config, tuple(runs), relabels, time.perf_counter() - start)
+
+
+def _control_run(config: TripwireConfig, progress=None) -> NullRun:
+    return null_run(run_tripwire(config.replace(control=True, shadow=True, erase=None), progress=progress))
 
 
 def _check_enough(config: TripwireConfig, n_seeds: int, relabels: int) -> None:

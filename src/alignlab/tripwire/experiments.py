@@ -26,6 +26,7 @@ import numpy as np
 from alignlab._results import Result
 from alignlab.tripwire.calibrate import Calibration, calibrate
 from alignlab.tripwire.config import ERASURES, TripwireConfig
+from alignlab.tripwire.parallel import map_runs
 from alignlab.tripwire.run import RunResult, erase_from_trip, run_tripwire
 
 REPORT_CONFIG = TripwireConfig(n_known=48, n_hidden=16, d_model=32, d_mlp=128, batch_size=64, steps=500,
@@ -90,28 +91,35 @@ class Study(Result):
 
 def run_study(config: TripwireConfig = REPORT_CONFIG, seeds=range(100, 105), control_seeds=range(8),
               relabels: int = 1000, methods=ERASURES,
-              progress: Callable[[str], None] | None = None) -> Study:
-    """Calibrate, run every real seed in shadow mode, branch each trip into every erasure ``method``."""
+              progress: Callable[[str], None] | None = None, workers: int = 1) -> Study:
+    """Calibrate, run every real seed in shadow mode, branch each trip into every erasure ``method``.
+    ``workers > 1`` trains independent runs in that many processes (same numbers, less wall time)."""
     say = progress or (lambda text: None)
     start = time.perf_counter()
-    say(f"calibrating on {len(control_seeds)} control runs")
-    cal = calibrate(config, control_seeds, relabels=relabels)
+    say(f"calibrating on {len(control_seeds)} control runs" + (f" ({workers} processes)" if workers > 1 else ""))
+    cal = calibrate(config, control_seeds, relabels=relabels, workers=workers)
     thresholds = cal.to_thresholds()
-    runs, example = [], None
-    for seed in seeds:
-        say(f"real world, seed {seed}")
-        result = run_tripwire(config.replace(seed=seed, shadow=True), thresholds=thresholds)
-        example = example or dataclasses.replace(result, trip_state=None)
-        erasures = []
-        if result.summary.tripped:
-            for method in methods:
-                say(f"seed {seed}: {method} at the trip, then relearning")
-                branch = erase_from_trip(result, method, shadow=True)
-                b = branch.summary
-                erasures.append(Erasure(method, b.post_erasure, b.retrip_step, b.relearn_steps, b.relearn_by_monitor,
-                                        b.relearn_budget, b.final["oracle_accuracy"], Curve.of(branch)))
-        runs.append(RealRun(seed, result.summary.to_dict(), Curve.of(result), tuple(erasures)))
-    return Study(config, cal, tuple(runs), example, time.perf_counter() - start)
+    say(f"real worlds, seeds {', '.join(map(str, seeds))}, with {' and '.join(methods)} at each trip")
+    jobs = [(config.replace(seed=seed, shadow=True), thresholds, tuple(methods)) for seed in seeds]
+    done = map_runs(_real_run, jobs, workers)
+    runs = tuple(run for run, _ in done)
+    example = done[0][1] if done else None
+    return Study(config, cal, runs, example, time.perf_counter() - start)
+
+
+def _real_run(job) -> tuple[RealRun, RunResult]:
+    """One real world in shadow mode and its erasure branches (a top-level function: runs in workers)."""
+    config, thresholds, methods = job
+    result = run_tripwire(config, thresholds=thresholds)
+    erasures = []
+    if result.summary.tripped:
+        for method in methods:
+            branch = erase_from_trip(result, method, shadow=True)
+            b = branch.summary
+            erasures.append(Erasure(method, b.post_erasure, b.retrip_step, b.relearn_steps, b.relearn_by_monitor,
+                                    b.relearn_budget, b.final["oracle_accuracy"], Curve.of(branch)))
+    run = RealRun(config.seed, result.summary.to_dict(), Curve.of(result), tuple(erasures))
+    return run, dataclasses.replace(result, trip_state=None)
 
 
 def describe(values) -> str:

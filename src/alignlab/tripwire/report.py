@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from alignlab.report.claims import Claim, Section, Table
@@ -20,7 +22,7 @@ def _median(values) -> float | None:
 
 def build(ctx: ReportContext) -> Section:
     ctx.step("control runs, real runs and erasure branches (reduced config)")
-    study: Study = ctx.cached("tripwire/study", lambda: run_study(progress=ctx.step))
+    study: Study = ctx.cached("tripwire/study", lambda: run_study(progress=ctx.step, workers=os.cpu_count() or 1))
     cfg, cal, runs = study.config, study.calibration, study.runs
     ctx.step("figures")
     figures = (
