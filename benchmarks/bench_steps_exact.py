@@ -1,6 +1,8 @@
 """Exact task-time quantiles: time per (beta, n, p) and the ratio to Monte Carlo at the same accuracy.
 
-Goal (issue 2): <= 20 ms per quantile for n up to 1e12, relative error <= 1e-6.
+Goal (issue 2): <= 20 ms per quantile for n up to 1e12, relative error <= 1e-6. Each case is timed
+REPEATS times on a fresh distribution object (nothing cached) and the best time is kept: this VM's
+timings jump by up to 2x between runs of the same code.
 
 Monte Carlo at relative accuracy eps needs N = p(1-p) / (eps x f(x))^2 trials of n subtasks each (the
 standard error of a sample quantile is sqrt(p(1-p)/N) / f(x)). The benchmark measures the fast
@@ -26,6 +28,7 @@ BETAS = [0.2, 0.5, 0.9, 1.0, 1.5, 2.0, 3.0, 5.0]
 NS = [1, 10, 1000, 10 ** 6, 10 ** 9, 10 ** 12]
 PS = [0.1, 0.5, 0.9]
 EPS = 1e-6
+REPEATS = 3
 
 
 def main():
@@ -37,14 +40,17 @@ def main():
         for n in NS:
             model = StepsModel(beta, 1)
             for p in PS:
-                dist = ExactTaskTime(model.subtask_time, n)      # fresh object: no cached contour
-                t0 = time.perf_counter()
-                x = float(dist.ppf(p))
-                times[beta, n, p] = (time.perf_counter() - t0, x, float(dist.pdf(x)))
+                best = math.inf
+                for _ in range(REPEATS):
+                    dist = ExactTaskTime(model.subtask_time, n)      # fresh object: no cached contour
+                    t0 = time.perf_counter()
+                    x = float(dist.ppf(p))
+                    best = min(best, time.perf_counter() - t0)
+                times[beta, n, p] = (best, x, float(dist.pdf(x)))
     all_ms = np.array([t for t, _, _ in times.values()]) * 1e3
     print(f"exact quantile time over {len(all_ms)} (beta, n, p) with beta in {BETAS[0]}..{BETAS[-1]}, "
           f"n in 1..1e12: median {np.median(all_ms):.1f} ms, 90th percentile {np.percentile(all_ms, 90):.1f} ms, "
-          f"max {all_ms.max():.1f} ms (goal <= 20 ms)")
+          f"max {all_ms.max():.1f} ms (goal <= 20 ms; best of {REPEATS} per case)")
     worst = sorted(times.items(), key=lambda kv: -kv[1][0])[:5]
     print("slowest:", ", ".join(f"beta={b} n={n:g} p={p}: {1e3 * t:.1f} ms" for (b, n, p), (t, _, _) in worst))
 

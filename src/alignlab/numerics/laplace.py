@@ -114,8 +114,7 @@ class TransformDistribution:
             cdf, sf, pdf = self._talbot(y, TALBOT_NODES[1])
             if all(np.isfinite((cdf, sf, pdf))) and pdf >= 0 and -1e-9 < cdf < 1 + 1e-9 and -1e-9 < sf < 1 + 1e-9:
                 return Evaluation(y, cdf, sf, pdf, "talbot-unchecked", math.nan)
-        first = self._talbot(y, TALBOT_NODES[0])
-        second = self._talbot(y, TALBOT_NODES[1])
+        first, second = self._talbot_contours(y, TALBOT_NODES)
         small = max(min(second[0], second[1]), 1e-300)
         error = max(abs(first[0] - second[0]), abs(first[1] - second[1]))
         talbot = Evaluation(y, second[0], second[1], second[2], "talbot", error)
@@ -219,17 +218,23 @@ class TransformDistribution:
 
     # -- Talbot -------------------------------------------------------------------------------
     def _talbot(self, y: float, n_nodes: int):
-        zeta, weight = _CONTOURS[n_nodes]
-        s = (n_nodes / y) * zeta
-        w = (n_nodes / y) * weight
+        return self._talbot_contours(y, (n_nodes,))[0]
+
+    def _talbot_contours(self, y: float, node_counts) -> list[tuple[float, float, float]]:
+        """(F, S, f) at y from each Talbot contour; the transform is evaluated once for all nodes
+        together (its cost is mostly per call, not per node)."""
+        zetas, weights = zip(*(_CONTOURS[n] for n in node_counts))
+        scale = np.repeat([n / y for n in node_counts], [z.size for z in zetas])
+        s = scale * np.concatenate(zetas)
+        w = scale * np.concatenate(weights)
         log_l = self.log_lt(s)
         with np.errstate(over="ignore", invalid="ignore"):
             esy = np.exp(s * y)
             e = np.exp(s * y + log_l)
-            cdf = float((e / s * w).sum().real)
-            sf = float((-np.expm1(log_l) * esy / s * w).sum().real)
-            pdf = float((e * w).sum().real)
-        return cdf, sf, pdf
+            terms = np.stack([e / s * w, -np.expm1(log_l) * esy / s * w, e * w])
+        ends = np.cumsum([z.size for z in zetas])
+        return [tuple(float(part.sum().real) for part in block)
+                for block in np.split(terms, ends[:-1], axis=1)]
 
     # -- Bromwich line ------------------------------------------------------------------------
     def _phi_slope(self, s: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:

@@ -23,10 +23,10 @@ At an integer :math:`\beta = m` the poles of :math:`\Gamma(1-\beta)` and of the 
            + \frac{(-1)^m}{(m-1)!}\sum_{i\ge0}\frac{s^{m+i}}{i!}\bigl(\log s + \gamma - H_i\bigr),
 
 with :math:`H_i` the harmonic numbers (:math:`\beta=1` gives :math:`\psi \approx -s(\log s+\gamma)`).
-Both series are used for :math:`|s| \le 3/2`, the continued fraction of :math:`E_{\beta+1}` for
-:math:`|s| \ge 4`; in between, within :math:`10^{-3}` of an integer (where the general series
-cancels) and wherever the continued fraction is slow, the integral is computed by the trapezoid rule
-after :math:`u = e^x` (double-exponential decay, error below :math:`10^{-13}`).
+Both series are used for :math:`|s| \le 5/2`, the continued fraction of :math:`E_{\beta+1}` for
+:math:`|s| \ge 16` (within about 60 terms off the negative axis); in between, within :math:`10^{-3}` of an
+integer (where the general series cancels) and wherever the continued fraction is slow, the integral
+is computed by the trapezoid rule after :math:`u = e^x` (double-exponential decay, error below :math:`10^{-13}`).
 The inversion itself is :class:`alignlab.numerics.TransformDistribution`.
 """
 
@@ -41,7 +41,7 @@ from scipy import special
 from alignlab.numerics.laplace import TransformDistribution, clog1p
 
 _SERIES_RADIUS = 2.5       # series terms reach e^|s|: about one digit lost
-_CF_RADIUS = 12.0          # the continued fraction converges in <= ~100 terms from here on
+_CF_RADIUS = 16.0          # below this the continued fraction needs 100+ terms: the integral is cheaper
 _CF_TERMS = 120
 _SERIES_TERMS = 24
 _INTEGER_GAP = 1e-3
@@ -117,17 +117,27 @@ def lomax_psi_series(s: np.ndarray, beta: float) -> np.ndarray:
 
 def lomax_psi_series_integer(s: np.ndarray, m: int) -> np.ndarray:
     r""":math:`\psi(s)` at integer :math:`\beta = m` (the pole-free limit of the general series)."""
-    k = np.arange(1, m)
-    regular = m / (np.cumprod(k - m) * (-m)) if m > 1 else np.zeros(0)
-    i = np.arange(_SERIES_TERMS)
-    harmonic = np.concatenate(([0.0], np.cumsum(1.0 / np.arange(1, _SERIES_TERMS))))
-    inv_fact = 1.0 / special.factorial(i)
+    k, regular = _integer_series_coefficients(m)
+    i = _SERIES_INDEX
     log_s = np.log(s)[:, None]
     powers = np.exp((m + i)[None, :] * log_s)
-    singular = ((-1) ** m / math.factorial(m - 1)) * (powers * inv_fact * (log_s + np.euler_gamma - harmonic)).sum(axis=1)
+    singular = ((-1) ** m / math.factorial(m - 1)) * \
+        (powers * _INV_FACTORIAL * (log_s + np.euler_gamma - _HARMONIC)).sum(axis=1)
     if m > 1:
         singular = singular + np.exp(k[None, :] * log_s) @ regular
     return singular
+
+
+_SERIES_INDEX = np.arange(_SERIES_TERMS)
+_HARMONIC = np.concatenate(([0.0], np.cumsum(1.0 / np.arange(1, _SERIES_TERMS))))     # H_i
+_INV_FACTORIAL = 1.0 / special.factorial(_SERIES_INDEX)                               # 1 / i!
+
+
+@lru_cache(maxsize=64)
+def _integer_series_coefficients(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """k = 1..m-1 and the regular coefficients m / prod_{j=0}^{k} (j - m)."""
+    k = np.arange(1, m)
+    return k, (m / (np.cumprod(k - m) * (-m)) if m > 1 else np.zeros(0))
 
 
 def lomax_log_laplace(s, beta: float) -> np.ndarray:
