@@ -8,14 +8,11 @@ import numpy as np
 import pytest
 
 from alignlab.cli.main import main
+from cli import clirun
 
 
 def run_json(capsys, *args):
-    code = main(["goodhart", *args, "--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert out.count("\n") == 1                # exactly one JSON object, nothing else
-    return json.loads(out)
+    return clirun.run_json(capsys, "goodhart", *args)
 
 
 def test_condexp_contract(capsys):

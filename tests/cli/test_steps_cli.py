@@ -1,20 +1,12 @@
 """The steps commands: the JSON contract, human output, and one-line errors with exit status 2."""
 
-import json
 import subprocess
 import sys
 
 import pytest
 
 from alignlab.cli.main import main
-
-
-def run_json(capsys, *args):
-    code = main(list(args) + ["--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert out.count("\n") == 1                # exactly one JSON object, nothing else
-    return json.loads(out)
+from cli.clirun import run_json
 
 
 def test_describe_json_contract(capsys):

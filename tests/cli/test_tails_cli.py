@@ -6,22 +6,7 @@ import numpy as np
 import pytest
 
 from alignlab.cli.main import main
-
-
-def run_json(capsys, *args):
-    code = main(list(args) + ["--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert out.count("\n") == 1                # exactly one JSON object, nothing else
-    return json.loads(out)
-
-
-def run_error(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("alignlab: error: ")
-    return err
+from cli.clirun import run_error, run_json
 
 
 @pytest.fixture
