@@ -2,6 +2,7 @@
 
 import os
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -102,7 +103,9 @@ def test_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
 
         def kill_one_worker(done):
             if done == 2 and not killed:
-                victim = sorted(pids)[0]
+                time.sleep(1.0)       # let more cells finish: their results wait on the workers, not yet gathered
+                holders = client.run_on_scheduler(_workers_holding_results)
+                victim = holders[0] if holders else sorted(pids)[0]
                 os.kill(pids[victim], signal.SIGKILL)          # no goodbye: the scheduler must notice
                 killed.append(victim)
 
@@ -117,6 +120,11 @@ def test_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
     for name in serial:
         np.testing.assert_array_equal(distributed[name], serial[name])
     assert distributed["done"].all()
+
+
+def _workers_holding_results(dask_scheduler) -> list[str]:
+    """Addresses of the workers holding finished results (runs on the scheduler)."""
+    return sorted({ws.address for ts in dask_scheduler.tasks.values() if ts.state == "memory" for ws in ts.who_has})
 
 
 def test_tripwire_sweep_runs_each_seed_and_resumes(tmp_path):

@@ -84,7 +84,10 @@ def _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished):
                                    key=key, pure=False, retries=3)
             index_of[future.key] = index
             futures.append(future)
-        for future in as_completed(futures):
+        # as_completed must track the futures on this client's loop: by default it takes the loop of the
+        # process's default client, and a future rescheduled after its worker died would then be awaited
+        # on two loops ("bound to a different event loop")
+        for future in as_completed(futures, loop=client.loop):
             finished(index_of[future.key], future.result())
             future.release()
     finally:
