@@ -228,13 +228,13 @@ class TransformDistribution:
         s = scale * np.concatenate(zetas)
         w = scale * np.concatenate(weights)
         log_l = self.log_lt(s)
+        ends = np.cumsum([z.size for z in zetas])
         with np.errstate(over="ignore", invalid="ignore"):
             esy = np.exp(s * y)
             e = np.exp(s * y + log_l)
             terms = np.stack([e / s * w, -np.expm1(log_l) * esy / s * w, e * w])
-        ends = np.cumsum([z.size for z in zetas])
-        return [tuple(float(part.sum().real) for part in block)
-                for block in np.split(terms, ends[:-1], axis=1)]
+            return [tuple(float(part.sum().real) for part in block)
+                    for block in np.split(terms, ends[:-1], axis=1)]
 
     # -- Bromwich line ------------------------------------------------------------------------
     def _phi_slope(self, s: np.ndarray, y: float) -> tuple[np.ndarray, np.ndarray]:
