@@ -22,3 +22,5 @@ def test_study_on_two_processes_equals_the_sequential_study(tiny_kwargs):
     assert [[e.relearn_steps for e in r.erasures] for r in serial.runs] == \
         [[e.relearn_steps for e in r.erasures] for r in parallel.runs]
     assert [r.curve for r in serial.runs] == [r.curve for r in parallel.runs]
+    assert serial.example.config.seed == parallel.example.config.seed == 5    # the first run, kept whole
+    assert serial.example.summary.trip_step == parallel.example.summary.trip_step

@@ -100,16 +100,18 @@ def run_study(config: TripwireConfig = REPORT_CONFIG, seeds=range(100, 105), con
     cal = calibrate(config, control_seeds, relabels=relabels, workers=workers)
     thresholds = cal.to_thresholds()
     say(f"real worlds, seeds {', '.join(map(str, seeds))}, with {' and '.join(methods)} at each trip")
-    jobs = [(config.replace(seed=seed, shadow=True), thresholds, tuple(methods)) for seed in seeds]
+    jobs = [(config.replace(seed=seed, shadow=True), thresholds, tuple(methods), i == 0)
+            for i, seed in enumerate(seeds)]
     done = map_runs(_real_run, jobs, workers)
     runs = tuple(run for run, _ in done)
     example = done[0][1] if done else None
     return Study(config, cal, runs, example, time.perf_counter() - start)
 
 
-def _real_run(job) -> tuple[RealRun, RunResult]:
-    """One real world in shadow mode and its erasure branches (a top-level function: runs in workers)."""
-    config, thresholds, methods = job
+def _real_run(job) -> tuple[RealRun, RunResult | None]:
+    """One real world in shadow mode and its erasure branches (a top-level function: runs in workers),
+    with the whole run result when ``keep`` (only the example run's is sent back)."""
+    config, thresholds, methods, keep = job
     result = run_tripwire(config, thresholds=thresholds)
     erasures = []
     if result.summary.tripped:
@@ -119,7 +121,7 @@ def _real_run(job) -> tuple[RealRun, RunResult]:
             erasures.append(Erasure(method, b.post_erasure, b.retrip_step, b.relearn_steps, b.relearn_by_monitor,
                                     b.relearn_budget, b.final["oracle_accuracy"], Curve.of(branch)))
     run = RealRun(config.seed, result.summary.to_dict(), Curve.of(result), tuple(erasures))
-    return run, dataclasses.replace(result, trip_state=None)
+    return run, (dataclasses.replace(result, trip_state=None) if keep else None)
 
 
 def describe(values) -> str:

@@ -17,7 +17,7 @@ def map_runs(fn: Callable, items: Iterable, workers: int | None = 1) -> list:
     """``[fn(item) for item in items]``, on ``workers`` processes when that is more than one
     (``None``: one per core)."""
     items = list(items)
-    workers = os.cpu_count() or 1 if workers is None else workers
+    workers = (os.cpu_count() or 1) if workers is None else workers
     if workers <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
     with ProcessPoolExecutor(max_workers=min(workers, len(items)),
