@@ -28,8 +28,12 @@ def seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed))
 
 
+def block_sequence(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The SeedSequence of the block with index ``key`` under ``root``: independent of every other key."""
+    return np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + tuple(int(k) for k in key),
+                                  pool_size=root.pool_size)
+
+
 def block_generator(root: np.random.SeedSequence, *key: int) -> np.random.Generator:
     """A Generator for the block with index ``key`` under ``root``: independent of every other key."""
-    child = np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + tuple(int(k) for k in key),
-                                   pool_size=root.pool_size)
-    return np.random.Generator(np.random.PCG64(child))
+    return np.random.Generator(np.random.PCG64(block_sequence(root, *key)))

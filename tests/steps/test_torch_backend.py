@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from alignlab import ParameterError
-from alignlab.steps import StepsModel
-from alignlab.steps.simulate import simulate_log_task_times
+from alignlab.steps import StepsModel, torch_backend
+from alignlab.steps.simulate import simulate_log_partial_sums, simulate_log_task_times
 
 
 def test_torch_backend_matches_the_exact_distribution():
@@ -46,3 +46,41 @@ def test_auto_uses_numpy_without_cuda_and_torch_refuses_what_it_cannot_do():
     assert err.value.param == "backend"
     with pytest.raises(ParameterError):
         simulate_log_task_times(sub, 5, 10, seed=1, backend="jax")
+
+
+needs_fused = pytest.mark.skipif(not torch_backend.fused_available(), reason="needs CUDA and Triton")
+
+
+@needs_fused
+@pytest.mark.parametrize("fused", [True, False])
+def test_cuda_kernels_match_the_exact_distribution(fused, monkeypatch):
+    monkeypatch.setattr(torch_backend, "fused_available", lambda: fused)
+    model, n, trials = StepsModel(0.5, 3), 1000, 200_000
+    logs = simulate_log_task_times(model.subtask_time, n, trials, seed=8, backend="torch")
+    exact = model.task_time(n)
+    for p in (0.01, 0.1, 0.5, 0.9, 0.99):
+        x = float(exact.ppf(p))
+        assert abs(np.mean(logs <= math.log(x)) - p) < 4.5 * math.sqrt(p * (1 - p) / trials)
+
+
+@needs_fused
+def test_fused_kernel_variates_are_exponential_deep_into_the_tail():
+    from alignlab.steps import triton_kernel
+    trials = 2 ** 24
+    e = triton_kernel.segment_log_sums(17, 1.0, trials, 1, [0, 1], torch_backend.device()).cpu().numpy()[:, 0]
+    for t in (0.01, 1.0, 6 * math.log(2) - 1e-3, 6 * math.log(2) + 1e-3, 12 * math.log(2), 14.0):
+        p = math.exp(-t)
+        assert abs(np.mean(e > t) - p) < 4.5 * math.sqrt(p * (1 - p) / trials)
+
+
+@needs_fused
+def test_fused_kernel_is_reproducible_prefix_stable_and_segment_consistent():
+    sub = StepsModel(0.25, 2).subtask_time
+    a = simulate_log_task_times(sub, 5000, 3000, seed=5, backend="torch")
+    b = simulate_log_task_times(sub, 5000, 1000, seed=5, backend="torch")
+    assert np.array_equal(a[:1000], b)
+    parts = simulate_log_partial_sums(sub, [7, 2500, 5000], 3000, seed=5, backend="torch")
+    assert np.all(np.diff(parts, axis=1) > 0)
+    np.testing.assert_allclose(parts[:, -1], a, rtol=1e-6)      # float32 partial log-sum-exps
+    big = simulate_log_task_times(StepsModel(0.002, 1).subtask_time, 3, 20_000, seed=1, backend="torch")
+    assert np.isfinite(big).all()

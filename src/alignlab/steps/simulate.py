@@ -10,10 +10,13 @@ Everything is kept in log space: :math:`\log S_n` is exact even where :math:`S_n
 (small beta), and the summary says how many task times overflow a float.
 
 Fast mode draws the minimum directly, :math:`\log M = \log \mathrm{isf}_T(e^{-E/q})`; for Pareto
-approaches that is :math:`M = e^{E/\beta}`, computed in float32 (exp and the exponential variates
-are several times cheaper) whenever the tile cannot overflow, with row sums accumulated in float64.
-Explicit mode draws all q approach times per subtask and takes the minimum, the model's literal
-semantics.
+approaches that is :math:`M = e^{E/\beta}`. That path runs in the compiled kernel
+``alignlab.steps._fastsim`` when it was built (its own xoshiro256++ streams, seeded from the tile's
+SeedSequence; float32 SIMD log and exp; a running log-sum-exp in double; see the C file for the
+law it samples), else in NumPy (float32 exponential variates and exp where the tile cannot
+overflow, float64 row sums). The two kernels draw different numbers from the same seed, from the
+same law; :func:`compiled_kernel` says which one runs. Explicit mode draws all q approach times per
+subtask and takes the minimum, the model's literal semantics.
 """
 
 from __future__ import annotations
@@ -30,10 +33,15 @@ import numpy as np
 from scipy import special
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, block_generator, seed_sequence
+from alignlab._random import SeedLike, block_generator, block_sequence, seed_sequence
 from alignlab._results import Result
 from alignlab.dists.approach import Pareto, SubtaskTime
 from alignlab.steps.distribution import _key
+
+try:
+    from alignlab.steps import _fastsim
+except ImportError:          # not built on this platform: the NumPy kernel runs
+    _fastsim = None
 
 TILE_SAMPLES = 1 << 18          # random variates per tile (bounds memory per thread)
 COLUMN_BLOCK = 1 << 16          # subtasks per tile column
@@ -116,11 +124,12 @@ def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, se
         q = int(q)
     root = seed_sequence(seed)
     if backend == "torch":
-        rows, cols = torch_backend.tile_shape(n)
-        threads, kernel, streams = 1, torch_backend.pareto_kernel(subtask), torch_backend.generator
+        kernel, streams, (rows, cols) = torch_backend.tile_plan(subtask, n)
+        threads = 1
     else:
         rows, cols = tile_shape(n, int(q) if explicit else 1, explicit)
-        threads, kernel, streams = threads or os.cpu_count() or 1, _tile_kernel(subtask, explicit), block_generator
+        threads = threads or os.cpu_count() or 1
+        kernel, streams = _tile_kernel(subtask, explicit)
     row_blocks = -(-trials // rows)
     col_blocks = -(-n // cols)
     in_flight = in_flight or 2 * threads
@@ -187,8 +196,33 @@ class _progress:
         return False
 
 
+def compiled_kernel() -> str | None:
+    """The instruction set of the compiled fast-path kernel (``avx2`` or ``scalar``), None if absent."""
+    return None if _fastsim is None else _fastsim.simd()
+
+
+def _block_state(root: np.random.SeedSequence, *key: int) -> np.ndarray:
+    """The compiled kernel's 20 state words for the tile with index ``key``."""
+    return block_sequence(root, *key).generate_state(20, np.uint64)
+
+
+def _compiled_pareto(rate: float):
+    def kernel(state, rows, cols, bounds):
+        out = np.empty((rows, len(bounds) - 1))
+        _fastsim.pareto_log_sums(state, rate, rows, cols, np.asarray(bounds, dtype=np.int64), out)
+        return out
+    return kernel
+
+
 def _tile_kernel(subtask: SubtaskTime, explicit: bool):
-    """kernel(gen, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over column segments."""
+    """(kernel, streams): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
+    column segments; streams(root, r, c) -> the stream of tile (r, c)."""
+    if _fastsim is not None and isinstance(subtask.approach, Pareto) and not explicit:
+        return _compiled_pareto(1.0 / subtask.beta), _block_state
+    return _numpy_tile_kernel(subtask, explicit), block_generator
+
+
+def _numpy_tile_kernel(subtask: SubtaskTime, explicit: bool):
     approach = subtask.approach
     if isinstance(approach, Pareto):
         if explicit:

@@ -1,10 +1,15 @@
 """The PyTorch backend for task-time simulation: CUDA when there is a GPU, the CPU otherwise.
 
 Same tile scheme as the NumPy backend (each tile its own stream, spawned from the seed by the tile's
-index), larger tiles, and the Pareto fast path only: :math:`M = e^{E/\\beta}` with exponential
-variates from ``Tensor.exponential_`` in float32, ``exp`` in float32 where the tile cannot overflow
-(float64 log-sum-exp where it could) and row sums in float64. Same seed, same distribution as NumPy;
-not the same numbers.
+index), larger tiles, and the Pareto fast path only, :math:`M = e^{E/\\beta}`. Two kernels:
+
+* ``fused`` (CUDA with Triton, which CUDA builds of PyTorch ship): :mod:`alignlab.steps.triton_kernel`
+  draws, exponentiates and sums in registers; tiles of 2^28 samples.
+* ``eager`` (otherwise): exponential variates from ``Tensor.exponential_`` in float32, ``exp`` in
+  float32 where the tile cannot overflow (float64 log-sum-exp where it could), row sums in float64;
+  tiles of 2^24 samples.
+
+Same seed, same distribution as NumPy; not the same numbers (nor between the two kernels).
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from __future__ import annotations
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._random import block_sequence
 from alignlab.dists.approach import Pareto, SubtaskTime
 
 BACKENDS = ("auto", "numpy", "torch")
-TILE_SAMPLES = 1 << 24          # per tile; a GPU wants large launches, memory stays bounded
+TILE_SAMPLES = 1 << 24          # per tile (eager); a GPU wants large launches, memory stays bounded
 COLUMN_BLOCK = 1 << 22
+FUSED_TILE_SAMPLES = 1 << 28    # per tile (fused): nothing is stored per sample
 _FLOAT32_EXP_LIMIT = 80.0
 
 
@@ -44,18 +51,46 @@ def resolve(backend: str, subtask: SubtaskTime, explicit: bool) -> str:
     return backend
 
 
-def tile_shape(n: int) -> tuple[int, int]:
+def fused_available() -> bool:
+    """True where the fused Triton kernel can run: CUDA and an importable Triton."""
+    if not cuda_available():
+        return False
+    try:
+        import triton  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def tile_shape(n: int, fused: bool = False) -> tuple[int, int]:
     cols = min(n, COLUMN_BLOCK)
-    return max(1, TILE_SAMPLES // cols), cols
+    return max(1, (FUSED_TILE_SAMPLES if fused else TILE_SAMPLES) // cols), cols
+
+
+def seed(root: np.random.SeedSequence, *key: int) -> int:
+    """The fused kernel's Philox key for the tile with index ``key``."""
+    return int(block_sequence(root, *key).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def tile_plan(subtask: SubtaskTime, n: int, fused: bool | None = None):
+    """(kernel, streams, (rows, cols)) for the torch backend; ``fused`` None picks it where available."""
+    fused = fused_available() if fused is None else fused
+    if fused:
+        from alignlab.steps import triton_kernel
+        rate, dev = 1.0 / subtask.beta, device()
+
+        def kernel(key, rows, cols, bounds):
+            return triton_kernel.segment_log_sums(key, rate, rows, cols, bounds, dev).cpu().numpy()
+
+        return kernel, seed, tile_shape(n, fused=True)
+    return pareto_kernel(subtask), generator, tile_shape(n)
 
 
 def generator(root: np.random.SeedSequence, *key: int):
     """A torch Generator on the backend's device for the tile with index ``key``."""
     import torch
-    child = np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + tuple(int(k) for k in key),
-                                   pool_size=root.pool_size)
     gen = torch.Generator(device=device())
-    gen.manual_seed(int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)))
+    gen.manual_seed(seed(root, *key))
     return gen
 
 
