@@ -39,7 +39,8 @@ def _uniform(word):
 
 
 @triton.jit
-def _exponential(seed, ctr):
+def _first_accepted(seed, ctr):
+    """One Philox round: the first of its four uniforms that is >= 2^-6, its index k, and whether any was."""
     w0, w1, w2, w3 = tl.randint4x(seed, ctr)
     u0, j0 = _uniform(w0)
     u1, j1 = _uniform(w1)
@@ -48,28 +49,23 @@ def _exponential(seed, ctr):
     a0 = j0 >= ACCEPT
     a1 = j1 >= ACCEPT
     a2 = j2 >= ACCEPT
-    a3 = j3 >= ACCEPT
     u = tl.where(a0, u0, tl.where(a1, u1, tl.where(a2, u2, u3)))
     k = tl.where(a0, 0, tl.where(a1, 1, tl.where(a2, 2, 3)))
-    need = ~(a0 | a1 | a2 | a3)
+    return u, k, a0 | a1 | a2 | (j3 >= ACCEPT)
+
+
+@triton.jit
+def _exponential(seed, ctr):
+    u, k, accepted = _first_accepted(seed, ctr)
+    need = ~accepted
     base = tl.zeros_like(u)
     rnd = 1
     while tl.max(need.to(tl.int32)) > 0:           # all four words below 2^-6: another round
-        v0, v1, v2, v3 = tl.randint4x(seed + rnd, ctr)
-        b0, i0 = _uniform(v0)
-        b1, i1 = _uniform(v1)
-        b2, i2 = _uniform(v2)
-        b3, i3 = _uniform(v3)
-        c0 = i0 >= ACCEPT
-        c1 = i1 >= ACCEPT
-        c2 = i2 >= ACCEPT
-        c3 = i3 >= ACCEPT
-        fresh = tl.where(c0, b0, tl.where(c1, b1, tl.where(c2, b2, b3)))
-        step = tl.where(c0, 0, tl.where(c1, 1, tl.where(c2, 2, 3)))
+        fresh, step, got = _first_accepted(seed + rnd, ctr)
         base = tl.where(need, base + 4 * SIX_LN2, base)
         u = tl.where(need, fresh, u)
         k = tl.where(need, step, k)
-        need = need & ~(c0 | c1 | c2 | c3)
+        need = need & ~got
         rnd += 1
     return base + k.to(tl.float32) * SIX_LN2 - tl.log(u)
 
