@@ -74,3 +74,30 @@ def test_steps_section_states_every_claim_with_a_verdict_and_figures(tmp_path):
             assert (tmp_path / f"{name}.png").exists()
     # the fitted growth exponent below the threshold is the theoretical 1/beta - 1 = 1
     assert "fitted log-log slope 1.0000" in by_id["S2"].evidence
+
+
+def test_cache_key_covers_the_compiled_kernels_source_and_build(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import alignlab
+    from alignlab.report import context
+
+    root = Path(alignlab.__file__).parent
+    closure = context._import_closure(root, "alignlab.steps.report")
+    assert root / "steps" / "_fastsim.c" in closure
+    before = context._source_fingerprint("alignlab.steps.report")
+    # a package root holding the same sources plus one more built extension gets another key
+    fake = tmp_path / "alignlab"
+    for path in context._sources(root):
+        target = fake / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    for path in (p for pattern in context.EXTENSION_PATTERNS for p in root.rglob(pattern)):
+        (fake / path.relative_to(root)).write_bytes(b"")
+    monkeypatch.setattr(alignlab, "__file__", str(fake / "__init__.py"))
+    assert context._source_fingerprint("alignlab.steps.report") == before
+    (fake / "steps" / "_other.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    with_extension = context._source_fingerprint("alignlab.steps.report")
+    assert with_extension != before
+    (fake / "steps" / "_fastsim.c").write_text("/* edited */")
+    assert context._source_fingerprint("alignlab.steps.report") != with_extension

@@ -12,28 +12,39 @@ from pathlib import Path
 import alignlab
 
 
+SOURCE_PATTERNS = ("*.py", "*.c")              # C: the compiled kernels' sources
+EXTENSION_PATTERNS = ("*.so", "*.pyd")         # built kernels: whether one is there decides which runs
+
+
+def _sources(directory: Path) -> list[Path]:
+    return [path for pattern in SOURCE_PATTERNS for path in directory.rglob(pattern)]
+
+
 def _source_fingerprint(section_module: str | None = None) -> str:
     """Hash of the source a section depends on: its own subpackage and every alignlab module those
-    files import, followed transitively (all of alignlab when no section is named). A changed model
-    invalidates its cached experiments; an edit to an unrelated system does not."""
+    files import, followed transitively (all of alignlab when no section is named), C sources of
+    compiled kernels included, and the names of the extensions built. A changed model invalidates its
+    cached experiments; an edit to an unrelated system does not."""
     root = Path(alignlab.__file__).parent
-    files = sorted(root.rglob("*.py")) if section_module is None else sorted(_import_closure(root, section_module))
+    files = sorted(_sources(root)) if section_module is None else sorted(_import_closure(root, section_module))
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
+    for path in sorted(p for pattern in EXTENSION_PATTERNS for p in root.rglob(pattern)):
+        digest.update(path.relative_to(root).as_posix().encode())
     return digest.hexdigest()[:16]
 
 
 def _import_closure(root: Path, module: str) -> set[Path]:
-    """The .py files of ``module``'s package and of every alignlab package or module they import."""
+    """The source files of ``module``'s package and of every alignlab package or module they import."""
     def files_of(name: str) -> list[Path]:
         parts = name.split(".")[1:]
         if not parts:
             return [root / "__init__.py"]
         target = root.joinpath(*parts)
         if target.is_dir():
-            return list(target.rglob("*.py"))
+            return _sources(target)
         return [target.with_suffix(".py")] if target.with_suffix(".py").exists() else []
 
     package = module.rsplit(".", 1)[0]
@@ -44,6 +55,8 @@ def _import_closure(root: Path, module: str) -> set[Path]:
         if path in seen or not path.exists():
             continue
         seen.add(path)
+        if path.suffix != ".py":
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("alignlab"):
