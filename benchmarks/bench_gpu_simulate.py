@@ -29,11 +29,11 @@ def rate(backend: str, n: int, trials: int, fused: bool | None = None) -> float:
     if fused is not None:
         torch_backend.fused_available = lambda: fused
     try:
-        simulate_log_task_times(sub, n, max(1, trials // 20), seed=0, backend=backend, max_samples=math.inf)  # warm-up
+        simulate_log_task_times(sub, n, max(1, trials // 20), seed=0, backend=backend)  # warm-up
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         t0 = time.perf_counter()
-        logs = simulate_log_task_times(sub, n, trials, seed=1, backend=backend, max_samples=math.inf)
+        logs = simulate_log_task_times(sub, n, trials, seed=1, backend=backend)
         if torch.cuda.is_available():
             torch.cuda.synchronize()
         elapsed = time.perf_counter() - t0

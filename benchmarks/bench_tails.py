@@ -21,8 +21,8 @@ import warnings
 import numpy as np
 
 from alignlab.tails import fit_power_law, hill
-from alignlab.tails._ks import argmin_distance
-from alignlab.tails.csn import Distinct, TailModel
+from alignlab.tails.ks_scan import argmin_distance
+from alignlab.tails.power_law_model import Distinct, TailModel
 
 
 def timed(fn, repeat: int = 1):

@@ -1,49 +1,159 @@
-"""Result objects: small frozen dataclasses with a ``to_dict`` that ``--json`` prints.
+"""Result objects: small frozen dataclasses that round-trip through plain data and print as strict JSON.
 
-JSON has no infinity or NaN, so ``to_dict`` writes both as ``null``; a result that can be
-infinite says so in its own fields (for example ``mean_subtask_time`` is ``inf`` in Python and
-``null`` in JSON, with ``regime`` explaining why).
+Every result of alignlab is a frozen dataclass with the :class:`Result` mixin:
+
+* ``to_dict()`` gives every field as plain Python data (dicts, lists, numbers, strings, None), nested
+  results included, non-finite floats kept as ``inf``/``nan``; ``type(r).from_dict(r.to_dict())``
+  rebuilds ``r`` (tuples, numpy arrays, enums and nested results from the field types).
+* ``to_json()`` is what ``--json`` prints: the same, with ``inf``/``nan`` written as ``null`` (JSON
+  has neither) and bulky per-sample fields (``field(metadata=BULK)``) left out. A result that can be
+  infinite says so in its own fields (``mean_subtask_time`` is ``inf`` in Python and ``null`` in
+  JSON, with ``regime`` explaining why).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import types
+import typing
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
 
+BULK = {"bulk": True}        # field metadata: per-sample data, kept by to_dict, left out of to_json
 
-def jsonable(value):
-    """Convert results, numpy values, tuples and non-finite floats to plain JSON values."""
+
+def plain(value):
+    """Results, numpy values, tuples, enums and paths as plain Python data; floats unchanged."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if hasattr(value, "to_dict"):
             return value.to_dict()
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    return value
+
+
+def jsonable(value):
+    """Like :func:`plain`, with non-finite floats as ``None`` (strict JSON); results give their ``to_json``."""
+    if isinstance(value, Result):
+        return value.to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if math.isfinite(value) else None
+    value = plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
 class Result:
-    """Mixin for frozen dataclass results."""
+    """Mixin for frozen dataclass results (see the module docstring)."""
 
     def to_dict(self) -> dict:
-        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)
-                if not f.name.startswith("_")}
+        return {f.name: plain(getattr(self, f.name)) for f in _fields(self)}
+
+    def to_json(self) -> dict:
+        return {f.name: jsonable(getattr(self, f.name)) for f in _fields(self) if not f.metadata.get("bulk")}
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """Rebuild a result from :meth:`to_dict` output (field types decide tuples, arrays, enums, results)."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{cls.__name__}.from_dict needs a dict (got {type(data).__name__})")
+        hints = _hints(cls)
+        values = {}
+        for f in _fields(cls):
+            if f.name in data:
+                values[f.name] = _build(hints.get(f.name, typing.Any), data[f.name])
+        return cls(**values)
+
+
+def _fields(obj):
+    return [f for f in dataclasses.fields(obj) if f.init and not f.name.startswith("_")]
+
+
+def _hints(cls) -> dict:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:                       # noqa: BLE001 - a hint that cannot be resolved: take values as they are
+        return {}
+
+
+def _build(hint, value):
+    """``value`` (plain data) as the type ``hint`` describes."""
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        for option in options:
+            try:
+                return _build(option, value)
+            except (TypeError, ValueError, KeyError):
+                continue
+        return value
+    if hint is typing.Any or hint is None:
+        return value
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_build(args[0], v) for v in value)
+        if args:
+            return tuple(_build(a, v) for a, v in zip(args, value))
+        return tuple(value)
+    if origin is list:
+        return [_build(args[0] if args else typing.Any, v) for v in value]
+    if origin is dict:
+        inner = args[1] if len(args) == 2 else typing.Any
+        return {k: _build(inner, v) for k, v in value.items()}
+    if isinstance(hint, type):
+        if issubclass(hint, Result):
+            return hint.from_dict(value)
+        if dataclasses.is_dataclass(hint):
+            field_hints = _hints(hint)
+            return hint(**{k: _build(field_hints.get(k, typing.Any), v) for k, v in value.items()})
+        if issubclass(hint, Enum):
+            return hint(value)
+        if hint is np.ndarray:
+            return np.asarray(value, dtype=float)
+        if hint is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"expected a number (got {value!r})")
+            return float(value)
+        if hint is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"expected an integer (got {value!r})")
+            return value
+        if hint is bool:
+            if not isinstance(value, bool):
+                raise TypeError(f"expected a boolean (got {value!r})")
+            return value
+        if hint is str:
+            if not isinstance(value, str):
+                raise TypeError(f"expected a string (got {value!r})")
+            return value
+        if hint is Path:
+            return Path(value)
+    return value

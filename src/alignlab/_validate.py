@@ -107,3 +107,47 @@ def _num(x) -> str:
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
         return str(int(x))
     return str(x)
+
+
+def output_file(param: str, path, suffixes: Sequence[str]) -> "Path":
+    """A file to be written: not empty, a known extension, its folder exists and is writable, and no
+    folder stands where the file should go. Checked before any work starts."""
+    from pathlib import Path
+    text = "" if path is None else str(path)
+    if not text.strip():
+        raise ParameterError(param, f"must be a file name ending in {', '.join(suffixes)} (got an empty name)")
+    p = Path(text)
+    if p.suffix.lower() not in suffixes:
+        raise ParameterError(param, f"must end in {', '.join(suffixes)} (got {text!r})")
+    if p.is_dir():
+        raise ParameterError(param, f"{text} is a folder; give a file name ending in {', '.join(suffixes)}")
+    _writable_parent(param, p)
+    return p
+
+
+def output_dir(param: str, path) -> "Path":
+    """A folder to write into (created if missing): not empty, not an existing file, its parent exists
+    and is writable (or it exists and is writable). Checked before any work starts."""
+    import os
+    from pathlib import Path
+    text = "" if path is None else str(path)
+    if not text.strip():
+        raise ParameterError(param, "must be a folder name (got an empty name)")
+    p = Path(text)
+    if p.exists() and not p.is_dir():
+        raise ParameterError(param, f"{text} is a file, not a folder")
+    if p.is_dir():
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise ParameterError(param, f"cannot write into {text} (permission denied)")
+        return p
+    _writable_parent(param, p)
+    return p
+
+
+def _writable_parent(param: str, p) -> None:
+    import os
+    parent = p.parent if str(p.parent) else type(p)(".")
+    if not parent.is_dir():
+        raise ParameterError(param, f"the folder {parent} does not exist (create it first)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ParameterError(param, f"cannot write into {parent} (permission denied)")

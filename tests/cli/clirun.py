@@ -21,3 +21,13 @@ def run_error(capsys, *args):
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("alignlab: error: ")
     return err
+
+
+def run_cli(args):
+    """``alignlab ARGS`` in this process: (exit status, stdout, stderr)."""
+    import contextlib
+    import io
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()

@@ -28,7 +28,7 @@ def test_condexp_monte_carlo_and_samples_file(capsys, tmp_path):
     np.save(tmp_path / "x.npy", np.linspace(-2, 2, 201))
     d = run_json(capsys, "condexp", "--error-samples", str(tmp_path / "x.npy"), "--t", "0", "1", "--method", "mc",
                  "--samples", "20000", "--seed", "3")
-    assert d["method"] == "mc" and len(d["standard_error"]) == 2 and d["samples"] == 20000
+    assert d["method"] == "mc" and len(d["standard_error"]) == 2 and d["samples"] == 20000 and d["seed"] == 3
 
 
 def test_regime_contract(capsys):
@@ -43,7 +43,9 @@ def test_bon_contract(capsys):
     for key in ("n", "utility", "proxy", "kl", "kl_bound"):
         assert len(d[key]) == 5
     assert d["n"] == [1, 10, 100, 10000, 1000000000]
-    assert d["kl"][1] == pytest.approx(d["kl_bound"][1], abs=1e-10)
+    assert d["kl"][1] == pytest.approx(d["kl_bound"][1], abs=1e-10) and d["seed"] is None    # nothing drawn
+    mc = run_json(capsys, "bon", "--error", "t(df=3)", "--n", "1", "8", "--method", "mc", "--trials", "20")
+    assert mc["seed"] == 0 and mc["trials"] == 20                                     # the CLI's default seed
 
 
 def test_tilt_and_construct_contracts(capsys):
@@ -58,6 +60,7 @@ def test_experiment_writes_the_figure(capsys, tmp_path):
     d = run_json(capsys, "experiment", "bon-synthetic", "--out", str(out), "--n-max", "100", "--mc-max", "16",
                  "--trials", "5")
     assert out.read_bytes().startswith(b"\x89PNG") and d["out"] == str(out) and len(d["cases"]) == 10
+    assert d["seed"] == 0 and d["trials"] == 5
 
 
 def test_human_output_is_a_table(capsys):

@@ -34,8 +34,9 @@ def test_fit_json_contract(capsys, pareto):
 def test_fit_with_gof_adds_the_p_value_and_is_reproducible(capsys, pareto):
     args = ("tails", "fit", str(pareto), "--gof", "--replicates", "30", "--seed", "3")
     a = run_json(capsys, *args)
-    assert 0 <= a["p_value"] <= 1 and a["gof_replicates"] == 30
+    assert 0 <= a["p_value"] <= 1 and a["gof_replicates"] == 30 and a["seed"] == 3
     assert run_json(capsys, *args)["p_value"] == a["p_value"]
+    assert run_json(capsys, "tails", "fit", str(pareto), "--gof", "--replicates", "10")["seed"] == 0   # the default
 
 
 def test_discrete_fit_of_a_text_file(capsys, counts):
@@ -47,9 +48,10 @@ def test_hill_writes_its_plot(capsys, pareto, tmp_path):
     out = tmp_path / "hill.png"
     d = run_json(capsys, "tails", "hill", str(pareto), "--bootstrap-samples", "50", "--out", str(out))
     assert out.stat().st_size > 10_000 and d["out"] == str(out)
-    assert d["selection"] == "double-bootstrap" and isinstance(d["k"], int) and d["xi"] > 0
+    assert d["selection"] == "double-bootstrap" and isinstance(d["chosen_k"], int) and d["chosen_xi"] > 0
+    assert d["seed"] == 0 and d["bootstrap"]["samples"] == 50
     fixed = run_json(capsys, "tails", "hill", str(pareto), "--k", "100")
-    assert fixed["k"] == 100 and fixed["selection"] == "fixed"
+    assert fixed["chosen_k"] == 100 and fixed["selection"] == "fixed" and fixed["seed"] is None
 
 
 def test_compare_json_lists_every_alternative(capsys, pareto):
@@ -66,7 +68,8 @@ def test_diagnose_json_contract_and_output_folder(capsys, tmp_path):
     d = run_json(capsys, "tails", "diagnose", str(path), "--out", str(out), "--bootstrap-samples", "40")
     for key in ("verdict", "n", "hill", "evidence"):
         assert key in d
-    assert d["verdict"] == "light" and d["n"] == 4000 and {"k", "xi"} <= set(d["hill"])
+    assert d["verdict"] == "light" and d["n"] == 4000 and {"chosen_k", "chosen_xi"} <= set(d["hill"])
+    assert d["seed"] == 0 and "figure_data" not in d
     assert all(isinstance(e, str) for e in d["evidence"]) and len(d["evidence"]) >= 4
     assert (out / "diagnosis.png").stat().st_size > 20_000
     assert json.loads((out / "diagnosis.json").read_text())["verdict"] == "light"

@@ -19,21 +19,24 @@ def test_run_with_leace_trips_erases_and_reports_relearning(tmp_path, capsys):
     out = tmp_path / "run"
     rc = main(["tripwire", "run", "--out", str(out), "--erase", "leace", "--json", *TINY_FLAGS])
     d, _ = _one_json(capsys)
-    assert rc == 3 and d["tripped"] and d["exit_status"] == 3
-    for key in ("tripped", "trip_step", "trip_monitor", "learned_step", "detection_latency", "probe_lead_over_eval",
-                "false_positive_rate", "relearn_steps", "first_learn_steps", "train_seconds", "monitor_seconds"):
-        assert key in d
-    assert d["erase"] == "leace"
-    assert d["steps_run"] == 300 or d["steps_run"] == d["retrip_step"]      # stops only at a second trip
-    assert d["relearn_budget"] == 300 - d["trip_step"]
-    assert d["first_learn_steps"] == d["trip_step"] - 100
-    assert d["post_erasure"]["probe_validation"] <= 0.5          # the probe cannot read the country any more
+    trip, erasure = d["trip"], d["erasure"]
+    assert rc == 3 and trip["tripped"] and d["exit_status"] == 3
+    assert d["seed"] == 0                                        # the CLI's default seed, printed
+    assert set(d["breaker"]) == {"thresholds", "source", "false_positive_rate", "nominal_fpr"}
+    assert set(d["timing"]) == {"train_seconds", "monitor_seconds", "oracle_seconds", "checkpoint_seconds",
+                                "monitor_overhead"}
+    assert set(d["learning"]["lead_over_eval"]) == {"probe", "map"}
+    assert erasure["method"] == "leace"
+    assert d["steps_run"] == 300 or d["steps_run"] == erasure["retrip_step"]      # stops only at a second trip
+    assert erasure["relearn_budget"] == 300 - trip["step"]
+    assert d["learning"]["first_learn_steps"] == trip["step"] - 100
+    assert erasure["post_erasure"]["probe_validation"] <= 0.5    # the probe cannot read the country any more
     assert (out / "alert.json").exists() and (out / "trip.pt").exists()
 
     # --resume alone picks up the run's saved configuration; a finished run just reports again
     rc = main(["tripwire", "run", "--out", str(out), "--resume", "--json"])
     again, _ = _one_json(capsys)
-    assert rc == 3 and again["trip_step"] == d["trip_step"] and again["post_erasure"] == d["post_erasure"]
+    assert rc == 3 and again["trip"] == d["trip"] and again["erasure"] == d["erasure"]
     rc = main(["tripwire", "run", "--out", str(out), "--resume", "--seed", "4", "--json"])
     out_text, err = capsys.readouterr()
     assert rc == 2 and out_text == "" and "another configuration (seed = 0 there, 4 here)" in err
@@ -51,6 +54,7 @@ def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
     rc = main(["tripwire", "calibrate", "--seeds", "0-1", "--relabels", "400", "--out", str(cal), "--json", *short])
     d, _ = _one_json(capsys)
     assert rc == 0 and set(d["thresholds"]) == {"eval", "probe", "map"} and d["seeds"] == [0, 1]
+    assert "runs" not in d and "null_max" not in d              # the samples stay in calibration.json
     assert (cal / "calibration.json").exists()
     rc = main(["tripwire", "plot", str(cal), "--json"])
     d, _ = _one_json(capsys)
@@ -69,10 +73,15 @@ def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
     (["run", "--out", "{tmp}/bad", "--resume"], "not a readable checkpoint"),
     (["calibrate", "--seeds", "5-2", "--out", "{tmp}/c"], "seeds:"),
     (["calibrate", "--seeds", "0-1", "--relabels", "100", "--out", "{tmp}/c"], "relabels: must give at least 299"),
+    (["plot", "{tmp}/damaged"], "summary.json is not valid JSON"),
+    (["run", "--out", "{tmp}/damaged", "--resume"], "config.json is not a readable config.json"),
 ])
 def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, text):
     (tmp_path / "bad" / "state").mkdir(parents=True)
     (tmp_path / "bad" / "state" / "last.pt").write_bytes(b"\x80\x02garbage")
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "summary.json").write_text("{truncated")
+    (tmp_path / "damaged" / "config.json").write_text('{"seed": 0, "colour": "red"}')
     rc = main(["tripwire", *[a.replace("{tmp}", str(tmp_path)) for a in args], "--json"])
     out, err = capsys.readouterr()
     assert rc == 2 and out == ""

@@ -54,7 +54,7 @@ def test_heavy_error_peaks_and_falls_back_to_the_mean():
 def test_an_infinite_proxy_mean_is_inf_with_a_note():
     r = Proxy("levy", "norm(0, 1)").best_of_n([1, 10])
     assert r.proxy == (math.inf, math.inf) and "infinite" in r.notes[-1]
-    assert r.to_dict()["proxy"] == [None, None]
+    assert r.to_json()["proxy"] == [None, None]
     assert all(math.isfinite(u) for u in r.utility)
 
 

@@ -134,7 +134,7 @@ def test_monte_carlo_depends_only_on_seed_and_size():
 def test_monte_carlo_says_where_no_draw_reached():
     r = Proxy("t(df=3)", "norm(0, 1)").conditional_utility([1.0, 1e6], method="mc", samples=1000, seed=0)
     assert r.accepted[1] == 0 and math.isnan(r.conditional_utility[1]) and "no draw" in r.notes[0]
-    assert r.to_dict()["conditional_utility"][1] is None
+    assert r.to_json()["conditional_utility"][1] is None
 
 
 def _counterexample_reference(t):

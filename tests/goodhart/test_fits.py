@@ -22,8 +22,8 @@ def test_fit_best_of_n_uses_the_square_root_of_the_kl():
     n = np.array([1, 2, 4, 8, 16, 32])
     kl = np.log(n) - (n - 1) / n
     d = np.sqrt(kl)
-    bon = BestOfN(tuple(n), tuple(5 + d * (2 - 0.5 * d)), tuple(n * 0.0), tuple(n * 0.0), tuple(kl), tuple(kl), 5.0,
-                  "exact")
+    bon = BestOfN(n=tuple(n), utility=tuple(5 + d * (2 - 0.5 * d)), proxy=tuple(n * 0.0), error=tuple(n * 0.0),
+                  kl=tuple(kl), kl_bound=tuple(kl), utility_mean=5.0, method="exact")
     a, b = fit_best_of_n(bon)
     assert (a.a, a.b) == pytest.approx((2.0, 0.5), rel=1e-10) and b.form == "rl"
 

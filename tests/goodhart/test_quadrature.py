@@ -7,7 +7,7 @@ import pytest
 from scipy import special
 
 from alignlab.dists import continuous
-from alignlab.goodhart.quadrature import log_integral
+from alignlab.numerics.quadrature import log_integral
 
 
 def integrate(logf, lo, hi, anchor=0.0, scale=1.0, rows=1, **kw):

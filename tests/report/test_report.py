@@ -1,34 +1,42 @@
 """The report framework (a tiny stand-in section) and the steps section's claims."""
 
 import json
-import sys
-import types
+from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import pytest
 
+from alignlab import systems
+from alignlab._figures import figure
+from alignlab._results import Result
 from alignlab.report import Claim, Section, build_report
-from alignlab.report import build as build_module
+from alignlab.systems import System
+
+
+@dataclass(frozen=True)
+class Value(Result):
+    value: float
 
 
 @pytest.fixture
-def toy_section(monkeypatch):
-    module = types.ModuleType("toy_section")
-    module.SECTION_ID = "toy"
+def toy_section():
     calls = []
 
     def build(ctx):
-        value = ctx.cached("toy/value", lambda: calls.append(1) or 42)
-        fig, ax = plt.subplots()
+        value = ctx.cached("toy/value", lambda: calls.append(1) or Value(42.0)).value
+        fig, ax = figure()
         ax.plot([1, 2], [value, value])
-        figure = ctx.render(fig, "toy_figure", "a flat line at 42")
-        claim = Claim("X1", "the value is 42", "holds", f"computed {value}", figures=("toy_figure",))
-        return Section("toy", "Toy system", "summary", (claim,), (figure,))
+        rendered = ctx.render(fig, "toy_figure", "a flat line at 42")
+        claim = Claim("X1", "the value is 42", "holds" if value == 42 else "fails", f"computed {value:g}",
+                      figures=("toy_figure",))
+        return Section("summary", (claim,), (rendered,))
 
-    module.build = build
-    monkeypatch.setitem(sys.modules, "toy_section", module)
-    monkeypatch.setattr(build_module, "SECTIONS", ("toy_section",))
-    return calls
+    saved = dict(systems._REGISTERED)
+    systems._discover()
+    systems._REGISTERED.clear()
+    systems.register(System("toy", "Toy system", order=1, report=build))
+    yield calls
+    systems._REGISTERED.clear()
+    systems._REGISTERED.update(saved)
 
 
 def test_report_writes_index_figures_and_claims_json(tmp_path, toy_section):
@@ -83,9 +91,9 @@ def test_cache_key_covers_the_compiled_kernels_source_and_build(tmp_path, monkey
     from alignlab.report import context
 
     root = Path(alignlab.__file__).parent
-    closure = context._import_closure(root, "alignlab.steps.report")
+    closure = context._import_closure(root, "alignlab.steps")
     assert root / "steps" / "_fastsim.c" in closure
-    before = context._source_fingerprint("alignlab.steps.report")
+    before = context._source_fingerprint("alignlab.steps")
     # a package root holding the same sources plus one more built extension gets another key
     fake = tmp_path / "alignlab"
     for path in context._sources(root):
@@ -95,9 +103,36 @@ def test_cache_key_covers_the_compiled_kernels_source_and_build(tmp_path, monkey
     for path in (p for pattern in context.EXTENSION_PATTERNS for p in root.rglob(pattern)):
         (fake / path.relative_to(root)).write_bytes(b"")
     monkeypatch.setattr(alignlab, "__file__", str(fake / "__init__.py"))
-    assert context._source_fingerprint("alignlab.steps.report") == before
+    assert context._source_fingerprint("alignlab.steps") == before
     (fake / "steps" / "_other.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
-    with_extension = context._source_fingerprint("alignlab.steps.report")
+    with_extension = context._source_fingerprint("alignlab.steps")
     assert with_extension != before
     (fake / "steps" / "_fastsim.c").write_text("/* edited */")
-    assert context._source_fingerprint("alignlab.steps.report") != with_extension
+    assert context._source_fingerprint("alignlab.steps") != with_extension
+
+
+def test_a_planted_pickle_in_the_cache_is_never_loaded(tmp_path, toy_section):
+    """Cache files are JSON read by from_dict: a pickle under any name in .cache runs nothing."""
+    import pickle
+    build_report(tmp_path)
+    marker = tmp_path / "pwned"
+
+    class Boom:
+        def __reduce__(self):
+            return (marker.write_text, ("ran",))
+
+    cache = tmp_path / ".cache"
+    for path in list(cache.iterdir()):
+        path.write_bytes(pickle.dumps(Boom()))
+        path.with_suffix(".pkl").write_bytes(pickle.dumps(Boom()))
+    result = build_report(tmp_path)
+    assert not marker.exists()
+    assert result.claims[0].evidence == "computed 42" and toy_section == [1, 1]   # recomputed, not loaded
+
+
+def test_cache_refuses_classes_outside_alignlab(tmp_path, toy_section):
+    build_report(tmp_path)
+    for path in (tmp_path / ".cache").glob("*.json"):
+        path.write_text(json.dumps({"class": "os:system", "data": {"command": "touch pwned"}}))
+    build_report(tmp_path)
+    assert toy_section == [1, 1] and not (tmp_path / "pwned").exists()

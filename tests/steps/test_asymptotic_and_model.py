@@ -34,7 +34,7 @@ def test_asymptotic_quantiles_approach_exact_ones_at_large_n(beta):
 
 
 def test_normal_limit_for_finite_variance_families():
-    m = StepsModel(q=2, approach="lognormal(sigma=0.5)")
+    m = StepsModel(q=2, approach="lognorm(s=0.5, loc=1)")
     asym = m.task_time(10 ** 6, "asymptotic")
     mean, sd = 10 ** 6 * m.mean_subtask_time, math.sqrt(10 ** 6 * m.subtask_time.variance())
     assert asym.median() == pytest.approx(mean, rel=1e-12)
@@ -43,7 +43,7 @@ def test_normal_limit_for_finite_variance_families():
 
 def test_asymptotic_is_refused_where_no_limit_is_implemented():
     with pytest.raises(ParameterError) as err:
-        StepsModel(0.5, 1, "frechet").task_time(100, "asymptotic")
+        StepsModel(0.5, 1, "frechet(loc=1)").task_time(100, "asymptotic")
     assert err.value.param == "method"
 
 
@@ -70,7 +70,7 @@ def test_horizon_is_zero_when_one_subtask_already_fails():
 
 def test_exact_is_refused_for_families_without_a_transform():
     with pytest.raises(ParameterError) as err:
-        StepsModel(q=2, approach="lognormal").task_time(10, "exact")
+        StepsModel(q=2, approach="lognorm(s=1, loc=1)").task_time(10, "exact")
     assert err.value.param == "method"
 
 
@@ -90,7 +90,17 @@ def test_budget_checks():
     assert m.success_probability(10, math.inf) == 1.0
 
 
-def test_exact_quantiles_beyond_the_float_range_say_so():
-    with pytest.raises(ParameterError, match="float range") as err:
-        StepsModel(0.02, 1).task_time(10 ** 8).median()        # about n^50 = 10^400
-    assert err.value.param == "n"
+def test_quantiles_beyond_the_float_range_are_given_in_log10():
+    # about n^10 = 10^350: the quantile is inf (JSON null), its log10 finite and on the limit law's slope
+    q = StepsModel(0.1, 1).task_quantiles(10 ** 35, (0.5,))
+    assert q.quantiles["0.5"] == math.inf and q.to_json()["quantiles"]["0.5"] is None
+    assert q.log10_quantiles["0.5"] == pytest.approx(350, abs=2)
+    below = StepsModel(0.1, 1).task_quantiles(10 ** 20, (0.5,))      # exact, and finite
+    assert 10 * 20 - 2 < below.log10_quantiles["0.5"] < 10 * 20 + 2
+    assert math.log10(below.quantiles["0.5"]) == pytest.approx(below.log10_quantiles["0.5"], rel=1e-12)
+
+
+def test_task_times_outside_the_checked_range_of_q_alpha_are_refused():
+    with pytest.raises(ParameterError, match=r"q \* alpha must be in \[0.1, 20\]") as err:
+        StepsModel(0.02, 1).task_time(10 ** 8)
+    assert err.value.param == "alpha"

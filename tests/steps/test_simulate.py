@@ -25,8 +25,8 @@ def test_simulation_matches_exact_distribution_at_its_quantiles(alpha, q, n):
         assert abs(np.mean(logs <= math.log(x)) - p) < binomial_tolerance(p, trials)
 
 
-@pytest.mark.parametrize("spec,q", [("pareto(alpha=0.5)", 3), ("frechet(alpha=0.7)", 2),
-                                    ("lognormal(sigma=1)", 3), ("logcauchy", 2), ("weibull(shape=0.5)", 4)])
+@pytest.mark.parametrize("spec,q", [("pareto(b=0.5)", 3), ("invweibull(c=0.7, loc=1)", 2),
+                                    ("lognorm(s=1, loc=1)", 3), ("logcauchy(sigma=1, loc=1)", 2), ("weibull_min(c=0.5, loc=1)", 4)])
 def test_explicit_and_fast_simulation_agree_in_distribution(spec, q):
     trials, n = 30_000, 8
     model = StepsModel(q=q, approach=spec)
@@ -37,7 +37,7 @@ def test_explicit_and_fast_simulation_agree_in_distribution(spec, q):
         assert abs(np.mean(explicit <= cut) - p) < binomial_tolerance(p, trials) * math.sqrt(2)
 
 
-@pytest.mark.parametrize("spec", ["frechet(alpha=0.5)", "lognormal(sigma=2)", "logpareto(a=2)", "weibull(shape=0.3)"])
+@pytest.mark.parametrize("spec", ["invweibull(c=0.5, loc=1)", "lognorm(s=2, loc=1)", "logpareto(a=2)", "weibull_min(c=0.3, loc=1)"])
 def test_single_subtask_samples_follow_the_analytic_cdf(spec):
     model = StepsModel(q=3, approach=spec)
     trials = 50_000
@@ -77,7 +77,7 @@ def test_huge_task_times_stay_exact_in_log_space_and_overflow_is_reported():
     model = StepsModel(0.0005, 1)
     sim = model.simulate(1, 20_000, seed=1, quantiles=(0.5,))
     assert sim.log10_quantiles["0.5"] == pytest.approx(math.log10(2) / 0.0005, rel=0.02)
-    assert sim.quantiles["0.5"] == math.inf and sim.to_dict()["quantiles"]["0.5"] is None
+    assert sim.quantiles["0.5"] == math.inf and sim.to_json()["quantiles"]["0.5"] is None
     assert sim.overflowed == int(np.count_nonzero(sim.log_task_time > math.log(np.finfo(float).max)))
     assert sim.overflowed > 0
 

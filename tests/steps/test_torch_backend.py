@@ -42,7 +42,7 @@ def test_auto_uses_numpy_without_cuda_and_torch_refuses_what_it_cannot_do():
     if not torch.cuda.is_available():
         assert np.array_equal(auto, simulate_log_task_times(sub, 50, 100, seed=2, backend="numpy"))
     with pytest.raises(ParameterError) as err:
-        simulate_log_task_times(StepsModel(q=2, approach="lognormal").subtask_time, 5, 10, seed=1, backend="torch")
+        simulate_log_task_times(StepsModel(q=2, approach="lognorm(s=1, loc=1)").subtask_time, 5, 10, seed=1, backend="torch")
     assert err.value.param == "backend"
     with pytest.raises(ParameterError):
         simulate_log_task_times(sub, 5, 10, seed=1, backend="jax")

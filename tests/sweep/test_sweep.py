@@ -138,9 +138,9 @@ def test_tripwire_sweep_runs_each_seed_and_resumes(tmp_path):
     from alignlab.tripwire.config import TripwireConfig
     from alignlab.tripwire.run import run_tripwire
     direct = run_tripwire(TripwireConfig(**{**TINY, "seed": 1, "shadow": True, "threads": 1})).summary
-    assert float(ds["tripped"].sel(seed=1.0)) == float(direct.tripped)
-    if direct.trip_step is not None:
-        assert float(ds["trip_step"].sel(seed=1.0)) == direct.trip_step
+    assert float(ds["tripped"].sel(seed=1.0)) == float(direct.trip.tripped)
+    if direct.trip.step is not None:
+        assert float(ds["trip_step"].sel(seed=1.0)) == direct.trip.step
     assert run_sweep("tripwire", grid, fixed, out, scheduler="serial").computed == 0
 
 
@@ -154,3 +154,56 @@ def test_goodhart_bon_sweep_matches_direct_quadrature(tmp_path):
     np.testing.assert_allclose(ds["mean_utility"].sel(error="t(df=3)", utility="norm").values, direct.utility,
                                rtol=1e-12)
     assert show(out)["coords"]["error"] == ["t(df=3)", "norm(0,1)"]
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+import xarray as xr
+from alignlab.sweep import Grid, run_sweep, store
+where = sys.argv[2]
+die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+to_zarr, rename, write = xr.Dataset.to_zarr, os.rename, store.SweepStore.write
+def to_zarr_then_die(self, path, **kw):
+    out = to_zarr(self, path, **kw)
+    if where == "draft-written":
+        die()
+    if where == "draft-half-written":
+        files = sorted(p for p in __import__("pathlib").Path(path).rglob("*") if p.is_file())
+        for p in files[: len(files) // 2]:
+            p.unlink()
+        die()
+    return out
+def rename_then_die(a, b):
+    if where == "before-rename":
+        die()
+    rename(a, b)
+    if where == "after-rename":
+        die()
+def write_then_die(self, index, values):
+    write(self, index, values)
+    if where == "first-cell":
+        die()
+xr.Dataset.to_zarr, store.os.rename, store.SweepStore.write = to_zarr_then_die, rename_then_die, write_then_die
+run_sweep("steps", Grid(("alpha", "q", "n"), ((0.5,), (1.0, 2.0, 3.0), (1.0, 10.0))),
+          {"method": "exact", "trials": 1}, sys.argv[1], scheduler="serial")
+"""
+
+
+@pytest.mark.parametrize("where", ["draft-written", "draft-half-written", "before-rename", "after-rename",
+                                   "first-cell"])
+def test_a_store_killed_while_being_created_is_absent_or_whole(tmp_path, where):
+    """SIGKILL at each moment of store creation: the store is then absent or complete, and the same
+    sweep run again finishes it (no damaged store, no traceback, no draft left behind)."""
+    import subprocess
+    import sys
+
+    from alignlab.sweep import show
+    out = tmp_path / "k.zarr"
+    killed = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(out), where], capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    if out.exists():
+        assert show(out)["cells"] == 6                  # whole, possibly with some cells done
+    again = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(out), "never"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert show(out)["done"] == 6
+    assert not list(tmp_path.glob(".*creating*"))

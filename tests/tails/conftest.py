@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATA
 
-from alignlab.tails.io import reward_samples_dir
+REWARD_FILES = ("llama_starling_reward_values.npy", "random_starling_reward_values.npy")
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def rng():
 
 @pytest.fixture(scope="session")
 def reward_dir():
-    folder = reward_samples_dir()
-    if folder is None:
+    folder = SHARED_DATA / "reward-samples"
+    if not all((folder / name).is_file() for name in REWARD_FILES):
         pytest.skip("the shared reward-sample folder is absent")
     return folder

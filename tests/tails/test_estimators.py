@@ -112,11 +112,14 @@ def test_double_bootstrap_is_reproducible_and_independent_of_workers(rng):
     assert (a.bootstrap.k1, a.bootstrap.k2) != (c.bootstrap.k1, c.bootstrap.k2)
 
 
-def test_to_dict_thins_the_path_but_keeps_the_chosen_point(rng):
+def test_json_gives_the_chosen_point_and_to_dict_keeps_the_whole_path(rng):
     x = rng.pareto(2.0, 50000) + 1.0
-    d = hill(x, k=1000).to_dict()
-    assert d["k"] == 1000 and d["selection"] == "fixed" and len(d["path"]["k"]) <= 120
-    assert d["path"]["k"][0] == 1 and d["path"]["k"][-1] == 49999
+    path = hill(x, k=1000)
+    d = path.to_json()
+    assert d["chosen_k"] == 1000 and d["selection"] == "fixed" and d["seed"] is None   # a fixed k draws nothing
+    assert (d["chosen_xi"], d["chosen_se"]) == path.at(1000) and d["tail_index"] == 1 / d["chosen_xi"]
+    assert not {"k", "xi", "se"} & set(d)                      # per-k arrays stay out of --json
+    assert len(path.to_dict()["k"]) == 49999
 
 
 @pytest.mark.parametrize("bad,param", [

@@ -11,8 +11,8 @@ from scipy import stats
 
 from alignlab._validate import ParameterError
 from alignlab.tails import fit_power_law, goodness_of_fit
-from alignlab.tails._ks import argmin_distance
-from alignlab.tails.csn import Distinct, TailModel, sample_tail
+from alignlab.tails.ks_scan import argmin_distance
+from alignlab.tails.power_law_model import Distinct, TailModel, sample_tail
 
 powerlaw = pytest.importorskip("powerlaw")
 

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from alignlab.tripwire import TripwireConfig, run_tripwire
+from alignlab.tripwire.experiments import run_study
 
 # runs set their own thread count; the tests that call library pieces directly do the same, since
 # the machine is shared and two threads on tiny matrices only contend
@@ -12,6 +13,8 @@ torch.set_num_threads(1)
 # 32 known and 8 hidden cities, a width-32 model: learns the hidden fact by about step 250
 TINY = dict(n_known=32, n_hidden=8, d_model=32, d_mlp=128, batch_size=32, steps=300, evidence_start=100,
             hidden_fraction=0.15, monitor_every=20, lr=5e-3)
+# a study of two control and two real worlds on it, one erasure
+STUDY = dict(seeds=(5, 6), control_seeds=(0, 1), relabels=300, methods=("leace",))
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +38,11 @@ def tripped_run(tiny_config, tmp_path_factory):
 def control_run(tiny_config):
     """The tiny run's control twin, trained to the end."""
     return run_tripwire(tiny_config.replace(shadow=True, control=True))
+
+
+@pytest.fixture(scope="session")
+def tiny_study(tiny_config):
+    """The tiny study, run in this process, and the progress calls ``(done, total, description)`` it made."""
+    calls = []
+    study = run_study(tiny_config, workers=1, progress=lambda *call: calls.append(call), **STUDY)
+    return study, calls

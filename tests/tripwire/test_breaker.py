@@ -4,7 +4,7 @@ from scipy import stats
 
 from alignlab import ParameterError
 from alignlab.tripwire.breaker import Thresholds, known_null_thresholds, make_alert, null_quantile
-from alignlab.tripwire.calibrate import NullRun, calibration_from_runs, parse_seeds
+from alignlab.tripwire.calibration import NullRun, calibration_from_runs, parse_seeds
 from alignlab.tripwire.config import TripwireConfig
 
 

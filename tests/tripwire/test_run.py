@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from alignlab import ParameterError
-from alignlab.tripwire import CheckpointError, RunResult, TripwireConfig, run_tripwire
+from alignlab.tripwire import CheckpointError, RunResult, RunSummary, TripwireConfig, run_tripwire
 from alignlab.tripwire.checkpoint import load_checkpoint
 from alignlab.tripwire.run import Trainer
 
@@ -20,8 +20,8 @@ def test_learner_learns_the_hidden_fact_and_beats_the_ngram(tripped_run, control
     best = max(c.oracle_accuracy for c in real.checks)
     assert best >= 0.7                                        # chance is 0.25 (24 puzzles)
     assert real.checks[-1].known_accuracy >= 0.9
-    assert s.learned_step is not None and s.learned_step > real.config.evidence_start
-    assert best > s.leak_ngram_accuracy + 0.4
+    assert s.learning.learned_step is not None and s.learning.learned_step > real.config.evidence_start
+    assert best > s.leak.ngram_accuracy + 0.4
     assert max(c.oracle_accuracy for c in real.checks if c.step <= tiny_config.evidence_start) <= 0.5
     # the control model learns what its evidence says, the decoys' countries, and does not trip
     from alignlab.tripwire.world import make_world
@@ -29,29 +29,83 @@ def test_learner_learns_the_hidden_fact_and_beats_the_ngram(tripped_run, control
                    control=True)
     answers = np.asarray(control_run.checks[-1].scores["eval"]).argmax(axis=1)
     assert np.mean(answers == w.evidence_country[w.hidden]) >= 0.6
-    assert not control_run.summary.tripped
+    assert not control_run.summary.trip.tripped
 
 
 def test_breaker_trips_stops_and_writes_the_alert(tripped_run, tiny_config):
     result, out = tripped_run
     s = result.summary
-    assert s.tripped and s.exit_status == 3 and s.steps_run == s.trip_step
+    assert s.trip.tripped and s.exit_status == 3 and s.steps_run == s.trip.step
     alert = json.loads((out / "alert.json").read_text())
-    assert alert["step"] == s.trip_step and alert["monitor"] == s.trip_monitor
+    assert alert["step"] == s.trip.step and alert["monitor"] == s.trip.monitor
     assert alert["statistic"] > alert["threshold"]
     assert alert["checkpoint"] == "trip.pt" and alert["previous_checkpoint"] == "before_trip.pt"
     trip = torch.load(out / "trip.pt", weights_only=True)
     before = torch.load(out / "before_trip.pt", weights_only=True)
-    assert trip["step"] == s.trip_step and before["step"] == s.trip_step - tiny_config.monitor_every
+    assert trip["step"] == s.trip.step and before["step"] == s.trip.step - tiny_config.monitor_every
     # the checkpoint is the model at the trip: loaded, it gives the alert's statistic again
     t = Trainer(tiny_config, result.thresholds)
     t.load_state_dict(trip)
     first = alert["monitor"].split("+")[0]
     assert np.isclose(t.suite.check(t.model, t.step).statistic[first], alert["statistics"][first])
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("tripped", "trip_step", "trip_monitor", "learned_step", "detection_latency", "probe_lead_over_eval",
-                "false_positive_rate", "relearn_steps", "first_learn_steps", "train_seconds", "monitor_seconds"):
-        assert key in summary
+    assert summary["trip"] == {"tripped": True, "step": s.trip.step, "monitor": s.trip.monitor,
+                               "statistic": s.trip.statistic}
+    assert summary["seed"] == tiny_config.seed and summary["erasure"] is None       # this run does not erase
+    assert set(summary["learning"]["cross_step"]) == set(tiny_config.monitors)
+
+
+def test_run_result_round_trips_through_its_dict_and_its_folder(tripped_run):
+    result, out = tripped_run
+    assert result.trip_state is not None                     # held in memory for erase_from_trip
+    rebuilt = RunResult.from_dict(result.to_dict())
+    assert rebuilt == result and rebuilt.trip_state is None  # the in-memory state is not part of the dict
+    assert RunSummary.from_dict(result.summary.to_dict()) == result.summary
+    assert RunResult.load(out) == result                     # summary.json + history.json: the whole result
+    # the files are strict JSON: the summary's groups as nested objects
+    summary = json.loads((out / "summary.json").read_text(), parse_constant=_no_constants)
+    assert set(summary) == {"seed", "control", "steps_run", "exit_status", "out", "trip", "breaker", "learning",
+                            "erasure", "leak", "timing", "final"}
+    json.loads((out / "history.json").read_text(), parse_constant=_no_constants)
+
+
+def _no_constants(name):
+    raise AssertionError(f"{name} in a file that should be strict JSON")
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("summary.json", "{not json", "not valid JSON"),
+    ("summary.json", "[1, 2]", "not a readable summary.json"),
+    ("summary.json", '{"tripped": true, "trip_step": 120}', "not a readable summary.json"),   # the old flat layout
+    ("history.json", '{"config": {"seed": "zero"}}', "not a readable history.json"),
+    ("history.json", "", "not valid JSON"),
+])
+def test_a_damaged_run_file_is_one_parameter_error_naming_it(tripped_run, tmp_path, name, text, reason):
+    _, out = tripped_run
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for file in ("summary.json", "history.json"):
+        (folder / file).write_text((out / file).read_text())
+    (folder / name).write_text(text)
+    with pytest.raises(ParameterError) as err:
+        RunResult.load(folder)
+    assert err.value.param == "run" and reason in str(err.value) and str(folder / name) in str(err.value)
+    assert "\n" not in str(err.value)
+    (folder / name).unlink()
+    with pytest.raises(ParameterError, match=f"holds no finished run \\(missing {name}\\)"):
+        RunResult.load(folder)
+
+
+def test_progress_counts_training_steps(tiny_config):
+    calls = []
+    config = tiny_config.replace(steps=60, evidence_start=40, shadow=True)      # shadow: never stops early
+    result = run_tripwire(config, progress=lambda done, total, description: calls.append((done, total, description)))
+    done = [c[0] for c in calls]
+    assert done == sorted(done) and done[-1] == result.summary.steps_run == 60
+    assert {c[1] for c in calls} == {60} and all(f"seed {config.seed}" in c[2] for c in calls)
+    with pytest.raises(ParameterError) as err:
+        run_tripwire(config, progress="yes")
+    assert err.value.param == "progress"
 
 
 def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp_path):
@@ -71,14 +125,14 @@ def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     assert not (out / "summary.json").exists()
     killed_at = load_checkpoint(last)["step"]
-    assert killed_at < reference.summary.trip_step
+    assert killed_at < reference.summary.trip.step
     resumed = run_tripwire(TripwireConfig(**tiny_kwargs), out=out, resume=True)
     assert [c.step for c in resumed.checks] == [c.step for c in reference.checks]
     for a, b in zip(resumed.checks, reference.checks):
         assert a.statistic == b.statistic and a.accuracy == b.accuracy and a.scores == b.scores
         assert a.oracle_accuracy == b.oracle_accuracy
     assert resumed.losses == reference.losses
-    skip = {"train_seconds", "monitor_seconds", "oracle_seconds", "checkpoint_seconds", "monitor_overhead", "out"}
+    skip = {"timing", "out"}                 # wall-clock seconds, and the folder
     assert {k: x for k, x in resumed.summary.to_dict().items() if k not in skip} == \
            {k: x for k, x in reference.summary.to_dict().items() if k not in skip}
 

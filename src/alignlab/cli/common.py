@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -23,6 +24,17 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def default_data_dir() -> Path | None:
+    """The shared data folder the command line reads by default: ``../shared/data`` from the current folder,
+    else beside this checkout; None when neither exists. Library code never looks for data itself."""
+    here = Path(__file__).resolve()
+    for place in (Path.cwd() / ".." / "shared" / "data", here.parents[4] / "shared" / "data"
+                  if len(here.parents) > 4 else None):
+        if place is not None and place.is_dir():
+            return place.resolve()
+    return None
+
+
 def number(text: str):
     """An int when the text is one (``1000000``), else a float (``1e8``, ``0.5``): the library checks ranges."""
     try:
@@ -39,12 +51,19 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
 
 
-def emit(args, payload: dict, render) -> None:
-    """Print ``payload`` as JSON with --json, else as the human view ``render(console, payload)``."""
+def emit(args, payload, render) -> None:
+    """Print ``payload`` (a result or a dict) as strict JSON with --json, else as the human view
+    ``render(console, payload)`` of the same JSON-ready dict."""
+    payload = jsonable(payload)
     if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(jsonable(payload)) + "\n")
+        sys.stdout.write(json.dumps(payload, allow_nan=False) + "\n")
     else:
         render(Console(), payload)
+
+
+def show_progress(args) -> bool:
+    """The CLI's progress convention: a bar on stderr when it is a terminal and --json is off."""
+    return sys.stderr.isatty() and not getattr(args, "json", False)
 
 
 def key_value_table(title: str, payload: dict) -> Table:

@@ -1,30 +1,34 @@
-"""Entry point: ``alignlab <system> <command> [options]``."""
+"""Entry point: ``alignlab <system> <command> [options]``, and the house commands ``dists``, ``sweep``, ``report``.
+
+The systems' commands come from the registry (:func:`alignlab.systems.systems`); this module names
+no system.
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 from alignlab._validate import ParameterError
+from alignlab.cli import dists, report, sweep
 from alignlab.cli.common import Parser, UsageError
+from alignlab.systems import systems
 
-# each module exposes register(subparsers); the handler it sets returns nothing and prints its result
-COMMANDS = (
-    "alignlab.cli.steps",
-    "alignlab.cli.tails",
-    "alignlab.cli.goodhart",
-    "alignlab.cli.tripwire",
-    "alignlab.cli.sweep",
-    "alignlab.cli.report",
-)
+HOUSE_COMMANDS = (dists, sweep, report)       # each module has register(subparsers)
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="alignlab", description="Runnable, checkable toy models of AI alignment.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for name in COMMANDS:
-        importlib.import_module(name).register(sub)
+    for system in systems():
+        if system.commands is None:
+            continue
+        top = sub.add_parser(system.name, help=system.help, description=system.description or system.help)
+        cmds = top.add_subparsers(dest=f"{system.name}_command", metavar="COMMAND", parser_class=Parser)
+        cmds.required = True
+        system.commands(cmds)
+    for module in HOUSE_COMMANDS:
+        module.register(sub)
     return parser
 
 

@@ -1,16 +1,18 @@
-"""Tail-aware distributions shared by every system, the spec-string parser and tail classes."""
+"""One distribution language for every system: the spec grammar, the family table, tail classes.
 
-from alignlab.dists.approach import (FAMILIES, REGULARLY_VARYING, ApproachTime, Frechet, LogCauchy, LogLogistic,
-                                     LogNormal, LogPareto, Lomax, Pareto, SubtaskTime, Weibull, approach_time)
-from alignlab.dists.samples import EmpiricalSamples, load_samples
-from alignlab.dists.scipy_spec import FAMILY_NAMES, Continuous, continuous, from_frozen
-from alignlab.dists.spec import Spec, parse_spec
-from alignlab.dists.tails import TailClass, TailKind
+A spec names a family of :mod:`alignlab.dists.families` with scipy's names and parameters
+(``"t(df=3)"``, ``"lognorm(s=1, loc=1)"``, ``"pareto(b=0.5)"``); :func:`continuous` turns it into a
+:class:`Continuous` law with accurate log tails, and roles (:mod:`alignlab.dists.roles`) say what a
+command needs of it. ``alignlab dists list`` prints the table.
+"""
 
-__all__ = [
-    "FAMILIES", "REGULARLY_VARYING", "ApproachTime", "Frechet", "LogCauchy", "LogLogistic", "LogNormal",
-    "LogPareto", "Lomax", "Pareto", "Spec", "SubtaskTime", "TailClass", "TailKind", "Weibull",
-    "approach_time", "parse_spec",
-    # scipy.stats laws by spec string, with accurate log tails (alignlab.goodhart)
-    "FAMILY_NAMES", "Continuous", "EmpiricalSamples", "continuous", "from_frozen", "load_samples",
-]
+from alignlab._lazy import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "Continuous": "law", "Minimum": "law", "continuous": "law", "from_frozen": "law",
+    "FAMILIES": "families", "FAMILY_NAMES": "families", "Family": "families",
+    "Spec": "spec", "parse_spec": "spec",
+    "TailClass": "tails", "TailKind": "tails",
+    "approach": "roles", "catalog": "roles", "FamilyInfo": "roles",
+    "EmpiricalSamples": "samples", "Samples": "samples", "load_samples": "samples",
+})

@@ -337,3 +337,18 @@ def logcauchy_logpdf(z, sigma):
         y = lz / sigma
         out = -np.log(np.pi * sigma) - lz - np.logaddexp(0.0, _log_sq(y))
     return np.where(z > 0, out, -np.inf)
+
+
+# -- log-Pareto (super-heavy): P(Z > z) = (1 + log z)^(-a) on [1, inf) ------------------------------
+
+def logpareto_logsf(z, a):
+    z = np.asarray(z, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(z > 1, -a * np.log1p(np.log(np.where(z > 1, z, 1.0))), 0.0)
+
+
+def logpareto_logpdf(z, a):
+    z = np.asarray(z, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lz = np.log(np.where(z >= 1, z, 1.0))
+        return np.where(z >= 1, np.log(a) - (a + 1) * np.log1p(lz) - lz, -np.inf)

@@ -1,19 +1,183 @@
-"""Empirical samples read from a file, for the simulation-based methods (``--error-samples FILE``).
+"""Samples read from files, and the empirical law they define.
 
-A ``.npy`` file holds a one-dimensional array; any other file is text with numbers separated by
-whitespace, commas or newlines (``#`` starts a comment). The empirical law has a bounded tail, so
+:func:`load_samples` is the one reader of number files in alignlab (``tails`` diagnoses them,
+``goodhart --error-samples`` draws from them): ``.npy``, ``.csv`` / ``.txt`` (one column, or a named
+one), ``.parquet``. Every problem is a :class:`~alignlab._validate.ParameterError` naming the file
+(or ``param``), with the line for text files: unreadable files, non-numeric or complex values, no
+values, NaN or infinite values (counted; dropped only with ``drop_nonfinite=True``). Nothing read
+can run code (``allow_pickle=False``).
+
+:class:`EmpiricalSamples` draws with replacement from such a sample. Its law has a bounded tail, so
 only Monte Carlo methods accept it: its tail class says nothing about the law it was drawn from
 (estimate that with :mod:`alignlab.tails`).
 """
 
 from __future__ import annotations
 
-import re
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from alignlab._results import Result
 from alignlab._validate import ParameterError
+
+FORMATS = (".npy", ".csv", ".txt", ".parquet")
+
+
+@dataclass(frozen=True)
+class Samples(Result):
+    """Values read from ``source``; ``dropped`` non-finite values were removed on request."""
+
+    source: str
+    column: str | None
+    values: np.ndarray
+    dropped: int = 0
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "column": self.column, "n": int(self.values.size), "dropped": self.dropped}
+
+
+def load_samples(path, column: str | None = None, drop_nonfinite: bool = False, *,
+                 param: str | None = None) -> Samples:
+    """Read one column of numbers from ``path`` and check it (see the module docstring); errors name
+    ``param`` (default: the file itself)."""
+    path = Path(path)
+    name = str(path) if param is None else param
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise ParameterError(name, "cannot read file: no such file")
+    if suffix == ".npy":
+        values, lines = _read_npy(path, name, column), None
+    elif suffix == ".parquet":
+        values, lines = _read_parquet(path, name, column), None
+    else:
+        values, lines = _read_text(path, name, column, delimiter="," if suffix == ".csv" else None)
+    bad = ~np.isfinite(values)
+    dropped = 0
+    if bad.any():
+        n_nan = int(np.isnan(values).sum())
+        where = _where(np.flatnonzero(bad), lines)
+        if not drop_nonfinite:
+            raise ParameterError(name, f"{n_nan} NaN or missing and {int(bad.sum()) - n_nan} infinite values "
+                                       f"({where}); pass --drop-nonfinite (drop_nonfinite=True) to drop them")
+        dropped = int(bad.sum())
+        values = values[~bad]
+    if values.size == 0:
+        raise ParameterError(name, "holds no values")
+    return Samples(str(path), column, values, dropped)
+
+
+def _where(indices: np.ndarray, lines: np.ndarray | None) -> str:
+    shown = indices[:5]
+    if lines is None:
+        text = "index " + ", ".join(str(int(i)) for i in shown)
+    else:
+        text = "line " + ", ".join(str(int(lines[i])) for i in shown)
+    return text + (", ..." if indices.size > shown.size else "")
+
+
+def _read_npy(path: Path, name: str, column: str | None) -> np.ndarray:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise ParameterError(name, f"cannot read file as .npy: {err}") from None
+    if array.dtype.names:
+        if column is None:
+            raise ParameterError(name, f"has fields {', '.join(array.dtype.names)}; choose one with --column NAME")
+        if column not in array.dtype.names:
+            raise ParameterError(name, f"has no field {column!r} (fields: {', '.join(array.dtype.names)})")
+        array = array[column]
+    elif column is not None:
+        raise ParameterError(name, f"is a plain array without named columns; drop --column {column}")
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise ParameterError(name, f"must hold real numbers (got dtype {array.dtype})")
+    if array.size == 0:
+        raise ParameterError(name, "holds no values")
+    squeezed = np.squeeze(array)
+    if squeezed.ndim != 1:
+        raise ParameterError(name, f"must hold one column of numbers (got shape {array.shape})")
+    return squeezed.astype(float)
+
+
+def _read_parquet(path: Path, name: str, column: str | None) -> np.ndarray:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several unrelated types for a bad file
+        raise ParameterError(name, f"cannot read file as parquet: {err}") from None
+    names = table.column_names
+    if column is None:
+        if len(names) != 1:
+            raise ParameterError(name, f"has {len(names)} columns ({', '.join(names)}); choose one with --column NAME")
+        column = names[0]
+    if column not in names:
+        raise ParameterError(name, f"has no column {column!r} (columns: {', '.join(names)})")
+    chunked = table.column(column)
+    if not (pa.types.is_integer(chunked.type) or pa.types.is_floating(chunked.type)):
+        raise ParameterError(name, f"column {column!r} must hold numbers (got {chunked.type})")
+    return np.asarray(chunked.to_numpy(zero_copy_only=False), dtype=float)   # nulls become NaN
+
+
+def _read_text(path: Path, name: str, column: str | None, delimiter: str | None):
+    """Numbers from a text table; returns the values and the 1-based line each came from."""
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ParameterError(name, f"cannot read file as text: {err}") from None
+    rows = [(number, _split(line, delimiter)) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+    if not rows:
+        raise ParameterError(name, "holds no values")
+    header = None
+    first_line, first_fields = rows[0]
+    if not all(_is_number(f) for f in first_fields):
+        header, rows = [f.strip() for f in first_fields], rows[1:]
+    width = len(header) if header else len(rows[0][1]) if rows else 1
+    if column is not None:
+        if header is None:
+            raise ParameterError(name, f"has no header line, so --column {column} cannot be found")
+        if column not in header:
+            raise ParameterError(name, f"has no column {column!r} (columns: {', '.join(header)})")
+        index = header.index(column)
+    elif width != 1:
+        names = ", ".join(header) if header else f"{width} unnamed"
+        raise ParameterError(name, f"has {width} columns ({names}); choose one with --column NAME")
+    else:
+        index = 0
+    values = np.empty(len(rows))
+    lines = np.empty(len(rows), dtype=np.int64)
+    for i, (number, fields) in enumerate(rows):
+        if index >= len(fields):
+            raise ParameterError(name, f"line {number}: has {len(fields)} fields, column {index + 1} is missing")
+        field = fields[index].strip()
+        if field == "":
+            values[i] = math.nan      # a missing value counts with the NaNs
+        else:
+            try:
+                values[i] = float(field)
+            except ValueError:
+                raise ParameterError(name, f"line {number}: {field!r} is not a number") from None
+        lines[i] = number
+    return values, lines
+
+
+def _split(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        delimiter = "," if "," in line else None
+    return line.split(delimiter) if delimiter else line.split()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class EmpiricalSamples:
@@ -28,6 +192,12 @@ class EmpiricalSamples:
                                         "nan or inf values)")
         self.values = values
         self.name = name
+
+    @classmethod
+    def read(cls, path, param: str = "error-samples") -> EmpiricalSamples:
+        """The empirical law of the numbers in ``path`` (see :func:`load_samples`)."""
+        samples = load_samples(path, param=param)
+        return cls(samples.values, Path(samples.source).name, param)
 
     @property
     def spec(self) -> str:
@@ -46,23 +216,3 @@ class EmpiricalSamples:
 
     def __repr__(self) -> str:
         return f"EmpiricalSamples({self.spec})"
-
-
-def load_samples(path, param: str = "error-samples") -> EmpiricalSamples:
-    """Read a sample file into :class:`EmpiricalSamples`; unreadable or non-numeric files raise
-    :class:`ParameterError` naming ``param``."""
-    p = Path(path)
-    if not p.is_file():
-        raise ParameterError(param, f"must be a readable file (got {str(path)!r})")
-    try:
-        if p.suffix == ".npy":
-            values = np.load(p, allow_pickle=False)
-        else:
-            text = re.sub(r"#[^\n]*", "", p.read_text())
-            tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-            values = np.array([float(t) for t in tokens])
-    except (OSError, ValueError, UnicodeDecodeError) as err:
-        raise ParameterError(param, f"must be a .npy array or a text file of numbers ({p.name}: {err})") from None
-    if values.ndim != 1 and values.size and values.squeeze().ndim != 1:
-        raise ParameterError(param, f"must be one-dimensional (got shape {values.shape})")
-    return EmpiricalSamples(values, p.name, param)

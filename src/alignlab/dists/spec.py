@@ -1,8 +1,8 @@
 """Distribution spec strings: ``"name"``, ``"name(1, 2)"``, ``"name(df=3, loc=0, scale=2)"``.
 
 Parsed with :mod:`ast` into literal numbers only; nothing is ever evaluated. The parser knows
-no distribution names: the steps model maps names to approach-time families
-(:mod:`alignlab.dists.approach`), other systems map them to their own families.
+no distribution names: :mod:`alignlab.dists.law` looks them up in the one family table
+(:mod:`alignlab.dists.families`).
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ class Spec:
         return dict(self.kwargs)
 
     def __str__(self) -> str:
-        parts = [_fmt(a) for a in self.args] + [f"{k}={_fmt(v)}" for k, v in self.kwargs]
+        parts = [format_number(a) for a in self.args] + [f"{k}={format_number(v)}" for k, v in self.kwargs]
         return f"{self.name}({', '.join(parts)})" if parts else self.name
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float) -> str:
+    """A number as a spec writes it: whole numbers without a decimal point, others by ``repr`` (exact round trip)."""
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 

@@ -7,14 +7,11 @@ conditioning on U >= t (:meth:`Proxy.conditional_utility`), best-of-n selection
 construction that defeats the KL penalty under heavy tails (:func:`construct`).
 """
 
-from alignlab.goodhart.best_of_n import BestOfN
-from alignlab.goodhart.conditioning import ConditionalUtility, PointConditional
-from alignlab.goodhart.construct import Construction, construct
-from alignlab.goodhart.dependence import Dependence, counterexample
-from alignlab.goodhart.fits import GaoFit, fit_best_of_n, fit_gao
-from alignlab.goodhart.proxy import Proxy
-from alignlab.goodhart.regime import Condition, Regime
-from alignlab.goodhart.tilt import Tilt
+from alignlab._lazy import lazy_exports
 
-__all__ = ["BestOfN", "Condition", "ConditionalUtility", "Construction", "Dependence", "GaoFit", "PointConditional",
-           "Proxy", "Regime", "Tilt", "construct", "counterexample", "fit_best_of_n", "fit_gao"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "BestOfN": "best_of_n", "Condition": "regime", "ConditionalUtility": "conditioning",
+    "Construction": "construction", "Dependence": "dependence", "GaoFit": "fits", "PointConditional": "conditioning",
+    "Proxy": "proxy", "Regime": "regime", "Tilt": "tilt", "construct": "construction",
+    "counterexample": "dependence", "fit_best_of_n": "fits", "fit_gao": "fits",
+})

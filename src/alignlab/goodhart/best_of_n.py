@@ -31,39 +31,33 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike
-from alignlab._results import Result
+from alignlab._progress import ProgressLike
+from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.dists.tails import TailClass, TailKind
 from alignlab.goodhart._inputs import integers
 from alignlab.goodhart.montecarlo import best_of_n_draws
-from alignlab.goodhart.quadrature import LogIntegral
+from alignlab.goodhart.result_fields import PolicyMeans, Provenance
+from alignlab.numerics.quadrature import LogIntegral
 
 STEP = 0.25           # grid step in lambda
 MAX_N = 10 ** 12
+MAX_N_SIMULATED = 1 << 24
 
 
-@dataclass(frozen=True)
-class BestOfN(Result):
-    """E[V] (``utility``), E[U] (``proxy``) and E[X] (``error``) of the best of n draws, with KL.
+@dataclass(frozen=True, kw_only=True)
+class BestOfN(PolicyMeans, Provenance):
+    """E[V] (``utility``), E[U] (``proxy``) and E[X] (``error``) of the best of ``n`` draws, with KL.
 
     ``kl`` is KL(best-of-n || base) by quadrature; ``kl_bound`` is log n - (n-1)/n. Monte Carlo
-    fills the standard errors and ``trials``/``seed``. ``inf`` (JSON ``null``) where the mean is
-    infinite; ``notes`` says why.
+    (``method="mc"``) fills the standard errors ``utility_se`` and ``proxy_se``, ``trials`` and
+    ``seed``. ``inf`` (JSON ``null``) where the mean is infinite; ``notes`` says why.
     """
 
     n: tuple[int, ...]
-    utility: tuple[float, ...]
-    proxy: tuple[float, ...]
-    error: tuple[float, ...]
-    kl: tuple[float, ...]
     kl_bound: tuple[float, ...]
-    utility_mean: float
-    method: str
     utility_se: tuple[float, ...] | None = None
     proxy_se: tuple[float, ...] | None = None
     trials: int | None = None
-    seed: int | None = None
-    notes: tuple[str, ...] = ()
 
 
 def kl_bound(n) -> np.ndarray:
@@ -72,15 +66,19 @@ def kl_bound(n) -> np.ndarray:
     return np.log(n) - (n - 1) / n
 
 
-def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0, tails=None,
-              backend: str = "numpy") -> BestOfN:
-    """``tails`` = (right, left) tail classes of U, to tell an infinite E[U] from a finite one.
-    ``backend`` (Monte Carlo only): ``numpy``, ``torch`` (CUDA when present) or ``auto``."""
+def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None, tails=None,
+              backend: str = "numpy", progress: ProgressLike = False) -> BestOfN:
+    """Best of ``n`` draws of the proxy, for each ``n``: by quadrature (``method="exact"``, n up to 1e12)
+    or Monte Carlo (``"mc"``: ``trials`` trials drawn with ``seed``, n up to 2^24).
+
+    ``tails`` = (right, left) tail classes of U, to tell an infinite E[U] from a finite one.
+    ``backend`` (Monte Carlo only): ``numpy``, ``torch`` (CUDA when present) or ``auto``. ``progress``
+    (Monte Carlo only) counts blocks of trials."""
     v.choice("method", method, ("exact", "mc"))
     v.choice("backend", backend, ("auto", "numpy", "torch"))
     if method == "mc":
-        n = integers("n", n, 1, 1 << 24)
-        return _monte_carlo(model, n, v.integer("trials", trials, low=2), seed, backend)
+        n = integers("n", n, 1, MAX_N_SIMULATED)
+        return _monte_carlo(model, n, v.integer("trials", trials, low=2), seed_sequence(seed), backend, progress)
     n = integers("n", n, 1, MAX_N)
     grid = _Grid(model, int(n.min()), int(n.max()), tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
@@ -92,22 +90,24 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     if np.isinf(proxy).any():
         notes.append("E[U] is infinite: the proxy's right tail has no finite mean")
     utility = np.array(utility)
-    return BestOfN(tuple(int(k) for k in n), tuple(utility), tuple(proxy), tuple(proxy - utility), tuple(kl),
-                   tuple(kl_bound(n)), float(model.mu), "exact", notes=tuple(notes))
+    return BestOfN(n=tuple(int(k) for k in n), utility=tuple(utility), proxy=tuple(proxy),
+                   error=tuple(proxy - utility), kl=tuple(kl), kl_bound=tuple(kl_bound(n)),
+                   utility_mean=float(model.mu), method="exact", notes=tuple(notes))
 
 
-def _monte_carlo(model, n, trials, seed, backend="numpy") -> BestOfN:
-    from alignlab.steps.torch_backend import cuda_available
+def _monte_carlo(model, n, trials: int, root: np.random.SeedSequence, backend: str, progress) -> BestOfN:
+    from alignlab.samplers.torch_draws import cuda_available
     if backend == "torch" or (backend == "auto" and cuda_available()):
         from alignlab.goodhart.torch_backend import best_of_n_draws_torch
-        sel_u, sel_v = best_of_n_draws_torch(model, n, trials, seed)
+        sel_u, sel_v = best_of_n_draws_torch(model, n, trials, root, progress)
     else:
-        sel_u, sel_v = best_of_n_draws(model, n, trials, seed)
+        sel_u, sel_v = best_of_n_draws(model, n, trials, root, progress)
     se = lambda a: a.std(axis=0, ddof=1) / math.sqrt(trials)          # noqa: E731
     utility, proxy = sel_v.mean(axis=0), sel_u.mean(axis=0)
-    return BestOfN(tuple(int(k) for k in n), tuple(utility), tuple(proxy), tuple(proxy - utility),
-                   tuple(kl_bound(n)), tuple(kl_bound(n)), float(model.mu), "mc", utility_se=tuple(se(sel_v)),
-                   proxy_se=tuple(se(sel_u)), trials=trials, seed=seed if isinstance(seed, int) else None,
+    return BestOfN(n=tuple(int(k) for k in n), utility=tuple(utility), proxy=tuple(proxy),
+                   error=tuple(proxy - utility), kl=tuple(kl_bound(n)), kl_bound=tuple(kl_bound(n)),
+                   utility_mean=float(model.mu), method="mc", utility_se=tuple(se(sel_v)),
+                   proxy_se=tuple(se(sel_u)), trials=trials, seed=seed_used(root),
                    notes=("kl: for a continuous proxy the exact KL equals log n - (n-1)/n; Monte Carlo does "
                           "not estimate it",))
 

@@ -1,6 +1,6 @@
 r"""Optimisation as conditioning: :math:`E[V \mid U \ge t]` and :math:`E[V \mid U = u]`.
 
-By quadrature (:mod:`alignlab.goodhart.model`)
+By quadrature (:mod:`alignlab.goodhart.joint_law`)
 
 .. math:: E[V \mid U \ge t] = \frac{\int v f_V(v) P(X \ge t - v)\, dv}{\int f_V(v) P(X \ge t - v)\, dv}
           = E[V] + \frac{\int H(v) f_X(t - v)\, dv}{P(U \ge t)}
@@ -15,81 +15,75 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike
-from alignlab._results import Result
+from alignlab._progress import ProgressLike
+from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.goodhart._inputs import reals
 from alignlab.goodhart.montecarlo import conditional_moments
+from alignlab.goodhart.result_fields import ConditionalMeans, Provenance
 
 METHODS = ("quadrature", "mc")
+RELIABLE = 1e-6        # a quadrature value whose relative error estimate exceeds this gets a note
 
 
-@dataclass(frozen=True)
-class ConditionalUtility(Result):
-    """E[V | U >= t] at each threshold, with log P(U >= t).
+@dataclass(frozen=True, kw_only=True)
+class ConditionalUtility(ConditionalMeans, Provenance):
+    """E[V | U >= t] at each threshold ``t``, with log P(U >= t).
 
-    ``gain`` is ``conditional_utility - utility_mean``, computed directly (accurate where it is
-    1e-100 of the scale of V). ``relative_error`` is the quadrature's error estimate for
-    ``conditional_utility``; Monte Carlo fills ``standard_error``, ``accepted`` (draws with
-    ``U >= t``), ``samples`` and ``seed`` instead. ``notes`` says where a value is missing or
-    unreliable and why.
+    The quadrature fills ``relative_error``; Monte Carlo fills ``standard_error``, ``accepted`` (draws
+    with ``U >= t``), ``samples`` and ``seed`` instead.
     """
 
     t: tuple[float, ...]
-    conditional_utility: tuple[float, ...]
-    gain: tuple[float, ...]
     log_tail_probability: tuple[float, ...]
-    utility_mean: float
-    method: str
-    relative_error: tuple[float, ...] | None = None
     standard_error: tuple[float, ...] | None = None
     accepted: tuple[int, ...] | None = None
     samples: int | None = None
-    seed: int | None = None
-    notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class PointConditional(Result):
-    """E[V | U = u] and the log density of U at each u."""
+@dataclass(frozen=True, kw_only=True)
+class PointConditional(ConditionalMeans):
+    """E[V | U = u] and the log density of U at each ``u``."""
 
     u: tuple[float, ...]
-    conditional_utility: tuple[float, ...]
-    gain: tuple[float, ...]
     log_density: tuple[float, ...]
-    relative_error: tuple[float, ...]
-    utility_mean: float
-    notes: tuple[str, ...] = ()
 
 
 def conditional_utility(model, t, method: str = "quadrature", samples: int = 1_000_000,
-                        seed: SeedLike = 0) -> ConditionalUtility:
+                        seed: SeedLike = None, progress: ProgressLike = False) -> ConditionalUtility:
+    """E[V | U >= t] for each ``t``: by quadrature, or by Monte Carlo (``method="mc"``) with ``samples``
+    draws from ``seed`` (``progress`` counts blocks of draws)."""
     t = reals("t", t)
     v.choice("method", method, METHODS)
     if method == "mc":
-        return _monte_carlo(model, t, v.integer("samples", samples, low=1), seed)
+        return _monte_carlo(model, t, v.integer("samples", samples, low=1), seed_sequence(seed), progress)
+    return by_quadrature(model, t)
+
+
+def by_quadrature(model, t: np.ndarray) -> ConditionalUtility:
+    """E[V | U >= t] by quadrature for checked thresholds ``t`` (a float array)."""
     gain, err, log_sf = model.tail_gain(t)
-    notes = []
     empty = ~np.isfinite(log_sf.log_value)
     if empty.any():
         raise v.ParameterError("t", f"P(U >= t) = 0 at t = {float(t[empty][0])!r}: E[V | U >= t] is undefined "
                                     "there")
-    value = model.mu + gain
+    value, rel, notes = _with_error(model.mu + gain, err, t, "t")
+    return ConditionalUtility(t=tuple(t), conditional_utility=tuple(value), gain=tuple(gain),
+                              log_tail_probability=tuple(log_sf.log_value), utility_mean=float(model.mu),
+                              method="quadrature", relative_error=tuple(rel), notes=notes)
+
+
+def _with_error(value, err, where, name):
+    """(value, its relative error, notes on the values whose estimate exceeds ``RELIABLE``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(value != 0, err / np.abs(value), err)
-    _note_unreliable(notes, t, rel, "t")
-    return ConditionalUtility(tuple(t), tuple(value), tuple(gain), tuple(log_sf.log_value), float(model.mu),
-                              "quadrature", relative_error=tuple(rel), notes=tuple(notes))
+    bad = ~(rel <= RELIABLE)
+    notes = tuple(f"{name} = {x:g}: relative error estimate {r:.2g} (the integrand's peak is too far out for "
+                  "double precision to resolve; the value is indicative only)" for x, r in zip(where[bad], rel[bad]))
+    return value, rel, notes
 
 
-def _note_unreliable(notes, where, rel, name):
-    bad = ~(rel <= 1e-6)
-    for x, r in zip(where[bad], rel[bad]):
-        notes.append(f"{name} = {x:g}: relative error estimate {r:.2g} (the integrand's peak is too far out for "
-                     "double precision to resolve; the value is indicative only)")
-
-
-def _monte_carlo(model, t, samples: int, seed) -> ConditionalUtility:
-    count, s1, s2 = conditional_moments(model, t, samples, seed)
+def _monte_carlo(model, t, samples: int, root: np.random.SeedSequence, progress) -> ConditionalUtility:
+    count, s1, s2 = conditional_moments(model, t, samples, root, progress)
     notes = []
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = s1 / count
@@ -102,26 +96,25 @@ def _monte_carlo(model, t, samples: int, seed) -> ConditionalUtility:
                          "use the quadrature")
         elif k == 1:
             notes.append(f"t = {x:g}: a single draw reached U >= t; no standard error")
-    return ConditionalUtility(tuple(t), tuple(mean), tuple(mean - model.mu), tuple(log_p), float(model.mu), "mc",
+    return ConditionalUtility(t=tuple(t), conditional_utility=tuple(mean), gain=tuple(mean - model.mu),
+                              log_tail_probability=tuple(log_p), utility_mean=float(model.mu), method="mc",
                               standard_error=tuple(np.where(count > 1, se, np.nan)),
-                              accepted=tuple(int(c) for c in count), samples=samples,
-                              seed=seed if isinstance(seed, int) else None, notes=tuple(notes))
+                              accepted=tuple(int(c) for c in count), samples=samples, seed=seed_used(root),
+                              notes=tuple(notes))
 
 
 def conditional_utility_at(model, u) -> PointConditional:
+    """E[V | U = u] for each ``u`` (quadrature)."""
     u = reals("u", u)
     gain, err = model.point_gain(u)
     dens = model.log_pdf(u)
     if (~np.isfinite(dens.log_value)).any():
         bad = float(u[~np.isfinite(dens.log_value)][0])
         raise v.ParameterError("u", f"the density of U is zero at u = {bad!r}: E[V | U = u] is undefined there")
-    value = model.mu + gain
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(value != 0, err / np.abs(value), err)
-    notes = []
-    _note_unreliable(notes, u, rel, "u")
-    return PointConditional(tuple(u), tuple(value), tuple(gain), tuple(dens.log_value), tuple(rel), float(model.mu),
-                            tuple(notes))
+    value, rel, notes = _with_error(model.mu + gain, err, u, "u")
+    return PointConditional(u=tuple(u), conditional_utility=tuple(value), gain=tuple(gain),
+                            log_density=tuple(dens.log_value), relative_error=tuple(rel),
+                            utility_mean=float(model.mu), notes=notes)
 
 
 def log_tail_probability(model, t):
@@ -131,5 +124,5 @@ def log_tail_probability(model, t):
     return float(out[0]) if scalar else out
 
 
-__all__ = ["ConditionalUtility", "PointConditional", "conditional_utility", "conditional_utility_at",
-           "log_tail_probability"]
+__all__ = ["ConditionalUtility", "PointConditional", "by_quadrature", "conditional_utility",
+           "conditional_utility_at", "log_tail_probability"]

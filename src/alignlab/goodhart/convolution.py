@@ -4,7 +4,7 @@ The mass of such an integral sits near two places: where the first factor is typ
 (``v`` near the median of ``V``) and where the second is (``t - v`` near the median of ``X``). For
 ``t = 1e100`` the second place cannot even be written in ``v`` to better than 1e84, so the line is
 cut at the midpoint ``c`` between the two: the ``V`` side is integrated in ``v``, the ``X`` side in
-``x = t - v``. Each side is one :func:`~alignlab.goodhart.quadrature.log_integral` batch.
+``x = t - v``. Each side is one :func:`~alignlab.numerics.quadrature.log_integral` batch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab.goodhart.quadrature import LogIntegral, log_integral
+from alignlab.numerics.quadrature import LogIntegral, log_integral
 
 
 @dataclass(frozen=True)

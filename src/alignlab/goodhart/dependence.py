@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alignlab._validate import ParameterError
-from alignlab.dists.scipy_spec import Continuous, from_frozen
+from alignlab.dists.law import Continuous, from_frozen
+from alignlab.dists.roles import check_body
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Dependence:
         dist = self._cache.get(key)
         if dist is None:
             dist = self._cache[key] = from_frozen(out, "dependence")
+            check_body(dist, "dependence")
         return dist
 
     def pieces(self, lo: float, hi: float) -> tuple[Piece, ...]:

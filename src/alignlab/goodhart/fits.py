@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alignlab import _validate as v
 from alignlab._results import Result
 from alignlab._validate import ParameterError
 
@@ -28,12 +29,12 @@ class GaoFit(Result):
 
 
 def fit_gao(d, gain, form: str) -> GaoFit:
+    """Least squares of ``gain`` on ``d`` in the ``form`` "bon" or "rl", over the points with d > 0."""
+    v.choice("form", form, tuple(FORMS))
     d = np.asarray(d, dtype=float)
     y = np.asarray(gain, dtype=float)
     keep = (d > 0) & np.isfinite(d) & np.isfinite(y)
     d, y = d[keep], y[keep]
-    if form not in FORMS:
-        raise ParameterError("form", f"must be one of {', '.join(FORMS)} (got {form!r})")
     if d.size < 3:
         raise ParameterError("gain", f"needs at least 3 points with d > 0 (got {d.size})")
     second = -d * d if form == "bon" else -d * np.log(d)

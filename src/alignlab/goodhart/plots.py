@@ -3,14 +3,11 @@ Figure; nothing here computes the model."""
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from alignlab.goodhart.construct import Construction  # noqa: E402
-from alignlab.goodhart.experiments import BonSynthetic, Curves, DependenceStudy, GaoFits  # noqa: E402
+from alignlab._figures import figure
+from alignlab.goodhart.construction import Construction
+from alignlab.goodhart.experiments import BonSynthetic, Curves, DependenceStudy, GaoFits
 
 
 def _label(curve) -> str:
@@ -26,7 +23,7 @@ def _mc_points(ax, mc, color, label=None, skip: int = 0):
 
 def plot_heavy_error(curves: Curves):
     """G1: E[V | U >= t] returns to E[V]; the gain falls like 1/t."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
     for c in curves.curves:
         t = np.array(c.exact.t)
         line, = ax1.plot(t, c.exact.conditional_utility, label=_label(c))
@@ -52,7 +49,7 @@ def plot_heavy_error(curves: Curves):
 
 def plot_light_error(curves: Curves):
     """G2: unbounded growth; quadrature against the closed form for two normals."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
     for c in curves.curves:
         t = np.array(c.exact.t)
         pos = t > 0
@@ -80,7 +77,7 @@ def plot_light_error(curves: Curves):
 
 def plot_tail_race(curves: Curves):
     """G3: log-log gain for racing power laws and exponential error, with fitted and predicted slopes."""
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = figure(figsize=(8, 5))
     for c in curves.curves:
         t, g = np.array(c.regime.t), np.array(c.regime.gains)
         ok = g > 0
@@ -96,7 +93,7 @@ def plot_tail_race(curves: Curves):
 
 def plot_construction(con: Construction):
     """G4: mean up, KL down."""
-    fig, ax1 = plt.subplots(figsize=(8, 4.6))
+    fig, ax1 = figure(figsize=(8, 4.6))
     t = np.array(con.t)
     ax1.semilogx(t, con.mean, "o-", ms=3, color="C0", label="mean E_q[X]")
     ax1.set_xlabel("threshold t")
@@ -111,19 +108,19 @@ def plot_construction(con: Construction):
 def plot_bon_synthetic(bon: BonSynthetic):
     """G5: E[V] of best-of-n against n, exact lines and Monte Carlo points (+-2 SE)."""
     utilities = list(dict.fromkeys(c.utility for c in bon.cases))
-    fig, axes = plt.subplots(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    fig, axes = figure(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
     for ax, u in zip(axes[0], utilities):
         for i, c in enumerate(c for c in bon.cases if c.utility == u):
             color = f"C{i}"
             ax.semilogx(c.exact.n, c.exact.utility, color=color, label=f"X ~ {c.error} (peak n = {c.peak_n:.3g})")
             ax.errorbar(c.mc.n, c.mc.utility, yerr=2 * np.array(c.mc.utility_se), fmt="o", ms=3, color=color,
                         capsize=2, alpha=0.7)
-        ax.axhline(bon.cases[0].exact.utility_mean, color="k", ls=":", lw=1)
+        ax.axhline(c.exact.utility_mean, color="k", ls=":", lw=1)
         ax.set_xlabel("n (best of n)")
         ax.set_ylabel("E[V] of the selected draw")
         ax.set_title(f"V ~ {u}")
         ax.legend(fontsize=8)
-    n_exact, n_mc = bon.cases[0].exact.n[-1], bon.cases[0].mc.n[-1]
+    n_exact, n_mc = max(max(c.exact.n) for c in bon.cases), max(max(c.mc.n) for c in bon.cases)
     fig.suptitle(f"Best-of-n: exact (lines) to n = {n_exact:.3g}, Monte Carlo (points, +-2 SE, {bon.trials} trials) "
                  f"to n = {n_mc:,}")
     return fig
@@ -131,7 +128,7 @@ def plot_bon_synthetic(bon: BonSynthetic):
 
 def plot_dependence(study: DependenceStudy):
     """G6: the counterexample against independent N(0, 4) error, by conditioning and by tilting."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
     t = np.array(study.dependent.t)
     pos = t > 0
     ax1.loglog(t[pos], np.array(study.independent.conditional_utility)[pos], label="X ~ N(0, 4) independent of V")
@@ -157,7 +154,7 @@ def plot_dependence(study: DependenceStudy):
 def plot_gao_fits(bon: BonSynthetic, fits: GaoFits):
     """G7: gain against d = sqrt(KL) with both fitted forms, for each G5 case."""
     utilities = list(dict.fromkeys(c.utility for c in bon.cases))
-    fig, axes = plt.subplots(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    fig, axes = figure(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
     for ax, u in zip(axes[0], utilities):
         for i, (c, f) in enumerate((c, f) for c, f in zip(bon.cases, fits.cases) if c.utility == u):
             d = np.sqrt(np.array(c.exact.kl))
@@ -165,7 +162,7 @@ def plot_gao_fits(bon: BonSynthetic, fits: GaoFits):
             color = f"C{i}"
             ax.plot(d, gain, "o", ms=3, color=color, label=f"X ~ {c.error}")
             dd = np.linspace(1e-3, d.max(), 200)
-            bon_fit, rl_fit = f[2], f[3]
+            bon_fit, rl_fit = f.bon, f.rl
             ax.plot(dd, dd * (bon_fit.a - bon_fit.b * dd), "-", color=color, lw=1,
                     label=f"d(a-bd), R2={bon_fit.r_squared:.3f}")
             ax.plot(dd, dd * (rl_fit.a - rl_fit.b * np.log(dd)), "--", color=color, lw=1,

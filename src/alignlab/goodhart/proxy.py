@@ -1,6 +1,6 @@
 """``Proxy(error, utility, dependence=None)``: the one object users meet.
 
-A thin facade: it validates its inputs once, picks the model (:mod:`alignlab.goodhart.model`)
+A thin facade: it validates its inputs once, picks the model (:mod:`alignlab.goodhart.joint_law`)
 and hands each question to the module that answers it.
 """
 
@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike
 from alignlab._validate import ParameterError
+from alignlab.dists import roles
+from alignlab.dists.law import Continuous
 from alignlab.dists.samples import EmpiricalSamples
-from alignlab.dists.scipy_spec import Continuous, continuous
 from alignlab.dists.tails import TailClass
 from alignlab.goodhart import best_of_n as _bon
 from alignlab.goodhart import conditioning, regime as _regime, tilt as _tilt
 from alignlab.goodhart.dependence import Dependence
-from alignlab.goodhart.model import RTOL, DependentModel, EmpiricalModel, IndependentModel
+from alignlab.goodhart.joint_law import DependentModel, EmpiricalModel, IndependentModel
+from alignlab.numerics.quadrature import RTOL
 
 
 class Proxy:
@@ -29,9 +32,7 @@ class Proxy:
     """
 
     def __init__(self, error=None, utility="norm(0, 1)", dependence=None, *, rtol: float = RTOL):
-        self.utility = continuous(utility, "utility")
-        if not self.utility.has_finite_mean:
-            raise ParameterError("utility", f"must have a finite mean ({self.utility.spec} has none)")
+        self.utility = roles.utility(utility, "utility")
         if dependence is not None:
             if error is not None:
                 raise ParameterError("error", "give either error or dependence, not both")
@@ -45,7 +46,7 @@ class Proxy:
             self.error, self.dependence = error, None
             self.model = EmpiricalModel(error, self.utility)
         else:
-            self.error, self.dependence = continuous(error, "error"), None
+            self.error, self.dependence = roles.error(error, "error"), None
             self.model = IndependentModel(self.error, self.utility, rtol)
 
     def __repr__(self) -> str:
@@ -73,9 +74,10 @@ class Proxy:
 
     # -- conditioning ---------------------------------------------------------------------
     def conditional_utility(self, t, method: str = "quadrature", samples: int = 1_000_000,
-                            seed: SeedLike = 0) -> conditioning.ConditionalUtility:
-        """E[V | U >= t] for each t (quadrature, or ``method="mc"`` with ``samples`` draws)."""
-        return conditioning.conditional_utility(self.model, t, method, samples, seed)
+                            seed: SeedLike = None, progress: ProgressLike = False) -> conditioning.ConditionalUtility:
+        """E[V | U >= t] for each t (quadrature, or ``method="mc"`` with ``samples`` draws from ``seed``;
+        None: fresh entropy, recorded in the result's ``seed``)."""
+        return conditioning.conditional_utility(self.model, t, method, samples, seed, progress)
 
     def conditional_utility_at(self, u) -> conditioning.PointConditional:
         """E[V | U = u] for each u."""
@@ -90,12 +92,12 @@ class Proxy:
         return _regime.regime(self.model, decades)
 
     # -- optimisation by selection and by KL-regularised RL ----------------------------------
-    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0,
-                  backend: str = "numpy") -> _bon.BestOfN:
-        """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"``, whose
-        ``backend`` may be ``torch``: CUDA when present)."""
+    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None,
+                  backend: str = "numpy", progress: ProgressLike = False) -> _bon.BestOfN:
+        """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"`` with ``trials``
+        trials from ``seed``, whose ``backend`` may be ``torch``: CUDA when present)."""
         tails = self.tails if method == "exact" else None
-        return _bon.best_of_n(self.model, n, method, trials, seed, tails, backend)
+        return _bon.best_of_n(self.model, n, method, trials, seed, tails, backend, progress)
 
     def tilt(self, beta) -> _tilt.Tilt:
         """The KL-regularised optimum proportional to p exp(U / beta)."""

@@ -30,7 +30,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._results import Result
-from alignlab.dists.scipy_spec import Continuous
+from alignlab.dists.law import Continuous
 from alignlab.dists.tails import TailClass, TailKind
 
 _RANK = {TailKind.BOUNDED: 0, TailKind.LIGHT: 1, TailKind.EXPONENTIAL: 2, TailKind.SUBEXPONENTIAL: 3,
@@ -176,13 +176,14 @@ def theory(model):
 
 
 def regime(model, decades: int = 12) -> Regime:
-    from alignlab.goodhart.conditioning import conditional_utility
+    """The theorem that decides the limit of E[V | U >= t], with the gain at ``decades`` + 1 thresholds."""
+    from alignlab.goodhart.conditioning import RELIABLE, by_quadrature
 
     decades = v.integer("decades", decades, low=2, high=40)
     name, limit, reason, conds, exponent, predicted, gain = theory(model)
     t = model.center + model.spread * 10.0 ** np.arange(0, decades + 1)
-    res = conditional_utility(model, t)
-    reliable = np.asarray(res.relative_error) <= 1e-6
+    res = by_quadrature(model, t)
+    reliable = np.asarray(res.relative_error) <= RELIABLE
     t, gains = t[reliable], np.asarray(res.gain)[reliable]
     values = np.asarray(res.conditional_utility)[reliable]
     slope = None

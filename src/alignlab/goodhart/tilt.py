@@ -9,7 +9,7 @@ exponentially tilted on its own, and by parts with the partial expectation ``H``
 
 all positive integrals in log space. The optimum exists only while :math:`E[e^{sU}] < \infty`:
 for every ``s > 0`` unless both tails are light, and for ``s`` below the rate of an exponential
-tail. With a heavy-tailed error there is no optimum at all; :func:`alignlab.goodhart.construct`
+tail. With a heavy-tailed error there is no optimum at all; :func:`alignlab.goodhart.construction`
 shows what happens instead (Kwa, Thomas & Garriga-Alonso 2024, theorem 4).
 """
 
@@ -19,29 +19,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab._results import Result
 from alignlab._validate import ParameterError
-from alignlab.dists.scipy_spec import Continuous
+from alignlab.dists.law import Continuous
 from alignlab.dists.tails import TailKind
 from alignlab.goodhart._inputs import reals
 from alignlab.goodhart.convolution import combine
-from alignlab.goodhart.model import DependentModel, signed_sum
-from alignlab.goodhart.quadrature import LogIntegral, log_integral
+from alignlab.goodhart.joint_law import DependentModel, signed_sum
+from alignlab.goodhart.result_fields import PolicyMeans
+from alignlab.numerics.quadrature import RTOL, LogIntegral, log_integral
 
-RTOL = 1e-11
 
-
-@dataclass(frozen=True)
-class Tilt(Result):
-    """E[V], E[U], E[X] and KL(pi_beta || pi_0) of the KL-regularised optimum at each beta."""
+@dataclass(frozen=True, kw_only=True)
+class Tilt(PolicyMeans):
+    """E[V], E[U], E[X] and KL(pi_beta || pi_0) of the KL-regularised optimum at each penalty weight ``beta``."""
 
     beta: tuple[float, ...]
-    utility: tuple[float, ...]
-    proxy: tuple[float, ...]
-    error: tuple[float, ...]
-    kl: tuple[float, ...]
-    utility_mean: float
-    notes: tuple[str, ...] = ()
 
 
 def check_exponential_moment(dist: Continuous, s: float, role: str) -> None:
@@ -98,8 +90,8 @@ def tilt(model, beta, utility_role: str = "utility", error_role: str = "error") 
     bad = np.maximum(err_v, err_x) > 1e-8
     for b in beta[bad]:
         notes.append(f"beta = {b:g}: relative error estimate above 1e-8")
-    return Tilt(tuple(beta), tuple(mu_v + gain_v), tuple(mu_v + gain_v + mu_x + gain_x), tuple(mu_x + gain_x),
-                tuple(kl), float(mu_v), tuple(notes))
+    return Tilt(beta=tuple(beta), utility=tuple(mu_v + gain_v), proxy=tuple(mu_v + gain_v + mu_x + gain_x),
+                error=tuple(mu_x + gain_x), kl=tuple(kl), utility_mean=float(mu_v), notes=tuple(notes))
 
 
 def _dependent(model: DependentModel, beta, s) -> Tilt:
@@ -152,9 +144,10 @@ def _dependent(model: DependentModel, beta, s) -> Tilt:
     ev, _ = signed_sum([tot["v+"].log_value, tot["v-"].log_value], [[1.0], [-1.0]], [[0.0], [0.0]], z.log_value)
     ex, _ = signed_sum([tot["x+"].log_value, tot["x-"].log_value], [[1.0], [-1.0]], [[0.0], [0.0]], z.log_value)
     kl = s * (ev + ex) - z.log_value
-    return Tilt(tuple(beta), tuple(ev), tuple(ev + ex), tuple(ex), tuple(kl), float(model.mu),
-                ("dependent error: KL = s E[U] - log E[exp(sU)] without centring; accurate to about 1e-12 of "
-                 "s E[U]",))
+    return Tilt(beta=tuple(beta), utility=tuple(ev), proxy=tuple(ev + ex), error=tuple(ex), kl=tuple(kl),
+                utility_mean=float(model.mu),
+                notes=("dependent error: KL = s E[U] - log E[exp(sU)] without centring; accurate to about 1e-12 of "
+                       "s E[U]",))
 
 
 __all__ = ["Tilt", "check_exponential_moment", "exponential_tilt", "tilt"]

@@ -49,12 +49,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    """What one system contributes to the report."""
+    """What one system contributes to the report. The report fills ``id`` and ``title`` from the
+    system's declaration (:class:`alignlab.systems.System`) and ``seconds`` from the clock."""
 
-    id: str
-    title: str
     summary: str
     claims: tuple[Claim, ...]
     figures: tuple[Figure, ...] = ()
     tables: tuple[Table, ...] = ()
+    id: str = ""
+    title: str = ""
     seconds: float = 0.0

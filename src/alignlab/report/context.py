@@ -1,15 +1,21 @@
-"""What a section builder gets: where to write, a cache for long experiments, progress."""
+"""What a section builder gets: where to write, where the data is, a cache for long experiments, progress.
+
+The cache holds results as JSON (:meth:`alignlab._results.Result.to_dict`), read back with
+:meth:`~alignlab._results.Result.from_dict` for result classes of alignlab only: nothing read from
+a report folder can run code.
+"""
 
 from __future__ import annotations
 
 import ast
 import hashlib
-import io
-import pickle
+import importlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import alignlab
+from alignlab._results import Result
 
 
 SOURCE_PATTERNS = ("*.py", "*.c")              # C: the compiled kernels' sources
@@ -20,13 +26,13 @@ def _sources(directory: Path) -> list[Path]:
     return [path for pattern in SOURCE_PATTERNS for path in directory.rglob(pattern)]
 
 
-def _source_fingerprint(section_module: str | None = None) -> str:
+def _source_fingerprint(package: str | None = None) -> str:
     """Hash of the source a section depends on: its own subpackage and every alignlab module those
     files import, followed transitively (all of alignlab when no section is named), C sources of
     compiled kernels included, and the names of the extensions built. A changed model invalidates its
     cached experiments; an edit to an unrelated system does not."""
     root = Path(alignlab.__file__).parent
-    files = sorted(_sources(root)) if section_module is None else sorted(_import_closure(root, section_module))
+    files = sorted(_sources(root)) if package is None else sorted(_import_closure(root, package))
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
@@ -36,8 +42,8 @@ def _source_fingerprint(section_module: str | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _import_closure(root: Path, module: str) -> set[Path]:
-    """The source files of ``module``'s package and of every alignlab package or module they import."""
+def _import_closure(root: Path, package: str) -> set[Path]:
+    """The source files of ``package`` and of every alignlab package or module they import."""
     def files_of(name: str) -> list[Path]:
         parts = name.split(".")[1:]
         if not parts:
@@ -47,7 +53,6 @@ def _import_closure(root: Path, module: str) -> set[Path]:
             return _sources(target)
         return [target.with_suffix(".py")] if target.with_suffix(".py").exists() else []
 
-    package = module.rsplit(".", 1)[0]
     todo = files_of(package) + [root / "__init__.py"]
     seen: set[Path] = set()
     while todo:
@@ -71,47 +76,77 @@ def _import_closure(root: Path, module: str) -> set[Path]:
 
 
 class ReportContext:
-    """Passed to every section's ``build``: ``cached`` results, ``figure`` rendering, ``step`` progress."""
+    """Passed to every section's ``build``: ``cached`` results, ``render`` figures, ``step`` progress, ``data``.
+
+    ``package`` is the section's system package (``alignlab.steps``): its import closure keys the cache.
+    ``data_dir`` is the folder of shared data sets (reward samples, agent runs), or None.
+    """
 
     def __init__(self, out_dir: Path, use_cache: bool = True, progress: Callable[[str], None] | None = None,
-                 section_module: str | None = None):
+                 package: str | None = None, data_dir: str | Path | None = None):
         self.out_dir = Path(out_dir)
         self.use_cache = use_cache
         self.cache_dir = self.out_dir / ".cache"
+        self.data_dir = None if data_dir is None else Path(data_dir)
         self._progress = progress or (lambda message: None)
-        self._fingerprint = _source_fingerprint(section_module) if use_cache else ""
+        self._fingerprint = _source_fingerprint(package) if use_cache else ""
+        self._trusted = ("alignlab",) + ((package,) if package else ())
 
     def step(self, message: str) -> None:
         """Report what the section is doing now (shown beside the progress bar)."""
         self._progress(message)
 
-    def cached(self, key: str, compute: Callable[[], object]):
-        """``compute()``, or its cached value from an earlier run with the same key and source code."""
+    def data(self, name: str) -> Path | None:
+        """The shared data folder ``name`` (``reward-samples``, ``agent-runs``), or None when it is absent:
+        the section then says what it skipped."""
+        if self.data_dir is None:
+            return None
+        folder = self.data_dir / name
+        return folder if folder.is_dir() else None
+
+    def cached(self, key: str, compute: Callable[[], Result]) -> Result:
+        """``compute()``, or its cached value from an earlier run with the same key and source code.
+
+        ``compute`` returns a :class:`~alignlab._results.Result`; it is stored as JSON and rebuilt with
+        ``from_dict``. A cache file that is unreadable, of another class or not an alignlab result is
+        ignored and recomputed."""
         if not self.use_cache:
             return compute()
         name = hashlib.sha256(f"{self._fingerprint}:{key}".encode()).hexdigest()[:24]
-        path = self.cache_dir / f"{name}.pkl"
-        if path.exists():
-            try:
-                with path.open("rb") as fh:
-                    return pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                path.unlink(missing_ok=True)
+        path = self.cache_dir / f"{name}.json"
+        if path.is_file():
+            value = _load(path, self._trusted)
+            if value is not None:
+                return value
         value = compute()
+        if not isinstance(value, Result):
+            raise TypeError(f"cached experiment {key!r} must return a Result (got {type(value).__name__})")
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh)
+        tmp.write_text(json.dumps({"class": f"{type(value).__module__}:{type(value).__qualname__}",
+                                   "data": value.to_dict()}))
         tmp.replace(path)
         return value
 
     @staticmethod
     def render(fig, name: str, caption: str):
-        """A matplotlib figure as a report :class:`Figure` (PNG bytes); closes the figure."""
-        import matplotlib.pyplot as plt
-
+        """A matplotlib figure as a report :class:`Figure` (PNG bytes)."""
+        from alignlab._figures import png_bytes
         from alignlab.report.claims import Figure
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        return Figure(name, caption, buf.getvalue())
+        return Figure(name, caption, png_bytes(fig))
+
+
+def _load(path: Path, trusted: tuple[str, ...]) -> Result | None:
+    """The result stored at ``path``, or None: only JSON, only result classes defined in alignlab or in
+    the section's own package (``trusted``)."""
+    try:
+        stored = json.loads(path.read_text())
+        module_name, _, class_name = stored["class"].partition(":")
+        if not any(module_name == p or module_name.startswith(p + ".") for p in trusted):
+            return None
+        cls = getattr(importlib.import_module(module_name), class_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, Result)):
+            return None
+        return cls.from_dict(stored["data"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, ImportError, UnicodeDecodeError):
+        return None

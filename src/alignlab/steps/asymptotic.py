@@ -32,6 +32,9 @@ from scipy import special, stats
 from alignlab.numerics.laplace import TransformDistribution
 
 _CHERNOFF_EXPONENT = 42.0
+# Beyond FAR the standard law's survival function is its tail, x^-beta: with this normalisation
+# P(Y_n > x n^(1/beta)) ~ n P(Y > x n^(1/beta)) = x^-beta, to relative order x^-beta (< 1e-12 here)
+FAR = 1e12
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,31 @@ class LimitLaw:
     kind: str            # "stable" or "normal"
 
     def cdf(self, y):
-        return _standard_cdf(self.beta, self.kind, (np.asarray(y, dtype=float) - self.location) / self.scale)
+        z = self._z(y)
+        if self.kind == "stable":
+            if z > FAR:
+                return -math.expm1(-self.beta * math.log(z))
+            if z < -_shift(self.beta) or (self.beta < 1 and z <= 0):
+                return 0.0                      # P(X < -c) < e^-42 (one-sided laws: exactly 0)
+        return float(_standard_cdf(self.beta, self.kind, z))
 
     def sf(self, y):
-        return _standard_sf(self.beta, self.kind, (np.asarray(y, dtype=float) - self.location) / self.scale)
+        z = self._z(y)
+        if self.kind == "stable":
+            if z > FAR:
+                return math.exp(-self.beta * math.log(z))
+            if z < -_shift(self.beta) or (self.beta < 1 and z <= 0):
+                return 1.0
+        return float(_standard_sf(self.beta, self.kind, z))
+
+    def _z(self, y) -> float:
+        """(y - location) / scale, with an overflowing location or scale taken to its limit."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not math.isfinite(self.location):
+                return -math.inf
+            if not math.isfinite(self.scale):
+                return 0.0 if y - self.location > 0 else -math.inf
+            return float((float(y) - self.location) / self.scale)
 
     def ppf(self, p: float) -> float:
         return self.location + self.scale * standard_ppf(self.beta, self.kind, p)

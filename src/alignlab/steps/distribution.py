@@ -15,12 +15,13 @@ from scipy import stats
 
 from alignlab import _validate as v
 from alignlab._results import Result
-from alignlab.dists.approach import Lomax, SubtaskTime
+from alignlab.dists.law import Minimum
 from alignlab.dists.tails import TailKind
-from alignlab.steps.asymptotic import limit_law
-from alignlab.steps.exact import LomaxSum
+from alignlab.steps.asymptotic import limit_law, standard_ppf
+from alignlab.numerics.lomax_sum import LomaxSum
 
 METHODS = ("exact", "asymptotic", "mc")
+_LOG_FAR_SCALE = math.log(1e12)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class TaskQuantiles(Result):
     n: int
     method: str
     mean: float
-    quantiles: dict[str, float]
+    quantiles: dict[str, float]              # inf (JSON null) where S_n exceeds the double range
+    log10_quantiles: dict[str, float]        # always finite
+    seed: int | None = None                  # Monte Carlo: the seed that reproduces it
 
 
 class TaskTime:
@@ -38,7 +41,7 @@ class TaskTime:
 
     method: str
 
-    def __init__(self, subtask: SubtaskTime, n: int):
+    def __init__(self, subtask: Minimum, n: int):
         self.subtask = subtask
         self.n = n
 
@@ -62,9 +65,18 @@ class TaskTime:
     def median(self) -> float:
         return float(self.ppf(0.5))
 
+    seed: int | None = None
+
     def quantiles(self, ps=(0.1, 0.5, 0.9)) -> TaskQuantiles:
-        ps = v.probabilities("quantile", ps)
-        return TaskQuantiles(self.n, self.method, self.mean, {_key(p): float(self.ppf(p)) for p in ps})
+        return self._quantiles(v.probabilities("quantile", ps))
+
+    def _quantiles(self, ps) -> TaskQuantiles:
+        return TaskQuantiles(self.n, self.method, self.mean, {_key(p): float(self._ppf(p)) for p in ps},
+                             {_key(p): float(self._log10_ppf(p)) for p in ps}, self.seed)
+
+    def _log10_ppf(self, p: float) -> float:
+        """log10 of the p-quantile, finite where the quantile itself overflows a double."""
+        return math.log10(self._ppf(p))
 
     @staticmethod
     def _vectorise(fn, x):
@@ -91,53 +103,77 @@ def _key(p: float) -> str:
 
 
 class ExactTaskTime(TaskTime):
-    """S_n = n + c Y_n with Y_n a sum of n unit Lomax(beta): inversion of G(s)^n (Pareto: c = 1)."""
+    """S_n = n a + c Y_n with Y_n a sum of n unit Lomax(beta): inversion of G(s)^n. The approach time
+    is a + c Lomax(alpha) (:attr:`~alignlab.dists.law.Continuous.lomax_form`; ``pareto(b)``: a = c = 1)."""
 
     method = "exact"
 
-    def __init__(self, subtask: SubtaskTime, n: int):
+    def __init__(self, subtask: Minimum, n: int):
         super().__init__(subtask, n)
-        if not isinstance(subtask.approach, Lomax):
-            raise ValueError("exact task times need a Pareto or Lomax approach")
+        form = subtask.law.lomax_form
+        if form is None:
+            raise ValueError("exact task times need a pareto or lomax approach")
         beta = subtask.beta
         if abs(beta - round(beta)) < 1e-12:
             beta = float(round(beta))     # integer beta has its own (pole-free) series
         self.beta = beta
-        self.c = subtask.approach.scale
+        self.offset, self.c = form[0], form[1]
         self.sum = LomaxSum(beta, n)
         self._law = limit_law(beta, n)
 
     def _cdf(self, x):
         if self.n == 1:
             return float(self.subtask.cdf(x))
-        return float(self.sum.cdf((x - self.n) / self.c))
+        far = self._far_tail(x)
+        return -math.expm1(far) if far is not None else float(self.sum.cdf((x - self.n * self.offset) / self.c))
 
     def _sf(self, x):
         if self.n == 1:
             return float(self.subtask.sf(x))
-        return float(self.sum.sf((x - self.n) / self.c))
+        far = self._far_tail(x)
+        return math.exp(far) if far is not None else float(self.sum.sf((x - self.n * self.offset) / self.c))
+
+    def _far_tail(self, x) -> float | None:
+        """log P(S_n > x) far in the right tail, or None closer in; the transform is not inverted out there.
+
+        Far beyond the bulk (y > 1e12 times both n and n^(1/beta), the scales of Y_n's location and
+        spread) a sum of subexponential terms exceeds y by one big jump: P(Y_n > y) = n (1 + y)^-beta to
+        relative order 1e-12."""
+        y = (x - self.n * self.offset) / self.c
+        if not y > 0:
+            return None
+        log_n = math.log(self.n)
+        far = math.log(y) > _LOG_FAR_SCALE + log_n * max(1.0, 1.0 / self.beta)
+        return log_n - self.beta * math.log1p(y) if far else None
 
     def pdf(self, x):
-        return self._vectorise(lambda val: float(self.sum.pdf((val - self.n) / self.c)) / self.c, x)
+        return self._vectorise(lambda val: float(self.sum.pdf((val - self.n * self.offset) / self.c)) / self.c, x)
 
     def _ppf(self, p):
         if self.n == 1:
-            value = float(self.subtask.ppf(p))
-        else:
-            value = self.n + self.c * self.sum.ppf(p, guess=self._guess(p))
-        if not math.isfinite(value):
-            log10 = math.log10(self.c) + math.log10(self.n) * max(1.0, 1.0 / self.beta)
-            raise v.ParameterError("n", f"the {p} quantile of S_n exceeds the float range (about 10^{log10:.0f}); "
-                                        f"StepsModel.simulate works in log space")
-        return value
+            return float(self.subtask.ppf(p))
+        guess = self._guess(p)
+        if not math.isfinite(guess):          # beyond the double range: the log10 quantile still exists
+            return math.inf
+        with np.errstate(over="ignore"):
+            value = self.n * self.offset + self.c * self.sum.ppf(p, guess=guess)
+        return value if math.isfinite(value) else math.inf
+
+    def _log10_ppf(self, p):
+        value = self._ppf(p)
+        if math.isfinite(value):
+            return math.log10(value)
+        # only below the threshold (beta < 1) and at n where n^(1/beta) leaves the double range: there the
+        # stable limit's error, of order n^(1 - 1/beta), is far below double precision
+        return AsymptoticTaskTime(self.subtask, self.n)._log10_ppf(p)
 
     def _guess(self, p: float) -> float:
         """Start Newton from the limit law, kept above a bound every quantile of Y_n respects.
 
         P(Y_n <= y) <= P(max Y_i <= y) = F(y)^n, so the p-quantile is at least F^{-1}(p^{1/n}).
         """
-        try:
-            lower = math.expm1(-math.log1p(-math.exp(math.log(p) / self.n)) / self.beta)
+        try:            # 1 - p^(1/n) = -expm1(log(p) / n), exact for huge n
+            lower = math.expm1(-math.log(-math.expm1(math.log(p) / self.n)) / self.beta)
         except OverflowError:
             return math.inf
         if self.beta >= 1.5:
@@ -157,38 +193,58 @@ class AsymptoticTaskTime(TaskTime):
 
     method = "asymptotic"
 
-    def __init__(self, subtask: SubtaskTime, n: int):
+    def __init__(self, subtask: Minimum, n: int):
         super().__init__(subtask, n)
-        self.c = 1.0
-        if isinstance(subtask.approach, Lomax):
+        self.check_available(subtask)
+        self.offset, self.c = 1.0, 1.0
+        form = subtask.law.lomax_form
+        if form is not None:
             beta = subtask.beta
             if abs(beta - round(beta)) < 1e-12:
                 beta = float(round(beta))
-            self.c = subtask.approach.scale
+            self.offset, self.c = form[0], form[1]
             self._law = limit_law(beta, n)
             self._normal = None
-        elif subtask.tail.moment_finite(2.0) and subtask.tail.kind is not TailKind.REGULARLY_VARYING:
+        else:
             self._law = None
             self._normal = stats.norm(n * subtask.mean(), math.sqrt(n * subtask.variance()))
-        else:
+
+    @staticmethod
+    def check_available(subtask: Minimum) -> None:
+        """The limit law exists for pareto and lomax approaches and for finite variance."""
+        finite_variance = subtask.tail.moment_finite(2.0) and subtask.tail.kind is not TailKind.REGULARLY_VARYING
+        if subtask.law.lomax_form is None and not finite_variance:
             raise v.ParameterError("method", f"the asymptotic law is implemented for pareto and lomax approaches "
-                                             f"and for approaches with finite variance, not {subtask.approach.family}; "
+                                             f"and for approaches with finite variance, not {subtask.law.name}; "
                                              f"use method='mc'")
 
     def _cdf(self, x):
         if self._normal is not None:
             return float(self._normal.cdf(x))
-        return float(self._law.cdf((x - self.n) / self.c))
+        return float(self._law.cdf((x - self.n * self.offset) / self.c))
 
     def _sf(self, x):
         if self._normal is not None:
             return float(self._normal.sf(x))
-        return float(self._law.sf((x - self.n) / self.c))
+        return float(self._law.sf((x - self.n * self.offset) / self.c))
 
     def _ppf(self, p):
-        if self._normal is not None:
-            return float(self._normal.ppf(p))
-        return self.n + self.c * self._law.ppf(p)
+        """The limit law's quantile, kept inside the support: S_n >= n times the least subtask time."""
+        with np.errstate(over="ignore"):
+            if self._normal is not None:
+                value = float(self._normal.ppf(p))
+            else:
+                value = self.n * self.offset + self.c * self._law.ppf(p)
+        return max(value, self.n * self.subtask.law.support[0])
+
+    def _log10_ppf(self, p):
+        value = self._ppf(p)
+        if math.isfinite(value):
+            return math.log10(value)
+        # one-sided stable (beta < 1): S_n = n a + c n^(1/beta) X, added in log space
+        x = standard_ppf(self._law.beta, self._law.kind, p)
+        log_tail = math.log(self.c) + math.log(self.n) / self._law.beta + math.log(x)
+        return float(np.logaddexp(math.log(self.n * self.offset), log_tail)) / math.log(10.0)
 
 
 class EmpiricalTaskTime(TaskTime):
@@ -196,9 +252,10 @@ class EmpiricalTaskTime(TaskTime):
 
     method = "mc"
 
-    def __init__(self, subtask: SubtaskTime, n: int, log_task_time: np.ndarray):
+    def __init__(self, subtask: Minimum, n: int, log_task_time: np.ndarray, seed: int | None = None):
         super().__init__(subtask, n)
         self.log_task_time = np.sort(np.asarray(log_task_time, dtype=float))
+        self.seed = seed
 
     def _cdf(self, x):
         if x <= 0:
@@ -206,4 +263,8 @@ class EmpiricalTaskTime(TaskTime):
         return float(np.searchsorted(self.log_task_time, math.log(x), side="right") / self.log_task_time.size)
 
     def _ppf(self, p):
-        return float(np.exp(np.quantile(self.log_task_time, p)))
+        with np.errstate(over="ignore"):
+            return float(np.exp(np.quantile(self.log_task_time, p)))
+
+    def _log10_ppf(self, p):
+        return float(np.quantile(self.log_task_time, p)) / math.log(10.0)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, seed_sequence
+from alignlab._random import SeedLike, block_sequence, seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.steps.model import StepsModel
-from alignlab.steps.simulate import simulate_log_partial_sums
+from alignlab.steps.simulate import check_budget, simulate_log_partial_sums
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,28 @@ class GrowthCurve(Result):
     method: str
 
 
+    def median_per_subtask_at(self, n: float) -> float:
+        """median(S_n)/n at the grid point nearest ``n`` (on a log scale)."""
+        return self.median_per_subtask[_nearest(self.n, n)]
+
+    def n_near(self, n: float) -> int:
+        return self.n[_nearest(self.n, n)]
+
+
 @dataclass(frozen=True)
 class GrowthCurves(Result):
     approach: str
     curves: tuple[GrowthCurve, ...]
+    seed: int | None = None          # the seed of the Monte Carlo curves (None when every curve is exact)
+
+    def curve(self, q: float) -> GrowthCurve:
+        """The curve of power ``q``."""
+        return next(c for c in self.curves if c.q == q)
+
+
+def _nearest(grid, value: float) -> int:
+    """Index of the grid point nearest ``value`` on a log scale."""
+    return int(np.argmin(np.abs(np.log(np.asarray(grid, dtype=float)) - math.log(value))))
 
 
 def theory_slope(beta: float | None) -> float | None:
@@ -69,10 +87,10 @@ def theory_slope(beta: float | None) -> float | None:
     return 1.0 / beta - 1.0 if beta < 1 else 0.0
 
 
-def fitted_slope(n, log_values, upper_fraction: float = 0.5) -> float:
+def fitted_slope(log_n, log_values, upper_fraction: float = 0.5) -> float:
     """Least-squares slope of log(values) on log(n) over the upper part of the n range
-    (``log_values`` in any base that matches: natural logs)."""
-    ln = np.log(np.asarray(n, dtype=float))
+    (natural logs of both)."""
+    ln = np.asarray(log_n, dtype=float)
     lv = np.asarray(log_values, dtype=float)
     keep = ln >= ln.min() + (1 - upper_fraction) * (ln.max() - ln.min())
     if keep.sum() < 2:
@@ -81,12 +99,14 @@ def fitted_slope(n, log_values, upper_fraction: float = 0.5) -> float:
 
 
 def n_grid(n_min: float, n_max: float, points: int) -> np.ndarray:
-    n_min = v.integer("n", n_min, low=1)
-    n_max = v.integer("n", n_max, low=1)
-    if n_max < n_min:
-        raise v.ParameterError("n", f"needs the smaller value first (got {n_min} {n_max})")
+    """``points`` whole n from ``n_min`` to ``n_max`` on a log scale (Python ints: n may exceed int64)."""
+    n_min = v.integer("n", n_min, low=1, high=10 ** 300)
+    n_max = v.integer("n", n_max, low=1, high=10 ** 300)
+    if n_max <= n_min:
+        raise v.ParameterError("n", f"needs N_MIN < N_MAX: a curve has at least two points (got {n_min} {n_max})")
     points = v.integer("points", points, low=2, high=1000)
-    return np.unique(np.round(np.geomspace(n_min, n_max, points)).astype(np.int64))
+    ns = sorted({int(round(x)) for x in np.geomspace(float(n_min), float(n_max), points)})
+    return np.array(ns, dtype=object if ns[-1] > 2 ** 62 else np.int64)
 
 
 def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12, points: int = 25,
@@ -97,24 +117,32 @@ def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12
     if not qs:
         raise v.ParameterError("q", "needs at least one value >= 1")
     ns = n_grid(n_min, n_max, points)
+    models = [StepsModel(alpha, q, approach) for q in qs]
+    for model in models:                              # every argument checked before any work
+        n_top, use = model._check_task(ns[-1], method)
+        if use == "mc":
+            check_budget(n_top, v.integer("trials", trials, low=1))
     curves = []
     root = seed_sequence(seed)
-    for i, q in enumerate(qs):
-        model = StepsModel(alpha, q, approach)
-        use = method if method != "auto" else ("exact" if model.has_exact else "mc")
+    log_ns = np.log(np.asarray(ns, dtype=float))
+    for i, (q, model) in enumerate(zip(qs, models)):
+        use = model._check_task(ns[-1], method)[1]
         if use == "mc":
-            child = np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + (i,))
-            logs = simulate_log_partial_sums(model.subtask_time, ns, trials, child)
-            log_medians = np.median(logs, axis=0) - np.log(ns)
+            logs = simulate_log_partial_sums(model.subtask_time, [int(n) for n in ns], trials, block_sequence(root, i))
+            log_medians = np.median(logs, axis=0) - log_ns
         else:
-            log_medians = np.log([model.task_time(int(n), use).median() / n for n in ns])
+            log_medians = np.array([model.task_quantiles(int(n), (0.5,), method).log10_quantiles["0.5"]
+                                    for n in ns]) * math.log(10.0) - log_ns
+            use = "exact" if all(model._check_task(int(n), method)[1] == "exact" for n in ns) else use
         with np.errstate(over="ignore"):
             medians = np.exp(log_medians)
         curves.append(GrowthCurve(q, model.beta, model.regime, tuple(int(x) for x in ns),
                                   tuple(float(x) for x in medians), tuple(float(x) for x in log_medians / np.log(10)),
-                                  model.mean_subtask_time, theory_slope(model.beta), fitted_slope(ns, log_medians),
+                                  model.mean_subtask_time, theory_slope(model.beta), fitted_slope(log_ns, log_medians),
                                   use))
-    return GrowthCurves(StepsModel(alpha, qs[0], approach).approach.spec(), tuple(curves))
+    used_mc = any(c.method == "mc" for c in curves)
+    return GrowthCurves(StepsModel(alpha, qs[0], approach).approach.spec, tuple(curves),
+                        seed_used(root) if used_mc else None)
 
 
 @dataclass(frozen=True)
@@ -137,13 +165,13 @@ def q_for_efficiency(alpha: float, target: float) -> float:
 
 
 DEFAULT_FAMILIES = (
-    "pareto(alpha=0.5)",
-    "lomax(alpha=0.5, scale=3)",
-    "frechet(alpha=0.5)",
-    "loglogistic(alpha=0.5)",
-    "lognormal(sigma=2)",
-    "weibull(shape=0.3)",
-    "logcauchy(scale=1)",
+    "pareto(b=0.5)",
+    "lomax(c=0.5, loc=1, scale=3)",
+    "invweibull(c=0.5, loc=1)",
+    "fisk(c=0.5, loc=1)",
+    "lognorm(s=2, loc=1)",
+    "weibull_min(c=0.3, loc=1)",
+    "logcauchy(sigma=1, loc=1)",
     "logpareto(a=1)",
 )
 
@@ -157,7 +185,7 @@ def log10_max_bound(model: StepsModel, ns) -> np.ndarray:
     """
     ns = np.asarray(ns, dtype=float)
     log_sf = np.log(-np.expm1(-math.log(2.0) / ns))
-    return (np.asarray(model.subtask_time.log_isf(log_sf)) - np.log(ns)) / math.log(10.0)
+    return (np.asarray(model.subtask_time.log_isf_log(log_sf)) - np.log(ns)) / math.log(10.0)
 
 
 @dataclass(frozen=True)
@@ -175,10 +203,27 @@ class FamilyResult(Result):
     bound_n: tuple[float, ...]
     log10_bound_per_subtask: tuple[tuple[float, ...], ...]   # one row per growth q
 
+    @property
+    def family(self) -> str:
+        """The family name of the approach spec (``lognorm`` for ``lognorm(s=2, loc=1)``)."""
+        return self.approach.split("(")[0]
+
+    def mean_at(self, q: float) -> float:
+        """E[M] at power ``q`` (one of ``mean_qs``)."""
+        return self.mean_subtask_time[self.mean_qs.index(q)]
+
+    def bound_at(self, q: float, n: float) -> float:
+        """log10 of the largest-subtask lower bound on median(S_n)/n at power ``q`` (a growth q) and n."""
+        return self.log10_bound_per_subtask[[c.q for c in self.growth.curves].index(q)][_nearest(self.bound_n, n)]
+
 
 @dataclass(frozen=True)
 class FamilyStudy(Result):
     families: tuple[FamilyResult, ...]
+
+    def family(self, name: str) -> FamilyResult:
+        """The result of the family ``name`` (``lognorm``, ``logcauchy``, ...)."""
+        return next(f for f in self.families if f.family == name)
 
 
 def family_study(families=DEFAULT_FAMILIES, mean_qs=(1.0, 1.5, 1.9, 2.0, 2.1, 3.0, 4.0, 8.0),
@@ -196,13 +241,12 @@ def family_study(families=DEFAULT_FAMILIES, mean_qs=(1.0, 1.5, 1.9, 2.0, 2.1, 3.
             verdict = "no finite q escapes"
         else:
             verdict = "no threshold: finite mean at every q"
-        child = np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + (i,))
         growth = growth_curves(None, growth_qs, 1, n_max, points, approach=spec, method="mc", trials=trials,
-                               seed=child)
+                               seed=block_sequence(root, i))
         bound_n = np.geomspace(1.0, bound_n_max, 31)
         bounds = tuple(tuple(float(x) for x in log10_max_bound(StepsModel(q=q, approach=spec), bound_n))
                        for q in growth_qs)
-        out.append(FamilyResult(base.approach.spec(), str(base.approach.tail), base.critical_q, verdict,
+        out.append(FamilyResult(base.approach.spec, str(base.approach.tail), base.critical_q, verdict,
                                 tuple(mean_qs), means, growth, tuple(float(x) for x in bound_n), bounds))
     return FamilyStudy(tuple(out))
 
@@ -245,6 +289,13 @@ class RunningMeans(Result):
     means: tuple[tuple[float, ...], ...]
     exact_means: tuple[float, ...]
 
+    def mean_at(self, q: float, size: float) -> float:
+        """The sample mean at power ``q`` after the sample size nearest ``size``."""
+        return self.means[self.qs.index(q)][_nearest(self.sizes, size)]
+
+    def exact_mean(self, q: float) -> float:
+        return self.exact_means[self.qs.index(q)]
+
 
 def running_means(alpha: float = 0.5, qs=(1.5, 1.9, 2.5, 4.0), max_size: int = 10 ** 7,
                   seed: SeedLike = 0) -> RunningMeans:
@@ -253,8 +304,7 @@ def running_means(alpha: float = 0.5, qs=(1.5, 1.9, 2.5, 4.0), max_size: int = 1
     means = []
     for i, q in enumerate(qs):
         model = StepsModel(alpha, q)
-        logs = simulate_log_partial_sums(model.subtask_time, sizes, 1, np.random.SeedSequence(
-            seed_sequence(seed).entropy, spawn_key=(i,)))[0]
+        logs = simulate_log_partial_sums(model.subtask_time, sizes, 1, block_sequence(seed_sequence(seed), i))[0]
         means.append(tuple(float(x) for x in np.exp(logs) / sizes))
     return RunningMeans(float(alpha), tuple(map(float, qs)), tuple(int(x) for x in sizes), tuple(means),
                         tuple(StepsModel(alpha, q).mean_subtask_time for q in qs))

@@ -2,7 +2,7 @@ r"""The independent-steps model of cognitive power.
 
 A task of difficulty n is n serial subtasks. A mind of power q knows q approaches to each; an
 approach takes time :math:`T \ge 1` with :math:`P(T > t) = t^{-\alpha}` (or another family from
-:mod:`alignlab.dists.approach`), and the mind uses the fastest, so a subtask takes
+:mod:`alignlab.dists`), and the mind uses the fastest, so a subtask takes
 :math:`M = \min(T_1..T_q)` with :math:`P(M > t) = t^{-\beta}`, :math:`\beta = q\alpha`, and the
 task takes :math:`S_n = M_1 + \dots + M_n`.
 
@@ -14,19 +14,26 @@ efficiency (optimal time 1 over mean time) :math:`1 - 1/\beta`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike
+from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab._results import Result
-from alignlab.dists.approach import ApproachTime, Lomax, SubtaskTime, approach_time
+from alignlab.dists.law import Continuous
+from alignlab.dists.roles import approach as approach_law
 from alignlab.dists.tails import TailKind
+from alignlab.numerics.laplace import LaplaceInversionError
 from alignlab.steps.distribution import (METHODS, AsymptoticTaskTime, EmpiricalTaskTime, ExactTaskTime,
-                                         TaskTime)
-from alignlab.steps.simulate import MAX_SAMPLES, Simulation, simulate_log_task_times, summarize
+                                         TaskQuantiles, TaskTime)
+from alignlab.steps.simulate import MAX_SAMPLES, Simulation, check_budget, simulate_log_task_times, summarize
 
 REGIMES = ("stuck", "boundary", "linear-heavy", "linear-gaussian")
+BETA_RANGE = (0.1, 20.0)          # q * alpha where task-time distributions are checked (describe: any)
+N_MAX = 1e300
+SIMULATION_BETA_RANGE = (1e-4, 1e6)   # log M = E / beta in float32: relative precision 6e-8 of log M
+EXACT_N_MAX = 10 ** 12            # exact inversion checked against mpmath up to here; beyond, see _exact_reliable
 DEFAULT_MC_TRIALS = 20_000
 _BOUNDARY_TOLERANCE = 1e-12
 
@@ -57,7 +64,34 @@ class Horizon(Result):
     p: float
     horizon: int
     success_at_horizon: float
-    method: str
+    method: str                     # exact, asymptotic, auto (exact where checked, the limit law beyond) or mc
+    seed: int | None = None         # Monte Carlo: the seed that reproduces it
+
+
+def _exact_reliable(beta: float, n: int) -> bool:
+    """Whether exact inversion is right at (beta, n). Below the threshold (beta < 1) S_n spreads over
+    decades, which the Talbot contour resolves while its scale n^(1/beta) stays below 1e200 (room for
+    extreme quantiles); past that the stable limit's relative error, of order n^(1 - 1/beta), is below 1e-20. Above it, inversion is
+    checked against mpmath up to n = 1e12 and holds while the relative spread of S_n around n E[M]
+    (n^(1/beta - 1), or n^-1/2 from beta = 2 on) exceeds 1e-12; past that the limit law's error is of
+    the spread's order, below 1e-12 relative."""
+    log10_n = math.log10(n)
+    if beta < 1:
+        return log10_n / beta < 200.0
+    if n <= EXACT_N_MAX:
+        return True
+    spread_log10 = log10_n * (1.0 / beta - 1.0) if beta < 2 else -0.5 * log10_n
+    return spread_log10 > -12.0
+
+
+@contextlib.contextmanager
+def _inversion_errors(n, param: str = "n"):
+    """A transform that cannot be inverted to the checked accuracy is the input's edge, said in one line."""
+    try:
+        yield
+    except LaplaceInversionError as err:
+        raise v.ParameterError(param, f"the task-time distribution at n = {n:.3g} could not be computed to the "
+                                      f"checked accuracy ({err}); this corner of the domain is refused") from None
 
 
 class StepsModel:
@@ -69,22 +103,21 @@ class StepsModel:
     >>> round(m.mean_subtask_time, 6)
     3.0
 
-    ``approach`` may name another family (``"frechet"``, ``"lognormal(sigma=1)"``, ...; see
-    :mod:`alignlab.dists.approach`). ``alpha`` fills the tail index of the regularly varying ones.
+    ``approach`` may name another law on [1, inf) in the one distribution language
+    (``"invweibull(c=0.5, loc=1)"``, ``"lognorm(s=1, loc=1)"``, ...; ``alignlab dists list``).
+    ``alpha`` fills the tail-index shape of a power-law family (``pareto`` -> ``b``).
     ``q`` may be any real >= 1 for the analytic functions; explicit simulation needs it whole.
     """
 
-    def __init__(self, alpha: float | None = None, q: float = 1.0, approach: str | ApproachTime = "pareto"):
+    def __init__(self, alpha: float | None = None, q: float = 1.0, approach: str | Continuous = "pareto"):
         if alpha is not None:
             alpha = v.real("alpha", alpha, low=0.0, low_open=True)
         self.q = v.real("q", q, low=1.0)
-        if isinstance(approach, str) and approach.strip().lower() == "pareto" and alpha is None:
-            raise v.ParameterError("alpha", "is required for Pareto approaches: a finite number > 0")
-        self.approach = approach_time(approach, alpha)
-        self.subtask_time = SubtaskTime(self.approach, self.q)
+        self.approach = approach_law(approach, alpha)
+        self.subtask_time = self.approach.min_of(self.q)
 
     def __repr__(self) -> str:
-        return f"StepsModel(q={self.q:g}, approach={self.approach.spec()!r})"
+        return f"StepsModel(q={self.q:g}, approach={self.approach.spec!r})"
 
     # -- closed-form facts --------------------------------------------------------------------
     @property
@@ -150,7 +183,7 @@ class StepsModel:
 
     def describe(self) -> Description:
         return Description(
-            approach=self.approach.spec(), tail=str(self.approach.tail), alpha=self.alpha, q=self.q,
+            approach=self.approach.spec, tail=str(self.approach.tail), alpha=self.alpha, q=self.q,
             beta=self.beta, critical_q=self.critical_q, critical_q_reason=self.critical_q_reason,
             variance_q=self.variance_q, mean_subtask_time=self.mean_subtask_time,
             median_subtask_time=self.median_subtask_time, regime=self.regime, efficiency=self.efficiency)
@@ -158,67 +191,140 @@ class StepsModel:
     # -- the task time ------------------------------------------------------------------------
     @property
     def has_exact(self) -> bool:
-        return isinstance(self.approach, Lomax)
+        return self.approach.lomax_form is not None
 
     def task_time(self, n: int, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
-                  seed: SeedLike = 0) -> TaskTime:
+                  seed: SeedLike = None) -> TaskTime:
         """Distribution of S_n: ``exact`` (Pareto, Lomax), ``asymptotic`` or ``mc``; ``auto`` picks exact
         where available, else Monte Carlo with ``trials`` and ``seed``."""
-        n = v.integer("n", n, low=1)
+        n, method = self._check_task(n, method)
+        if method == "mc":
+            trials = v.integer("trials", trials, low=1)
+            check_budget(n, trials)
+        return self._task_time(n, method, trials, seed_sequence(seed))
+
+    def task_quantiles(self, n: int, quantiles=(0.1, 0.5, 0.9), method: str = "auto", *,
+                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> TaskQuantiles:
+        """The mean and the ``quantiles`` of S_n (what ``alignlab steps task`` prints), every argument
+        checked before any work starts."""
+        n, method = self._check_task(n, method)
+        ps = v.probabilities("quantile", quantiles)
+        if method == "mc":
+            trials = v.integer("trials", trials, low=1)
+            check_budget(n, trials)
+        with _inversion_errors(n):
+            return self._task_time(n, method, trials, seed_sequence(seed))._quantiles(ps)
+
+    def _check_task(self, n, method: str) -> tuple[int, str]:
+        n = v.integer("n", n, low=1, high=int(N_MAX))
+        beta = self.beta
+        if beta is not None and not BETA_RANGE[0] <= beta <= BETA_RANGE[1]:
+            raise v.ParameterError("alpha", f"q * alpha must be in [{BETA_RANGE[0]:g}, {BETA_RANGE[1]:g}] for task "
+                                            f"times, the range where they are checked (got {beta:.6g})")
         if method == "auto":
-            method = "exact" if self.has_exact else "mc"
+            method = ("exact" if _exact_reliable(beta, n) else "asymptotic") if self.has_exact else "mc"
         v.choice("method", method, METHODS)
+        if method == "exact" and not self.has_exact:
+            raise v.ParameterError("method", f"exact is available for pareto and lomax approaches, not "
+                                             f"{self.approach.name}; use mc or asymptotic")
+        if method == "exact" and not _exact_reliable(beta, n):
+            raise v.ParameterError("n", f"exact inversion is checked for n up to {EXACT_N_MAX:.0e} and, above the "
+                                        f"threshold, while S_n/n is not concentrated beyond double precision; at "
+                                        f"n = {n:.3g} with q * alpha = {beta:g} use method asymptotic (as auto does)")
+        if method == "asymptotic":
+            AsymptoticTaskTime.check_available(self.subtask_time)
+        return n, method
+
+    def _task_time(self, n: int, method: str, trials: int, root) -> TaskTime:
+        """The task time for checked arguments (see :meth:`task_time`)."""
         if method == "exact":
-            if not self.has_exact:
-                raise v.ParameterError("method", f"exact is available for pareto and lomax approaches, not "
-                                                 f"{self.approach.family}; use mc or asymptotic")
             return ExactTaskTime(self.subtask_time, n)
         if method == "asymptotic":
             return AsymptoticTaskTime(self.subtask_time, n)
-        sim = self.simulate(n, trials, seed)
-        return EmpiricalTaskTime(self.subtask_time, n, sim.log_task_time)
+        logs = simulate_log_task_times(self.subtask_time, n, trials, root)
+        return EmpiricalTaskTime(self.subtask_time, n, logs, seed_used(root))
 
     def simulate(self, n: int, trials: int, seed: SeedLike = None, *, explicit: bool = False,
-                 quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress: bool | None = None,
+                 quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress=False,
                  max_samples: float = MAX_SAMPLES, backend: str = "numpy") -> Simulation:
         """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
-        ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy)."""
+        ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy);
+        ``threads``: worker threads (default: every core); ``progress``: ``False``, ``True`` or
+        ``callable(done, total, description)``. The result's ``seed`` reproduces it."""
         n = v.integer("n", n, low=1)
         trials = v.integer("trials", trials, low=1)
-        v.probabilities("quantile", quantiles)
-        logs = simulate_log_task_times(self.subtask_time, n, trials, seed, explicit=explicit, threads=threads,
-                                       progress=progress, max_samples=max_samples, backend=backend)
-        return summarize(logs, n, trials, seed, explicit, quantiles)
+        ps = v.probabilities("quantile", quantiles)
+        if threads is not None:
+            threads = v.integer("threads", threads, low=1, high=1024)
+        if explicit and self.q != int(self.q):
+            raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {self.q:g})")
+        beta = self.beta
+        if beta is not None and not SIMULATION_BETA_RANGE[0] <= beta <= SIMULATION_BETA_RANGE[1]:
+            raise v.ParameterError("alpha", f"q * alpha must be in [{SIMULATION_BETA_RANGE[0]:g}, "
+                                            f"{SIMULATION_BETA_RANGE[1]:g}] for simulation (got {beta:.6g})")
+        check_budget(n, trials, max_samples, draws_per_subtask=int(self.q) if explicit else 1)
+        root = seed_sequence(seed)
+        logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=threads,
+                                       progress=progress, backend=backend)
+        return summarize(logs, n, trials, seed_used(root), explicit, ps)
 
-    def success_probability(self, n: int, budget: float, method: str = "auto", **kwargs) -> float:
-        """P(S_n <= budget). Every subtask takes at least 1, so a budget below n gives 0."""
-        n = v.integer("n", n, low=1)
+    def success_probability(self, n: int, budget: float, method: str = "auto", *,
+                            trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> float:
+        """P(S_n <= budget). Every subtask takes at least its least time, so a budget below n times it gives 0."""
+        n, method = self._check_task(n, method)
         budget = v.real("budget", budget, low=0.0, allow_inf=True)
-        if budget < n:
+        if method == "mc":
+            trials = v.integer("trials", trials, low=1)
+            check_budget(n, trials)
+        with _inversion_errors(n):
+            return self._success(n, budget, method, trials, seed_sequence(seed))
+
+    def _success(self, n: int, budget: float, method: str, trials: int, root) -> float:
+        if budget < n * self.approach.support[0]:
             return 0.0
         if math.isinf(budget):
             return 1.0
-        return float(self.task_time(n, method, **kwargs).cdf(budget))
+        if method == "auto":
+            method = "exact" if _exact_reliable(self.beta, n) else "asymptotic"
+        return float(self._task_time(n, method, trials, root).cdf(budget))
 
-    def horizon(self, budget: float, p: float = 0.5, method: str = "auto", **kwargs) -> Horizon:
+    def horizon(self, budget: float, p: float = 0.5, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
+                seed: SeedLike = None) -> Horizon:
         """The largest n with P(S_n <= budget) >= p (0 when even one subtask fails), by bisection:
-        the success probability falls as n grows because S_n grows with n."""
-        budget = v.real("budget", budget, low=1.0)
+        the success probability falls as n grows because S_n grows with n. ``auto`` uses exact inversion
+        where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo."""
+        budget = v.real("budget", budget, low=1.0, high=1.8e308)
         p = v.probability("p", p)
-        method = "exact" if method == "auto" and self.has_exact else ("mc" if method == "auto" else method)
+        self._check_task(1, method)
+        if method == "auto":
+            method = "auto" if self.has_exact else "mc"
+        if method == "mc":
+            trials = v.integer("trials", trials, low=1)
+            if budget * trials > MAX_SAMPLES:
+                raise v.ParameterError("budget", f"a Monte Carlo horizon simulates tasks of up to budget = "
+                                                 f"{budget:.3g} subtasks, {trials} times: {budget * trials:.3g} "
+                                                 f"samples exceed the limit of {MAX_SAMPLES:.3g}; use a smaller "
+                                                 f"budget, fewer trials, or a pareto/lomax approach (exact)")
+        if method in ("exact", "asymptotic"):
+            self._check_task(max(1, int(budget)), method)
+        root = seed_sequence(seed)
 
-        def ok(n: int) -> bool:
-            return self.success_probability(n, budget, method, **kwargs) >= p
+        def success(n: int) -> float:
+            with _inversion_errors(n, "budget"):
+                return self._success(n, budget, method, trials, root)
 
-        if not ok(1):
-            return Horizon(budget, p, 0, self.success_probability(1, budget, method, **kwargs), method)
-        lo, hi = 1, int(math.floor(budget))        # S_n >= n, so n <= budget
-        if ok(hi):
+        top = int(math.floor(budget / self.approach.support[0]))     # S_n >= n * least time
+        if success(1) < p:
+            return Horizon(budget, p, 0, success(1), "exact" if method == "auto" else method,
+                           seed_used(root) if method == "mc" else None)
+        lo, hi = 1, max(1, top)
+        if success(hi) >= p:
             lo = hi
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            if ok(mid):
+            if success(mid) >= p:
                 lo = mid
             else:
                 hi = mid
-        return Horizon(budget, p, lo, self.success_probability(lo, budget, method, **kwargs), method)
+        used = method if method != "auto" else ("exact" if _exact_reliable(self.beta, lo) else "asymptotic")
+        return Horizon(budget, p, lo, success(lo), used, seed_used(root) if method == "mc" else None)

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-
-from alignlab.steps.experiments import (EfficiencyCurves, FamilyStudy, GrowthCurves, PhaseDiagram,  # noqa: E402
+from alignlab._figures import figure
+from alignlab.steps.experiments import (EfficiencyCurves, FamilyStudy, GrowthCurves, PhaseDiagram,
                                         RunningMeans, SuccessCurves)
-from alignlab.steps.model import REGIMES  # noqa: E402
+from alignlab.steps.model import REGIMES
 
 _REGIME_COLORS = ("#d1495b", "#2e2e2e", "#edae49", "#00798c")
 
@@ -22,7 +20,7 @@ _REGIME_COLORS = ("#d1495b", "#2e2e2e", "#edae49", "#00798c")
 def plot_phase_diagram(pd: PhaseDiagram):
     alphas, qs = np.array(pd.alphas), np.array(pd.qs)
     codes = np.array([[REGIMES.index(r) for r in row] for row in pd.regime])
-    fig, ax = plt.subplots(figsize=(7, 4.6))
+    fig, ax = figure(figsize=(7, 4.6))
     ax.pcolormesh(alphas, qs, codes.T, cmap=ListedColormap(_REGIME_COLORS), vmin=-0.5, vmax=3.5, shading="nearest")
     a = np.linspace(alphas.min(), alphas.max(), 400)
     ax.plot(a, 1 / a, color="white", lw=2, label=r"$Q_c = 1/\alpha$ (mean finite above)")
@@ -31,7 +29,7 @@ def plot_phase_diagram(pd: PhaseDiagram):
     ax.set_ylim(qs.min(), qs.max())
     ax.set_xlabel(r"approach tail index $\alpha$")
     ax.set_ylabel("cognitive power Q")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in _REGIME_COLORS]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in _REGIME_COLORS]
     leg1 = ax.legend(handles, REGIMES, loc="upper right", title="regime", framealpha=0.9)
     ax.add_artist(leg1)
     ax.legend(loc="lower left", framealpha=0.9)
@@ -42,7 +40,7 @@ def plot_phase_diagram(pd: PhaseDiagram):
 def plot_growth_curves(gc: GrowthCurves, title: str | None = None, ax=None):
     own = ax is None
     if own:
-        fig, ax = plt.subplots(figsize=(7, 4.6))
+        fig, ax = figure(figsize=(7, 4.6))
     for curve in gc.curves:
         n = np.array(curve.n, dtype=float)
         med = 10.0 ** np.array(curve.log10_median_per_subtask)
@@ -64,7 +62,7 @@ def plot_growth_curves(gc: GrowthCurves, title: str | None = None, ax=None):
 
 
 def plot_efficiency(ec: EfficiencyCurves):
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = figure(figsize=(7, 4.2))
     qs = np.array(ec.qs)
     for a, eff in zip(ec.alphas, ec.efficiency):
         line, = ax.plot(qs, eff, label=fr"$\alpha$={a:g}")
@@ -82,7 +80,7 @@ def plot_family_study(fs: FamilyStudy):
     k = len(fs.families)
     cols = 4
     rows = math.ceil(k / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.0 * cols, 3.3 * rows), squeeze=False)
+    fig, axes = figure(rows, cols, figsize=(4.0 * cols, 3.3 * rows), squeeze=False)
     for ax, fam in zip(axes.ravel(), fs.families):
         for curve, bound in zip(fam.growth.curves, fam.log10_bound_per_subtask):
             line, = ax.plot(curve.n, curve.log10_median_per_subtask, marker="o", ms=2.5,
@@ -103,7 +101,7 @@ def plot_family_study(fs: FamilyStudy):
 
 
 def plot_success_curves(sc: SuccessCurves):
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = figure(figsize=(7, 4.2))
     for curve in sc.curves:
         line, = ax.plot(curve.n, curve.success, label=f"Q={curve.q:g}: {sc.p:.0%} horizon n={curve.horizon}")
         if curve.horizon > 0:
@@ -118,7 +116,7 @@ def plot_success_curves(sc: SuccessCurves):
 
 
 def plot_running_means(rm: RunningMeans):
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = figure(figsize=(7, 4.2))
     for q, means, exact in zip(rm.qs, rm.means, rm.exact_means):
         label = f"Q={q:g}: " + ("E[M] infinite" if math.isinf(exact) else f"E[M]={exact:.3g}")
         line, = ax.plot(rm.sizes, means, marker="o", ms=3, label=label)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -33,9 +32,11 @@ import numpy as np
 from scipy import special
 
 from alignlab import _validate as v
+from alignlab._limits import check_memory
+from alignlab._progress import tracker
 from alignlab._random import SeedLike, block_generator, block_sequence, seed_sequence
-from alignlab._results import Result
-from alignlab.dists.approach import Pareto, SubtaskTime
+from alignlab._results import BULK, Result
+from alignlab.dists.law import Minimum
 from alignlab.steps.distribution import _key
 
 try:
@@ -63,12 +64,7 @@ class Simulation(Result):
     quantiles: dict[str, float]
     log10_quantiles: dict[str, float]
     overflowed: int
-    log_task_time: np.ndarray = field(repr=False, compare=False)
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        out.pop("log_task_time", None)
-        return out
+    log_task_time: np.ndarray = field(repr=False, compare=False, metadata=BULK)
 
 
 def tile_shape(n: int, q: int, explicit: bool) -> tuple[int, int]:
@@ -78,50 +74,52 @@ def tile_shape(n: int, q: int, explicit: bool) -> tuple[int, int]:
     return max(1, TILE_SAMPLES // per_row), cols
 
 
-def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES) -> None:
+def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_per_subtask: int = 1) -> None:
+    """Refuse, before any work, a simulation beyond ``max_samples`` draws or one whose tiles would not fit
+    in memory (explicit mode draws ``q`` approach times per subtask)."""
     v.integer("trials", trials, low=1)
     if trials > MAX_TRIALS:
         raise v.ParameterError("trials", f"must be <= {MAX_TRIALS:.0e} (got {trials}); the per-trial results "
                                          f"are kept in memory")
-    if n * trials > max_samples:
-        raise v.ParameterError("trials", f"n * trials = {n * trials:.3g} exceeds the Monte Carlo limit of "
+    samples = n * trials * draws_per_subtask
+    if samples > max_samples:
+        what = "n * trials" + (" * q" if draws_per_subtask > 1 else "")
+        raise v.ParameterError("trials", f"{what} = {samples:.3g} exceeds the Monte Carlo limit of "
                                          f"{max_samples:.3g} samples (minutes of work); use method='exact' for "
                                          f"Pareto or Lomax approaches, or fewer trials")
+    rows, cols = tile_shape(n, draws_per_subtask, draws_per_subtask > 1)
+    check_memory("q" if draws_per_subtask > 1 else "n", 2 * (os.cpu_count() or 1) * rows * cols * draws_per_subtask * 8,
+                  "the simulation's tiles")
 
 
-def simulate_log_task_times(subtask: SubtaskTime, n: int, trials: int, seed: SeedLike = None, *,
+def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLike = None, *,
                             explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
-                            progress: bool | None = None, max_samples: float = MAX_SAMPLES,
-                            backend: str = "numpy") -> np.ndarray:
-    """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring)."""
-    n = v.integer("n", n, low=1)
+                            progress=False, backend: str = "numpy") -> np.ndarray:
+    """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring).
+
+    Callers validate: ``n``, ``trials`` whole and >= 1, the work within :func:`check_budget`
+    (:meth:`alignlab.steps.StepsModel.simulate` is the public entry)."""
     return simulate_log_partial_sums(subtask, [n], trials, seed, explicit=explicit, threads=threads,
-                                     in_flight=in_flight, progress=progress, max_samples=max_samples,
-                                     backend=backend)[:, 0]
+                                     in_flight=in_flight, progress=progress, backend=backend)[:, 0]
 
 
-def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, seed: SeedLike = None, *,
+def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: SeedLike = None, *,
                               explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
-                              progress: bool | None = None, max_samples: float = MAX_SAMPLES,
-                              backend: str = "numpy") -> np.ndarray:
+                              progress=False, backend: str = "numpy") -> np.ndarray:
     """log S_k for each k in ``checkpoints`` along the same simulated tasks: an array (trials, len).
 
     S_k for the largest k equals what :func:`simulate_log_task_times` returns for n = k.
     ``backend``: ``numpy``, ``torch`` (CUDA when available, else CPU; Pareto approaches, fast mode) or
     ``auto`` (torch on CUDA, else numpy). Backends draw different numbers from the same seed but the
-    same distribution; within a backend the numbers depend on the seed alone.
+    same distribution; within a backend the numbers depend on the seed alone. ``progress``: ``False``,
+    ``True`` or ``callable(done, total, description)`` over tiles. Callers validate (whole checkpoints
+    and trials >= 1, q whole in explicit mode, the work within :func:`check_budget`).
     """
     from alignlab.steps import torch_backend
     backend = torch_backend.resolve(backend, subtask, explicit)
-    checkpoints = sorted({v.integer("n", k, low=1) for k in checkpoints})
+    checkpoints = sorted({int(k) for k in checkpoints})
     n = checkpoints[-1]
-    trials = v.integer("trials", trials, low=1)
-    check_budget(n, trials, max_samples)
-    q = subtask.q
-    if explicit:
-        if q != int(q):
-            raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {q})")
-        q = int(q)
+    q = int(subtask.q) if explicit else subtask.q
     root = seed_sequence(seed)
     if backend == "torch":
         kernel, streams, (rows, cols) = torch_backend.tile_plan(subtask, n)
@@ -146,7 +144,6 @@ def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, se
     out = np.full((trials, len(checkpoints)), -np.inf)
     running = np.full(trials, -np.inf)
     total = row_blocks * col_blocks
-    show = progress if progress is not None else (sys.stderr.isatty() and n * trials > 5e8)
 
     def collect(item):
         (r, c), future = item
@@ -161,39 +158,18 @@ def simulate_log_partial_sums(subtask: SubtaskTime, checkpoints, trials: int, se
                 out[block, k] = running[block]
 
     tiles = ((r, c) for r in range(row_blocks) for c in range(col_blocks))
-    with ThreadPoolExecutor(max_workers=threads) as pool, _progress(show, total) as advance:
+    with ThreadPoolExecutor(max_workers=threads) as pool, \
+            tracker(progress, total, "simulating (tiles)", transient=True) as bar:
         pending: deque = deque()
         for tile in tiles:
             pending.append((tile, pool.submit(run, tile)))
             if len(pending) >= in_flight:
                 collect(pending.popleft())
-                advance()
+                bar.advance()
         while pending:
             collect(pending.popleft())
-            advance()
+            bar.advance()
     return out
-
-
-class _progress:
-    """A rich progress bar over tiles when asked for, otherwise nothing."""
-
-    def __init__(self, show: bool, total: int):
-        self.show, self.total = show, total
-
-    def __enter__(self):
-        if not self.show:
-            return lambda: None
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-        self._bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total} tiles"),
-                             TimeRemainingColumn(), transient=True)
-        self._bar.start()
-        task = self._bar.add_task("sim", total=self.total)
-        return lambda: self._bar.advance(task)
-
-    def __exit__(self, *exc):
-        if self.show:
-            self._bar.stop()
-        return False
 
 
 def compiled_kernel() -> str | None:
@@ -214,19 +190,25 @@ def _compiled_pareto(rate: float):
     return kernel
 
 
-def _tile_kernel(subtask: SubtaskTime, explicit: bool):
+def _tile_kernel(subtask: Minimum, explicit: bool):
     """(kernel, streams): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
     column segments; streams(root, r, c) -> the stream of tile (r, c)."""
-    if _fastsim is not None and isinstance(subtask.approach, Pareto) and not explicit:
+    if _fastsim is not None and is_standard_pareto(subtask) and not explicit:
         return _compiled_pareto(1.0 / subtask.beta), _block_state
     return _numpy_tile_kernel(subtask, explicit), block_generator
 
 
-def _numpy_tile_kernel(subtask: SubtaskTime, explicit: bool):
-    approach = subtask.approach
-    if isinstance(approach, Pareto):
+def is_standard_pareto(subtask: Minimum) -> bool:
+    """Approaches of law ``pareto(b)`` (loc 0, scale 1): M = exp(E / beta), the fast path of every backend."""
+    law = subtask.law
+    return law.name == "pareto" and law.loc == 0.0 and law.scale == 1.0
+
+
+def _numpy_tile_kernel(subtask: Minimum, explicit: bool):
+    approach = subtask.law
+    if is_standard_pareto(subtask):
         if explicit:
-            q, inv_alpha = int(subtask.q), 1.0 / approach.alpha
+            q, inv_alpha = int(subtask.q), 1.0 / approach.tail_index
             return lambda gen, r, c, b: _pareto_segment_log_sums(
                 gen.standard_exponential((r, c, q), dtype=np.float32).min(axis=2), inv_alpha, b)
         inv_beta = 1.0 / subtask.beta
@@ -235,7 +217,7 @@ def _numpy_tile_kernel(subtask: SubtaskTime, explicit: bool):
     if explicit:
         q = int(subtask.q)
         return lambda gen, r, c, b: _segment_log_sums(
-            approach.log_isf(-gen.standard_exponential((r, c, q))).min(axis=2), b)
+            approach.log_isf_log(-gen.standard_exponential((r, c, q))).min(axis=2), b)
     return lambda gen, r, c, b: _segment_log_sums(subtask.sample_log(gen, (r, c)), b)
 
 
@@ -272,16 +254,16 @@ def _row_log_sums(log_m: np.ndarray) -> np.ndarray:
     return special.logsumexp(log_m, axis=1)
 
 
-def summarize(log_task_time: np.ndarray, n: int, trials: int, seed, explicit: bool,
+def summarize(log_task_time: np.ndarray, n: int, trials: int, seed: int | None, explicit: bool,
               quantiles=(0.1, 0.5, 0.9)) -> Simulation:
-    """The summary ``alignlab steps simulate`` prints, computed in log space."""
-    ps = v.probabilities("quantile", quantiles)
+    """The summary ``alignlab steps simulate`` prints, computed in log space; ``seed`` is the seed used."""
+    ps = tuple(quantiles)
     log_q = np.quantile(log_task_time, ps)
     log_mean = float(special.logsumexp(log_task_time) - math.log(trials))
     overflowed = int(np.count_nonzero(log_task_time > math.log(np.finfo(float).max)))
     with np.errstate(over="ignore"):
         return Simulation(
-            n=n, trials=trials, seed=seed if isinstance(seed, int) else None, explicit=explicit,
+            n=n, trials=trials, seed=seed, explicit=explicit,
             mean_sample=float(np.exp(log_mean)),
             quantiles={_key(p): float(np.exp(lq)) for p, lq in zip(ps, log_q)},
             log10_quantiles={_key(p): float(lq / math.log(10)) for p, lq in zip(ps, log_q)},

@@ -6,8 +6,9 @@ skips finished cells when run again. Per-cell seeds come from the cell's coordin
 never depends on scheduling or on which other cells exist.
 """
 
-from alignlab.sweep.grid import Grid, parse_range
-from alignlab.sweep.runner import SweepResult, run_sweep, show
-from alignlab.sweep.store import SweepStore
+from alignlab._lazy import lazy_exports
 
-__all__ = ["Grid", "SweepResult", "SweepStore", "parse_range", "run_sweep", "show"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "Grid": "grid", "SweepResult": "runner", "SweepStore": "store", "parse_range": "grid", "run_sweep": "runner",
+    "show": "runner",
+})

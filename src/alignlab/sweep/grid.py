@@ -13,17 +13,24 @@ import numpy as np
 from alignlab import _validate as v
 
 
+MAX_AXIS = 10_000          # values on one axis of a grid
+
+
 def parse_range(param: str, values, integer: bool = False) -> tuple:
     """Expand the values given after one flag into a tuple of numbers.
 
     Each value is a number (``0.5``, ``1e6``), ``a:b`` (a, a+1, ..., b) or ``a:b:k`` (k points
-    spaced geometrically from a to b, rounded when ``integer``).
+    spaced geometrically from a to b, rounded when ``integer``; a single number must then be whole).
+    An axis holds at most :data:`MAX_AXIS` values, counted before any is made.
     """
     out: list[float] = []
     for item in values:
         text = str(item)
         if ":" not in text:
-            out.append(_number(param, text))
+            value = _number(param, text)
+            if integer and not value.is_integer():
+                raise v.ParameterError(param, f"must be whole numbers (got {text!r})")
+            out.append(value)
             continue
         parts = text.split(":")
         if len(parts) not in (2, 3):
@@ -32,9 +39,13 @@ def parse_range(param: str, values, integer: bool = False) -> tuple:
         if b < a:
             raise v.ParameterError(param, f"range {text!r} must go upward (a <= b)")
         if len(parts) == 2:
-            out.extend(a + i for i in range(int(math.floor(b - a + 1e-9)) + 1))
+            count = math.floor(b - a + 1e-9) + 1
+            if count > MAX_AXIS:
+                raise v.ParameterError(param, f"the range {text!r} has {count:.3g} values; an axis holds at most "
+                                              f"{MAX_AXIS:,} (use a:b:k for k geometric points)")
+            out.extend(a + i for i in range(int(count)))
         else:
-            k = v.integer(param, parts[2], low=1, high=10_000)
+            k = v.integer(param, parts[2], low=1, high=MAX_AXIS)
             if a <= 0:
                 raise v.ParameterError(param, f"a geometric range a:b:k needs a > 0 (got {text!r})")
             out.extend(np.geomspace(a, b, k).tolist() if k > 1 else [a])
@@ -43,6 +54,8 @@ def parse_range(param: str, values, integer: bool = False) -> tuple:
     values = tuple(dict.fromkeys(out))          # keep order, drop repeats
     if not values:
         raise v.ParameterError(param, "needs at least one value")
+    if len(values) > MAX_AXIS:
+        raise v.ParameterError(param, f"has {len(values):,} values; an axis holds at most {MAX_AXIS:,}")
     return values
 
 

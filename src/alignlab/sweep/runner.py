@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from alignlab import _validate as v
 from alignlab._results import Result
-from alignlab.sweep.cells import KINDS
+from alignlab._limits import check_memory, check_work
+from alignlab._progress import tracker
+from alignlab.systems import sweep_kinds
 from alignlab.sweep.grid import Grid, cell_seed
 from alignlab.sweep.store import SweepStore
 
@@ -27,26 +28,43 @@ class SweepResult(Result):
     scheduler: str
 
 
+MAX_CELLS = 100_000          # cells per sweep unless max_work says otherwise
+
+
 def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0, scheduler: str | None = None,
-              workers: int | None = None, progress: bool | None = None, on_cell=None) -> SweepResult:
+              workers: int | None = None, progress=False, on_cell=None, max_work: float | None = None) -> SweepResult:
     """Compute every cell of ``grid`` not yet done in ``out``.
 
     ``scheduler``: None for an in-process LocalCluster with ``workers`` processes (default: one per
     core), ``"serial"`` to compute in this process, or the address of a running dask scheduler.
     ``on_cell(done_count)`` is called after each cell is written (tests use it to kill a worker).
+    ``progress``: ``False``, ``True`` (a bar) or ``callable(done, total, description)`` over cells.
+    ``max_work`` raises the limit of :data:`MAX_CELLS` cells on purpose; memory is checked too.
     """
-    spec = KINDS.get(kind)
+    kinds = sweep_kinds()
+    spec = kinds.get(kind)
     if spec is None:
-        raise v.ParameterError("kind", f"must be one of {', '.join(KINDS)} (got {kind!r})")
+        raise v.ParameterError("kind", f"must be one of {', '.join(kinds)} (got {kind!r})")
     seed = v.integer("seed", seed, low=0)
+    v.output_dir("out", out)
+    if not str(out).rstrip("/").endswith(".zarr"):
+        raise v.ParameterError("out", f"must be a Zarr store, a folder name ending in .zarr (got {str(out)!r})")
+    if scheduler is not None and scheduler != "serial" and "://" not in str(scheduler):
+        raise v.ParameterError("scheduler", f"must be 'serial' or a dask scheduler address such as "
+                                            f"tcp://HOST:8786 (got {scheduler!r})")
+    if workers is not None:
+        workers = v.integer("workers", workers, low=1, high=1024)
+    check_work("cells", grid.size, MAX_CELLS, "grid cells", max_work)
+    check_memory("cells", grid.size * (len(spec.variables) + 1) * 8 * 3, f"a grid of {grid.size:,} cells")
     definition = {"kind": kind, "dims": list(grid.names), "coords": [list(x) for x in grid.values],
                   "fixed": fixed, "seed": seed}
-    store = SweepStore(out, grid, spec.variables, definition)
+    store = SweepStore(out, grid, {name: "f8" for name in spec.variables}, definition)
     todo = [(index, params) for index, params in grid.cells() if not store.done[index]]
     start = time.perf_counter()
     label = "serial" if scheduler == "serial" else (scheduler or "local")
-    show = progress if progress is not None else sys.stderr.isatty()
-    with _Progress(show, grid.size, grid.size - len(todo)) as bar:
+    with tracker(progress, grid.size, f"sweep {kind}") as bar:
+        bar.update(grid.size - len(todo))
+
         def finished(index, values):
             store.write(index, values)
             bar.advance()
@@ -96,47 +114,18 @@ def _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished):
             cluster.close()
 
 
-class _Progress:
-    def __init__(self, show: bool, total: int, already: int):
-        self.show, self.total, self.already = show, total, already
-
-    def __enter__(self):
-        if self.show:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-            self._bar = Progress(TextColumn("sweep"), BarColumn(), TextColumn("{task.completed}/{task.total} cells"),
-                                 TimeRemainingColumn())
-            self._bar.start()
-            self._task = self._bar.add_task("sweep", total=self.total, completed=self.already)
-        return self
-
-    def advance(self):
-        if self.show:
-            self._bar.advance(self._task)
-
-    def __exit__(self, *exc):
-        if self.show:
-            self._bar.stop()
-        return False
-
-
 def show(path: str | Path) -> dict:
     """Summary of a sweep store: its definition, dimensions, variables and progress."""
     import json
-    import warnings
 
-    import xarray as xr
+    from alignlab.sweep.store import open_sweep
     path = Path(path)
     if not path.exists():
         raise v.ParameterError("path", f"no sweep store at {path}")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ds = xr.open_zarr(str(path), consolidated=False)
-        definition = json.loads(ds.attrs["sweep"])
-    except Exception as exc:                    # noqa: BLE001
-        raise v.ParameterError("path", f"{path} is not a sweep store ({exc.__class__.__name__})") from None
+    ds = open_sweep(path, "path")
+    definition = json.loads(ds.attrs["sweep"])
     done = ds["done"].values
     return {"path": str(path), "kind": definition["kind"], "dims": {k: int(n) for k, n in ds["done"].sizes.items()},
             "coords": {k: [x if isinstance(x, str) else float(x) for x in ds[k].values.tolist()] for k in ds["done"].dims},
-            "variables": sorted(name for name in ds.data_vars if name != "done"), "fixed": definition["fixed"],
-            "seed": definition["seed"], "cells": int(done.size), "done": int(done.sum())}
+            "variables": sorted(name for name in ds.data_vars if name != "done"), "fixed": definition.get("fixed"),
+            "seed": definition.get("seed"), "cells": int(done.size), "done": int(done.sum())}

@@ -7,13 +7,11 @@ likelihood-ratio tests against other tails (:func:`compare`), and :func:`diagnos
 heavy / light / ambiguous with its evidence and what it means for optimising a proxy.
 """
 
-from alignlab.tails.compare import Comparison, Comparisons, compare
-from alignlab.tails.diagnose import Diagnosis, diagnose
-from alignlab.tails.estimators import TailPath, hill, moment, pickands, smoothed_hill
-from alignlab.tails.gof import GoodnessOfFit, goodness_of_fit
-from alignlab.tails.io import Samples, load_samples
-from alignlab.tails.power_law import PowerLawFit, fit_power_law
+from alignlab._lazy import lazy_exports
 
-__all__ = ["Comparison", "Comparisons", "Diagnosis", "GoodnessOfFit", "PowerLawFit", "Samples", "TailPath",
-           "compare", "diagnose", "fit_power_law", "goodness_of_fit", "hill", "load_samples", "moment",
-           "pickands", "smoothed_hill"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "Comparison": "likelihood_ratio", "Comparisons": "likelihood_ratio", "Diagnosis": "diagnosis", "GoodnessOfFit": "gof",
+    "PowerLawFit": "power_law", "TailPath": "estimators", "compare": "likelihood_ratio",
+    "diagnose": "diagnosis", "fit_power_law": "power_law", "goodness_of_fit": "gof", "hill": "estimators",
+    "moment": "estimators", "pickands": "estimators", "smoothed_hill": "estimators",
+})

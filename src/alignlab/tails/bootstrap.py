@@ -15,21 +15,22 @@ bootstrap mean square estimates the AMSE:
 Every resample draws from its own stream ``block_generator(seed, stage, attempt, replicate)`` and
 the squared statistics are summed in replicate order, so the result depends on ``seed`` only,
 never on ``workers``. When :math:`k_2 \ge k_1` (a false AMSE minimum) the search restarts above
-0.5% of ``n``, up to three times, and the result says so.
+0.5% of ``n``, up to three times, and the result says so. ``progress`` counts resamples
+(:mod:`alignlab._progress`), ``2 * samples`` per attempt.
 """
 
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, block_generator, seed_sequence
 from alignlab._results import Result
+from alignlab.tails.parallel import ordered_map, worker_count
 
 T_BOOTSTRAP = 0.5
 EPS_STOP = 0.99
@@ -84,31 +85,27 @@ def _amse_sum(positive_logs: np.ndarray, size: int, generators) -> np.ndarray:
     return total
 
 
-def _argmin_amse(positive_logs, size, root, stage, attempt, samples, workers, lowest):
+def _argmin_amse(positive_logs, size, root, stage, attempt, samples, workers, lowest, bar):
     """k minimising the bootstrap AMSE for resamples of ``size``, searched in ``[lowest, EPS_STOP*size)``."""
     chunks = np.array_split(np.arange(samples), max(1, min(samples, 4 * workers)))
 
     def run(chunk):
         return _amse_sum(positive_logs, size, (block_generator(root, stage, attempt, int(r)) for r in chunk))
 
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(run, chunks))
-    else:
-        parts = [run(c) for c in chunks]
     total = np.zeros(size - 1)
-    for part in parts:            # fixed order: the sum does not depend on scheduling
-        total += part
+    for chunk, part in zip(chunks, ordered_map(run, chunks, workers)):    # in chunk order: the sum does not
+        total += part                                                     # depend on scheduling
+        bar.advance(chunk.size)
     hi = max(lowest + 1, int(round(EPS_STOP * size)) - 1)
     window = total[lowest - 1:hi]
     return int(np.nanargmin(window)) + lowest
 
 
-def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = 0, samples: int = 500,
-                     workers: int | None = None) -> DoubleBootstrap:
+def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = None, samples: int = 500,
+                     workers: int | None = None, progress: ProgressLike = False) -> DoubleBootstrap:
     """The double-bootstrap ``k`` for Hill's estimator from the logs of the positive values (any order)."""
     samples = v.integer("bootstrap_samples", samples, low=10, high=100_000)
-    workers = v.integer("workers", workers if workers is not None else (os.cpu_count() or 1), low=1, high=256)
+    workers = worker_count(workers)
     n = positive_logs.size
     if n < 50:
         raise v.ParameterError("samples", f"the double bootstrap needs at least 50 positive values (got {n}); "
@@ -119,13 +116,16 @@ def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = 0, samples: 
     n2 = int(n1 * n1 / n)
     lowest = 2
     note = ""
-    for attempt in range(RETRIES + 1):
-        k1 = _argmin_amse(positive_logs, n1, root, 1, attempt, samples, workers, lowest)
-        k2 = _argmin_amse(positive_logs, n2, root, 2, attempt, samples, workers, min(lowest, n2 - 2))
-        if k2 < k1:
-            break
-        note = f"k2 = {k2} >= k1 = {k1}: false AMSE minimum; searched again above k = {lowest + int(0.005 * n)}"
-        lowest += max(1, int(0.005 * n))
+    with tracker(progress, 2 * samples, "double bootstrap for k") as bar:
+        for attempt in range(RETRIES + 1):
+            if attempt:
+                bar.update(0, f"double bootstrap for k, attempt {attempt + 1} of at most {RETRIES + 1}")
+            k1 = _argmin_amse(positive_logs, n1, root, 1, attempt, samples, workers, lowest, bar)
+            k2 = _argmin_amse(positive_logs, n2, root, 2, attempt, samples, workers, min(lowest, n2 - 2), bar)
+            if k2 < k1:
+                break
+            note = f"k2 = {k2} >= k1 = {k1}: false AMSE minimum; searched again above k = {lowest + int(0.005 * n)}"
+            lowest += max(1, int(0.005 * n))
     reliable = k2 < k1 and k1 > 1
     if not reliable:
         note = note or "the AMSE minima give no usable k"

@@ -20,41 +20,46 @@ exponential; :math:`\xi < 0` for a finite right end point). The tail index of th
   :math:`(1-\xi)^2(1-2\xi)(1-\xi+6\xi^2)/((1-3\xi)(1-4\xi))/k` for :math:`\xi < 0`.
 
 Hill, smoothed Hill and the moment estimator take logarithms and so use the positive values only;
-:func:`alignlab.tails.diagnose` applies them to the excess over the mean.
+:func:`alignlab.tails.diagnosis` applies them to the excess over the mean.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike
-from alignlab._results import Result, jsonable
-from alignlab.tails._data import as_sample, positive_part
+from alignlab._progress import ProgressLike
+from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._results import BULK, Result
 from alignlab.tails.bootstrap import DoubleBootstrap, double_bootstrap, log_moments
-
-PATH_POINTS = 120      # points of a path written by to_dict (the object keeps all of them)
+from alignlab.tails.sample_checks import as_sample, positive_part
 
 
 @dataclass(frozen=True)
 class TailPath(Result):
-    """One estimator over every ``k``: ``xi[i]`` and ``se[i]`` use the ``k[i]`` largest values.
+    """One estimator over every ``k``: ``xi[i]`` and ``se[i]`` use the ``k[i]`` largest values (per-k
+    arrays: kept by ``to_dict``, left out of ``--json``).
 
-    ``chosen_k`` is the point picked by ``selection`` ("double-bootstrap", "fixed" or "none");
-    ``tail_index`` is :math:`1/\\xi` there (the mission's alpha; infinite for :math:`\\xi \\le 0`).
+    At ``chosen_k``, picked by ``selection`` ("double-bootstrap", "fixed" or "none"), the estimate is
+    ``chosen_xi`` +/- ``chosen_se`` and ``tail_index`` = 1/xi (the mission's alpha; infinite for
+    xi <= 0). ``seed`` is the double bootstrap's (None when nothing was drawn).
     """
 
     estimator: str
     n: int
-    k: np.ndarray
-    xi: np.ndarray
-    se: np.ndarray
+    k: np.ndarray = field(metadata=BULK, compare=False, repr=False)
+    xi: np.ndarray = field(metadata=BULK, compare=False, repr=False)
+    se: np.ndarray = field(metadata=BULK, compare=False, repr=False)
     selection: str = "none"
     chosen_k: int | None = None
+    chosen_xi: float | None = None
+    chosen_se: float | None = None
+    tail_index: float | None = None
     bootstrap: DoubleBootstrap | None = None
+    seed: int | None = None
 
     def _at(self, k: int) -> int:
         i = int(np.searchsorted(self.k, k))
@@ -62,80 +67,69 @@ class TailPath(Result):
             raise v.ParameterError("k", f"must be one of the path's k ({self.k[0]}..{self.k[-1]}) (got {k})")
         return i
 
-    @property
-    def chosen_xi(self) -> float | None:
-        return None if self.chosen_k is None else float(self.xi[self._at(self.chosen_k)])
-
-    @property
-    def chosen_se(self) -> float | None:
-        return None if self.chosen_k is None else float(self.se[self._at(self.chosen_k)])
-
-    @property
-    def tail_index(self) -> float | None:
-        xi = self.chosen_xi
-        if xi is None:
-            return None
-        return 1.0 / xi if xi > 0 else math.inf
-
     def at(self, k: int) -> tuple[float, float]:
         """(xi, se) at ``k``."""
         i = self._at(k)
         return float(self.xi[i]), float(self.se[i])
 
-    def to_dict(self) -> dict:
-        idx = np.unique(np.geomspace(1, self.k.size, min(PATH_POINTS, self.k.size)).astype(np.int64) - 1)
-        return {"estimator": self.estimator, "n": self.n, "selection": self.selection, "k": self.chosen_k,
-                "xi": jsonable(self.chosen_xi), "se": jsonable(self.chosen_se),
-                "tail_index": jsonable(self.tail_index),
-                "bootstrap": None if self.bootstrap is None else self.bootstrap.to_dict(),
-                "path": {"k": self.k[idx].tolist(), "xi": jsonable(self.xi[idx]), "se": jsonable(self.se[idx])}}
+
+def _path(estimator: str, n: int, ks: np.ndarray, xi: np.ndarray, se: np.ndarray, k, logs: np.ndarray | None,
+          seed: SeedLike = None, bootstrap_samples: int = 500, workers: int | None = None,
+          progress: ProgressLike = False) -> TailPath:
+    """The path with its chosen point, for a ``k`` argument of "bootstrap" (the double bootstrap on the
+    descending ``logs``), a whole number, or None (no choice)."""
+    if k is None:
+        return TailPath(estimator, n, ks, xi, se)
+    if isinstance(k, str) and logs is not None:          # Pickands has no bootstrap: its k must be a number
+        v.choice("k", k, ("bootstrap",))
+        root = seed_sequence(seed)
+        db = double_bootstrap(logs, seed=root, samples=bootstrap_samples, workers=workers, progress=progress)
+        selection, chosen, used = "double-bootstrap", int(min(max(db.k, int(ks[0])), int(ks[-1]))), seed_used(root)
+    else:
+        selection, chosen, db, used = "fixed", v.integer("k", k, low=int(ks[0]), high=int(ks[-1])), None, None
+    i = int(np.searchsorted(ks, chosen))
+    chosen_xi = float(xi[i])
+    tail_index = 1.0 / chosen_xi if chosen_xi > 0 else math.inf
+    return TailPath(estimator, n, ks, xi, se, selection, chosen, chosen_xi, float(se[i]), tail_index, db, used)
 
 
-def _descending_logs(samples, purpose: str) -> tuple[np.ndarray, int]:
-    """Logs of the positive values in decreasing order, contiguous (cumulative sums over a reversed view
-    are several times slower)."""
-    x = as_sample(samples)
+def descending_logs(x: np.ndarray, purpose: str) -> np.ndarray:
+    """Logs of the positive values of a checked sample (:func:`~alignlab.tails.sample_checks.as_sample`) in
+    decreasing order, contiguous (cumulative sums over a reversed view are several times slower)."""
     positive = x if x.min() > 0 else positive_part(x, purpose=purpose)
     logs = np.log(positive)
     np.negative(logs, out=logs)
     logs.sort()
     np.negative(logs, out=logs)
-    return logs, x.size
+    return logs
 
 
-def _choose(path_k: np.ndarray, k, n_positive: int, seed, bootstrap_samples: int, workers,
-            positive_logs: np.ndarray | None):
-    """(selection, chosen_k, bootstrap) for a ``k`` argument of "bootstrap", an int, or None."""
-    if k is None:
-        return "none", None, None
-    if isinstance(k, str):
-        v.choice("k", k, ("bootstrap",))
-        db = double_bootstrap(positive_logs, seed=seed, samples=bootstrap_samples, workers=workers)
-        chosen = int(min(max(db.k, int(path_k[0])), int(path_k[-1])))
-        return "double-bootstrap", chosen, db
-    chosen = v.integer("k", k, low=int(path_k[0]), high=int(path_k[-1]))
-    return "fixed", chosen, None
-
-
-def hill(samples, k="bootstrap", *, seed: SeedLike = 0, bootstrap_samples: int = 500,
-         workers: int | None = None) -> TailPath:
+def hill(samples, k="bootstrap", *, seed: SeedLike = None, bootstrap_samples: int = 500,
+         workers: int | None = None, progress: ProgressLike = False) -> TailPath:
     """Hill estimates for every ``k`` < number of positive values, with standard errors ``xi/sqrt(k)``.
 
-    ``k``: "bootstrap" picks it by the double bootstrap (seeded by ``seed``), an int fixes it,
-    ``None`` gives the path only (the fast choice for very large samples: one sort, one cumulative sum).
+    ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
+    ``seed``, on ``workers`` threads; ``progress`` counts resamples), an int fixes it, ``None`` gives the
+    path only (the fast choice for very large samples: one sort, one cumulative sum).
     """
-    logs, n = _descending_logs(samples, "the Hill estimator")
+    x = as_sample(samples)
+    return hill_from_logs(descending_logs(x, "the Hill estimator"), x.size, k, seed=seed,
+                          bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
+
+
+def hill_from_logs(logs: np.ndarray, n: int, k="bootstrap", **choice) -> TailPath:
+    """:func:`hill` from :func:`descending_logs` of a checked sample of size ``n``."""
     m1 = log_moments(logs, order=1)[0]
     ks = np.arange(1, logs.size)
-    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
-    return TailPath("hill", n, ks, m1, m1 / np.sqrt(ks), selection, chosen, db)
+    return _path("hill", n, ks, m1, m1 / np.sqrt(ks), k, logs, **choice)
 
 
-def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = 0, bootstrap_samples: int = 500,
-                  workers: int | None = None) -> TailPath:
-    """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1)."""
+def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = None, bootstrap_samples: int = 500,
+                  workers: int | None = None, progress: ProgressLike = False) -> TailPath:
+    """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1); ``k`` as for :func:`hill`."""
     u = v.real("u", u, low=1.0, low_open=True, high=100.0)
-    logs, n = _descending_logs(samples, "the smoothed Hill estimator")
+    x = as_sample(samples)
+    logs = descending_logs(x, "the smoothed Hill estimator")
     m1 = log_moments(logs, order=1)[0]
     ks = np.arange(1, int((logs.size - 1) / u) + 1)
     if ks.size < 1:
@@ -144,8 +138,8 @@ def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = 0,
     csum = np.concatenate([[0.0], np.cumsum(m1)])          # csum[j] = H_1 + ... + H_j
     xi = (csum[upper] - csum[ks]) / (upper - ks)
     factor = math.sqrt(2.0 * (u - 1.0 - math.log(u))) / (u - 1.0)
-    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
-    return TailPath("smoothed_hill", n, ks, xi, factor * np.abs(xi) / np.sqrt(ks), selection, chosen, db)
+    return _path("smoothed_hill", x.size, ks, xi, factor * np.abs(xi) / np.sqrt(ks), k, logs, seed=seed,
+                 bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
 
 
 def pickands(samples, k: int | None = None) -> TailPath:
@@ -153,7 +147,11 @@ def pickands(samples, k: int | None = None) -> TailPath:
 
     Ties can make a spacing zero; those ``k`` are NaN in the path. ``k`` fixes the chosen point.
     """
-    x = as_sample(samples)
+    return pickands_from_sample(as_sample(samples), k)
+
+
+def pickands_from_sample(x: np.ndarray, k: int | None = None) -> TailPath:
+    """:func:`pickands` of a checked sample."""
     desc = np.sort(x)[::-1]
     ks = np.arange(1, x.size // 4 + 1)
     if ks.size < 1:
@@ -162,10 +160,7 @@ def pickands(samples, k: int | None = None) -> TailPath:
     with np.errstate(divide="ignore", invalid="ignore"):
         xi = np.log((a - b) / (b - c)) / math.log(2.0)
     xi[~np.isfinite(xi)] = np.nan
-    se = np.sqrt(pickands_variance(xi) / ks)
-    if k is None:
-        return TailPath("pickands", x.size, ks, xi, se)
-    return TailPath("pickands", x.size, ks, xi, se, "fixed", v.integer("k", k, low=1, high=int(ks[-1])))
+    return _path("pickands", x.size, ks, xi, np.sqrt(pickands_variance(xi) / ks), k, None)
 
 
 def pickands_variance(xi: np.ndarray) -> np.ndarray:
@@ -178,22 +173,26 @@ def pickands_variance(xi: np.ndarray) -> np.ndarray:
     return ratio ** 2 * (2.0 ** (2.0 * xi + 1.0) + 1.0) / (4.0 * ln2 ** 2)
 
 
-def moment(samples, k: int | str | None = None, *, seed: SeedLike = 0, bootstrap_samples: int = 500,
-           workers: int | None = None) -> TailPath:
+def moment(samples, k: int | str | None = None, *, seed: SeedLike = None, bootstrap_samples: int = 500,
+           workers: int | None = None, progress: ProgressLike = False) -> TailPath:
     """Dekkers-Einmahl-de Haan moment estimator for every ``k`` (any sign of xi), with standard errors.
 
     ``k``: None (path only), an int, or "bootstrap" for the Hill double-bootstrap choice (meaningful
     for heavy tails only).
     """
-    logs, n = _descending_logs(samples, "the moment estimator")
+    x = as_sample(samples)
+    return moment_from_logs(descending_logs(x, "the moment estimator"), x.size, k, seed=seed,
+                            bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
+
+
+def moment_from_logs(logs: np.ndarray, n: int, k: int | str | None = None, **choice) -> TailPath:
+    """:func:`moment` from :func:`descending_logs` of a checked sample of size ``n``."""
     m1, m2 = log_moments(logs, order=2)
     ks = np.arange(1, logs.size)
     with np.errstate(divide="ignore", invalid="ignore"):
         xi = m1 + 1.0 - 0.5 / (1.0 - m1 * m1 / m2)
     xi[~np.isfinite(xi)] = np.nan
-    se = np.sqrt(moment_variance(xi) / ks)
-    selection, chosen, db = _choose(ks, k, logs.size, seed, bootstrap_samples, workers, logs)
-    return TailPath("moment", n, ks, xi, se, selection, chosen, db)
+    return _path("moment", n, ks, xi, np.sqrt(moment_variance(xi) / ks), k, logs, **choice)
 
 
 def moment_variance(xi: np.ndarray) -> np.ndarray:

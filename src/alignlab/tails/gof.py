@@ -15,39 +15,38 @@ never on ``workers``. Its Monte Carlo standard error is :math:`\sqrt{p(1-p)/\tex
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, block_generator, seed_sequence
-from alignlab._results import Result
-from alignlab.tails.csn import fit_sorted, sample_tail
+from alignlab._progress import ProgressLike, tracker
+from alignlab._random import SeedLike, block_generator, seed_sequence, seed_used
+from alignlab._results import BULK, Result
+from alignlab.tails.parallel import ordered_map, worker_count
+from alignlab.tails.power_law_model import fit_sorted, sample_tail
 
 
 @dataclass(frozen=True)
 class GoodnessOfFit(Result):
-    """Bootstrap p-value of a power-law fit and the KS distances behind it."""
+    """Bootstrap p-value of a power-law fit, the KS distances behind it (``synthetic_ks``, one per replicate:
+    kept by ``to_dict``, left out of ``--json``) and the ``seed`` of the draws."""
 
     p_value: float
     p_value_se: float
     replicates: int
     ks: float
-    synthetic_ks: np.ndarray
     failed: int          # synthetic sets with no admissible xmin (counted as worse fits than the data)
-
-    def to_dict(self) -> dict:
-        return {"p_value": self.p_value, "p_value_se": self.p_value_se, "replicates": self.replicates,
-                "ks": self.ks, "failed": self.failed,
-                "synthetic_ks_quantiles": {q: float(np.quantile(self.synthetic_ks, q)) for q in (0.05, 0.5, 0.95)}}
+    seed: int | None = None
+    synthetic_ks: np.ndarray | None = field(default=None, metadata=BULK, compare=False, repr=False)
 
 
-def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = 0, workers: int | None = None) -> GoodnessOfFit:
-    """The CSN bootstrap p-value of ``fit`` (a :class:`~alignlab.tails.power_law.PowerLawFit`)."""
+def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = None, workers: int | None = None,
+                    progress: ProgressLike = False) -> GoodnessOfFit:
+    """The CSN bootstrap p-value of ``fit`` (a :class:`~alignlab.tails.power_law.PowerLawFit`); ``progress``
+    counts replicates."""
     replicates = v.integer("replicates", replicates, low=10, high=1_000_000)
-    workers = v.integer("workers", workers if workers is not None else (os.cpu_count() or 1), low=1, high=256)
+    workers = worker_count(workers)
     root = seed_sequence(seed)
     data = fit.data
     body = data[:data.size - fit.n_tail]
@@ -63,11 +62,12 @@ def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = 0, workers:
         est = fit_sorted(synthetic, fit.discrete, fit.min_tail, fixed)
         return math.inf if est is None else est.ks
 
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            distances = np.fromiter(pool.map(one, range(replicates)), float, replicates)
-    else:
-        distances = np.fromiter(map(one, range(replicates)), float, replicates)
+    distances = np.empty(replicates)
+    with tracker(progress, replicates, "goodness of fit: bootstrap replicates") as bar:
+        for r, distance in enumerate(ordered_map(one, range(replicates), workers)):
+            distances[r] = distance
+            bar.advance()
     p = float(np.mean(distances >= fit.ks))
     failed = int(np.isinf(distances).sum())
-    return GoodnessOfFit(p, math.sqrt(p * (1 - p) / replicates), replicates, fit.ks, distances, failed)
+    return GoodnessOfFit(p, math.sqrt(p * (1 - p) / replicates), replicates, fit.ks, failed, seed_used(root),
+                         distances)

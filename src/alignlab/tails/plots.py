@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from alignlab.tails.diagnose import Diagnosis  # noqa: E402
-from alignlab.tails.estimators import TailPath  # noqa: E402
-from alignlab.tails.experiments import Recovery  # noqa: E402
-from alignlab.tails.power_law import PowerLawFit  # noqa: E402
+from alignlab._figures import figure
+from alignlab.tails.diagnosis import Diagnosis
+from alignlab.tails.estimators import TailPath
+from alignlab.tails.experiments import Recovery
+from alignlab.tails.power_law import PowerLawFit
 
 _VERDICT_COLORS = {"heavy": "#d1495b", "light": "#00798c", "ambiguous": "#edae49"}
 
@@ -21,7 +18,7 @@ def plot_hill(path: TailPath, ax=None, title: str | None = None, k_range: tuple[
     """Estimate against k (log axis) with a 95% band; the chosen k marked."""
     own = ax is None
     if own:
-        _, ax = plt.subplots(figsize=(7, 4.2))
+        _, ax = figure(figsize=(7, 4.2))
     k, xi, se = path.k, path.xi, path.se
     if k_range is not None:
         keep = (k >= k_range[0]) & (k <= k_range[1])
@@ -53,7 +50,7 @@ def plot_power_law(fit: PowerLawFit, ax=None, title: str | None = None):
     """Empirical P(X >= x) of the whole sample on log-log axes with the fitted power law above xmin."""
     own = ax is None
     if own:
-        _, ax = plt.subplots(figsize=(6.4, 4.4))
+        _, ax = figure(figsize=(6.4, 4.4))
     data = fit.data
     n = data.size
     idx = np.unique(np.geomspace(1, n, min(n, 3000)).astype(np.int64) - 1)
@@ -74,21 +71,21 @@ def plot_power_law(fit: PowerLawFit, ax=None, title: str | None = None):
 def plot_diagnosis(d: Diagnosis, title: str | None = None):
     """The six panels of a diagnosis: histogram, normal QQ, exponential QQ of the excess, mean excess,
     Hill plot with band, generalized Pareto shape by threshold."""
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.4))
-    edges, counts = d.plot_data["histogram"]
+    fig, axes = figure(2, 3, figsize=(15, 8.4))
+    edges, counts = d.figure_data.histogram
     axes[0, 0].stairs(counts, edges, fill=True, color="#8fb3c6")
     axes[0, 0].set_title("histogram")
     axes[0, 0].set_yscale("log")
     axes[0, 0].set_xlabel("value")
 
-    theory, sample = d.plot_data["normal_qq"]
+    theory, sample = d.figure_data.normal_qq
     _qq(axes[0, 1], theory, sample, "normal quantile", "standardised sample quantile", "normal QQ plot")
 
-    theory, sample = d.plot_data["exponential_qq"]
+    theory, sample = d.figure_data.exponential_qq
     _qq(axes[0, 2], theory, sample, "exponential quantile", "excess over mean / its mean",
         "exponential QQ plot of the excess over the mean\n(bends up: heavier; down: lighter than exponential)")
 
-    u, me, me_se = d.plot_data["mean_excess"]
+    u, me, me_se = d.figure_data.mean_excess
     ax = axes[1, 0]
     ax.plot(u, me, color="#2e2e2e")
     ax.fill_between(u, me - 1.96 * me_se, me + 1.96 * me_se, color="#2e2e2e", alpha=0.18, lw=0)
@@ -133,7 +130,7 @@ def plot_recovery(study: Recovery, ax=None):
     """Hill's estimate (double-bootstrap k, 95% interval) against the true extreme-value index."""
     own = ax is None
     if own:
-        _, ax = plt.subplots(figsize=(7, 4.2))
+        _, ax = figure(figsize=(7, 4.2))
     rows = study.rows
     pos = np.arange(len(rows))
     est = np.array([r.hill_xi for r in rows])

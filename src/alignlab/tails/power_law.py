@@ -3,7 +3,7 @@ r"""``fit_power_law``: the Clauset-Shalizi-Newman power-law fit with an exact, f
 ``xmin`` minimises the KS distance between the data above it and the fitted power law, over every
 distinct value that leaves at least ``min_tail`` values above it (the ``powerlaw`` package also
 tries smaller tails; a fit on fewer than 10 points means nothing). ``alpha`` is the maximum-
-likelihood exponent of the density :math:`p(x) \propto x^{-\alpha}` (see :mod:`alignlab.tails.csn`);
+likelihood exponent of the density :math:`p(x) \propto x^{-\alpha}` (see :mod:`alignlab.tails.power_law_model`);
 ``tail_index`` = alpha - 1 is the exponent of :math:`P(X \ge x)`, the alpha of the mission notes.
 With ``gof=True`` the semi-parametric bootstrap p-value of CSN section 4.1 is attached
 (:mod:`alignlab.tails.gof`).
@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike
-from alignlab._results import Result, jsonable
-from alignlab.tails._data import MIN_TAIL, all_integers, as_sample, require_integers, require_positive
-from alignlab.tails.csn import ALPHA_CAP, fit_sorted
+from alignlab._results import BULK, Result
+from alignlab.tails.power_law_model import ALPHA_CAP, fit_sorted
+from alignlab.tails.sample_checks import MIN_TAIL, all_integers, as_sample, require_integers, require_positive
 
 
 @dataclass(frozen=True)
 class PowerLawFit(Result):
     """A CSN power-law fit. ``degenerate`` is True when the numbers should not be used; ``warnings`` says why
-    (and carries milder cautions too). ``p_value`` is set by the goodness-of-fit bootstrap."""
+    (and carries milder cautions too). The goodness-of-fit bootstrap sets ``p_value``, ``gof_replicates``
+    and its ``seed``. ``data`` is the sorted sample (kept by ``to_dict``, left out of ``--json``)."""
 
     xmin: float
     alpha: float
@@ -48,10 +50,8 @@ class PowerLawFit(Result):
     warnings: tuple[str, ...] = ()
     p_value: float | None = None
     gof_replicates: int | None = None
-    data: np.ndarray = field(default=None, repr=False, compare=False)   # the sorted sample
-
-    def to_dict(self) -> dict:
-        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "data"}
+    seed: int | None = None
+    data: np.ndarray | None = field(default=None, metadata=BULK, compare=False, repr=False)
 
     @property
     def tail(self) -> np.ndarray:
@@ -60,13 +60,13 @@ class PowerLawFit(Result):
 
 
 def fit_power_law(samples, *, discrete: bool = False, xmin: float | None = None, min_tail: int = MIN_TAIL,
-                  gof: bool = False, replicates: int = 1000, seed: SeedLike = 0,
-                  workers: int | None = None) -> PowerLawFit:
+                  gof: bool = False, replicates: int = 1000, seed: SeedLike = None,
+                  workers: int | None = None, progress: ProgressLike = False) -> PowerLawFit:
     """Fit a power law to the upper tail of ``samples`` (positive numbers; whole numbers with ``discrete``).
 
     ``xmin`` fixes the lower bound instead of scanning for it. ``gof`` adds the bootstrap p-value
     from ``replicates`` synthetic data sets drawn with ``seed`` (on ``workers`` threads; the value
-    does not depend on their number).
+    does not depend on their number; ``progress`` counts replicates).
     """
     x = require_positive(as_sample(samples))
     if discrete:
@@ -81,18 +81,27 @@ def fit_power_law(samples, *, discrete: bool = False, xmin: float | None = None,
         if n_tail < min_tail:
             raise v.ParameterError("xmin", f"leaves {n_tail} values at or above it; a tail needs at least "
                                            f"{min_tail} (got xmin = {xmin:g}, largest value {data[-1]:g})")
-    est = fit_sorted(data, discrete, min_tail, xmin)
-    if est is None:
+    fit = power_law_of_sorted(data, discrete, min_tail, xmin)
+    if fit is None:
         raise v.ParameterError("samples", f"no xmin leaves {min_tail} or more values with a finite fit: fewer than "
                                           f"{min_tail} tail points above any distinct value (n = {x.size})")
-    cautions, degenerate = _assess(est, x, discrete, min_tail)
-    fit = PowerLawFit(est.xmin, est.alpha, est.sigma, est.n_tail, est.ks, discrete, int(x.size), est.alpha - 1.0,
-                      est.candidates, xmin is not None, min_tail, degenerate, cautions, data=data)
     if gof:
         from alignlab.tails.gof import goodness_of_fit
-        result = goodness_of_fit(fit, replicates=replicates, seed=seed, workers=workers)
-        fit = dataclasses.replace(fit, p_value=result.p_value, gof_replicates=result.replicates)
+        result = goodness_of_fit(fit, replicates=replicates, seed=seed, workers=workers, progress=progress)
+        fit = dataclasses.replace(fit, p_value=result.p_value, gof_replicates=result.replicates, seed=result.seed)
     return fit
+
+
+def power_law_of_sorted(data: np.ndarray, discrete: bool, min_tail: int,
+                        xmin: float | None = None) -> PowerLawFit | None:
+    """The fit of a checked positive sample in increasing order; None when no xmin leaves ``min_tail``
+    values with a finite fit."""
+    est = fit_sorted(data, discrete, min_tail, xmin)
+    if est is None:
+        return None
+    cautions, degenerate = _assess(est, data, discrete, min_tail)
+    return PowerLawFit(est.xmin, est.alpha, est.sigma, est.n_tail, est.ks, discrete, int(data.size), est.alpha - 1.0,
+                       est.candidates, xmin is not None, min_tail, degenerate, cautions, data=data)
 
 
 def _assess(est, x: np.ndarray, discrete: bool, min_tail: int) -> tuple[tuple[str, ...], bool]:

@@ -4,7 +4,7 @@ A run trips at the first check where some monitor's statistic ``z`` exceeds that
 threshold. The false-positive rate that matters is per *run*: the chance that a run in which the
 fact is not learnable trips at any of its checks. Thresholds come from one of two places:
 
-* **calibration** (:func:`alignlab.tripwire.calibrate.calibrate`): the null distribution of each
+* **calibration** (:func:`alignlab.tripwire.calibration.calibrate`): the null distribution of each
   monitor's largest ``z`` over a whole run, sampled from control runs over seeds; each monitor
   gets the conformal ``1 - fpr/M`` quantile of its samples (``M`` monitors), so the union over
   monitors has a rate of at most ``fpr``;
@@ -48,10 +48,6 @@ class Thresholds(Result):
     def crossed(self, statistic: dict[str, float]) -> list[str]:
         """Monitors whose statistic is above their threshold, in the order of ``values``."""
         return [m for m, tau in self.values.items() if statistic.get(m, -math.inf) > tau]
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Thresholds:
-        return cls(dict(d["values"]), float(d["fpr"]), str(d["source"]), d.get("estimated_fpr"))
 
 
 def known_null_thresholds(monitors, n_checks: int, fpr: float) -> Thresholds:

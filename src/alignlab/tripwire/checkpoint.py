@@ -1,8 +1,11 @@
-"""Checkpoints: plain dicts of tensors and JSON-like values, written atomically, read with
-``torch.load(weights_only=True)`` so that loading one never runs code."""
+"""The files of a run folder. Checkpoints: plain dicts of tensors and JSON-like values, written
+atomically, read with ``torch.load(weights_only=True)`` so that loading one never runs code. JSON
+results (summary, history, calibration): read with :func:`read_json`, which turns any damage into
+one :class:`~alignlab._validate.ParameterError` naming the file."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -56,3 +59,18 @@ def copy(src: Path, dst: Path) -> str | None:
         return None
     shutil.copyfile(src, dst)
     return dst.name
+
+
+def read_json(path: Path, build, param: str, missing: str):
+    """``build(data)`` for the JSON file at ``path``. A file that is absent (``missing`` is the message),
+    not JSON, or not what ``build`` expects raises one :class:`ParameterError` for ``param`` naming it."""
+    try:
+        return build(json.loads(Path(path).read_text()))
+    except FileNotFoundError:
+        raise ParameterError(param, missing) from None
+    except json.JSONDecodeError as err:
+        raise ParameterError(param, f"{path} is not valid JSON ({err.msg})") from None
+    except (OSError, UnicodeDecodeError, TypeError, ValueError, KeyError, AttributeError) as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        reason = reason if len(reason) <= 160 else reason[:157] + "..."
+        raise ParameterError(param, f"{path} is not a readable {Path(path).name} ({reason})") from None

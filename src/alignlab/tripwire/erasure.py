@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from concept_erasure import LeaceFitter
 
-from alignlab.tripwire.model import Transformer
+from alignlab.tripwire.transformer import Transformer
 from alignlab.tripwire.world import PHRASINGS, Stream, World
 
 UNLEARN_STREAM = 2

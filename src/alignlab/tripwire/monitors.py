@@ -36,14 +36,15 @@ representation holds the fact whatever the behaviour does.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
+from alignlab._results import BULK, Result
 from alignlab.tripwire.config import TripwireConfig
-from alignlab.tripwire.model import Transformer
 from alignlab.tripwire.probes import MapProbe, cross_val_accuracy, make_probe
+from alignlab.tripwire.transformer import Transformer
 from alignlab.tripwire.world import PAD, PHRASINGS, World, country_centers
 
 ORACLE_FOLDS = 4
@@ -67,13 +68,13 @@ def advantage_z(scores, answers) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Check:
-    """Everything measured at one check. ``scores[m]`` is ``(n_hidden, K)`` for monitor ``m``."""
+class Check(Result):
+    """Everything measured at one check. ``scores[m]`` is ``(n_hidden, K)`` for monitor ``m``, as nested lists."""
 
     step: int
     statistic: dict[str, float]
     accuracy: dict[str, float]
-    scores: dict[str, list]
+    scores: dict[str, list] = field(metadata=BULK)      # per city: left out of --json
     validation: dict[str, float]     # each probe's accuracy on held-out known cities
     known_accuracy: float            # eval accuracy on known cities (their facts are in the corpus)
     oracle_accuracy: float           # every phrasing, hidden cities: defines the learned step
@@ -81,18 +82,6 @@ class Check:
     monitor_seconds: float
     oracle_seconds: float
     phase: str = "learn"             # learn, erased (right after erasure) or relearn
-
-    def to_dict(self) -> dict:
-        return {"step": self.step, "statistic": dict(self.statistic), "accuracy": dict(self.accuracy),
-                "scores": {k: [list(map(float, r)) for r in val] for k, val in self.scores.items()},
-                "validation": dict(self.validation), "known_accuracy": self.known_accuracy,
-                "oracle_accuracy": self.oracle_accuracy, "oracle_probe_accuracy": self.oracle_probe_accuracy,
-                "monitor_seconds": self.monitor_seconds, "oracle_seconds": self.oracle_seconds,
-                "phase": self.phase}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> Check:
-        return cls(**{**d, "scores": {k: [list(r) for r in val] for k, val in d["scores"].items()}})
 
 
 class MonitorSuite:

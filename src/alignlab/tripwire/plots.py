@@ -3,22 +3,21 @@ nothing here trains or measures."""
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from alignlab.tripwire.calibrate import Calibration  # noqa: E402
-from alignlab.tripwire.run import RunResult  # noqa: E402
+from alignlab._figures import figure
+from alignlab.tripwire.calibration import Calibration
+from alignlab.tripwire.run import RunResult
 
 _COLORS = {"eval": "#d1495b", "probe": "#00798c", "map": "#6a4c93", "oracle": "#2e2e2e", "oracle_probe": "#7a7a7a",
            "known": "#edae49"}
 
 
 def _events(ax, s, legend: bool = False) -> None:
-    marks = [(s.evidence_start, "evidence starts", "#8aa29e", ":"), (s.learned_step, "learned (oracle)", "k", "--"),
-             (s.trip_step, "trip", "#d1495b", "-"), (s.retrip_step, "trip after erasure", "#d1495b", "-.")]
+    retrip = s.erasure.retrip_step if s.erasure is not None else None
+    marks = [(s.learning.evidence_start, "evidence starts", "#8aa29e", ":"),
+             (s.learning.learned_step, "learned (oracle)", "k", "--"), (s.trip.step, "trip", "#d1495b", "-"),
+             (retrip, "trip after erasure", "#d1495b", "-.")]
     for x, label, color, style in marks:
         if x is not None:
             ax.axvline(x, color=color, ls=style, lw=1, label=label if legend else None)
@@ -28,7 +27,7 @@ def plot_run(result: RunResult):
     """Loss, accuracy on hidden cities and monitor statistics against training step."""
     s, checks = result.summary, result.checks
     steps = np.array([c.step for c in checks])
-    fig, axes = plt.subplots(3, 1, figsize=(8, 8.5), sharex=True)
+    fig, axes = figure(3, 1, figsize=(8, 8.5), sharex=True)
     if result.losses:
         ls, lv = zip(*result.losses)
         axes[0].plot(ls, lv, color="#2e2e2e", lw=1)
@@ -44,7 +43,7 @@ def plot_run(result: RunResult):
     ax.plot(steps, [c.oracle_probe_accuracy for c in checks], color=_COLORS["oracle_probe"], lw=1, ls="--",
             label="oracle probe, hidden labels (CV)")
     ax.plot(steps, [c.known_accuracy for c in checks], color=_COLORS["known"], lw=1, label="eval on known cities")
-    ax.axhline(s.chance_accuracy, color="grey", lw=0.8, ls=":")
+    ax.axhline(s.leak.chance_accuracy, color="grey", lw=0.8, ls=":")
     ax.axhline(result.config.learned_accuracy, color="k", lw=0.6, ls="--")
     _events(ax, s)
     ax.set_ylabel("accuracy")
@@ -62,7 +61,7 @@ def plot_run(result: RunResult):
     ax.legend(fontsize=7, loc="upper left")
     kind = "control world" if s.control else "real world"
     axes[0].set_title(f"Tripwire run, {kind}, seed {s.seed}: "
-                      + (f"tripped at step {s.trip_step} ({s.trip_monitor})" if s.tripped else "no trip"))
+                      + (f"tripped at step {s.trip.step} ({s.trip.monitor})" if s.trip.tripped else "no trip"))
     fig.tight_layout()
     return fig
 
@@ -70,7 +69,7 @@ def plot_run(result: RunResult):
 def plot_calibration(cal: Calibration):
     """Null distribution of each monitor's run maximum, with its threshold, and the control runs' z."""
     monitors = list(cal.thresholds)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = figure(1, 2, figsize=(11, 4))
     ax = axes[0]
     for m in monitors:
         x = np.asarray(cal.null_max[m])
@@ -100,7 +99,7 @@ def plot_calibration(cal: Calibration):
 def plot_leak(result: RunResult):
     """n-gram accuracy on the hidden cities' puzzles by order, against chance and the trained model."""
     leak, s = result.leak, result.summary
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, ax = figure(figsize=(6, 3.6))
     ax.bar([str(o) for o in leak.orders], leak.accuracy, color="#8aa29e", label="n-gram (counts on the corpus)")
     ax.axhline(leak.chance, color="grey", ls=":", label=f"chance {leak.chance:.2f}")
     best = max((c.oracle_accuracy for c in result.checks if c.phase == "learn"), default=np.nan)
@@ -108,7 +107,7 @@ def plot_leak(result: RunResult):
     ax.set_xlabel("n-gram order")
     ax.set_ylabel("accuracy, hidden cities, every phrasing")
     ax.set_ylim(0, 1.05)
-    ax.set_title(f"Leak check: z of the best n-gram = {s.leak_ngram_statistic:.2f} (null: mean 0, sd 1)", fontsize=9)
+    ax.set_title(f"Leak check: z of the best n-gram = {s.leak.ngram_statistic:.2f} (null: mean 0, sd 1)", fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
@@ -116,17 +115,17 @@ def plot_leak(result: RunResult):
 
 def plot_detection(study):
     """Per real world: evidence start, each monitor's first crossing, the trip and the oracle's learned step."""
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(study.runs) + 2))
-    marks = [("evidence_start", "evidence starts", "#8aa29e", "|"), ("learned_step", "learned (oracle)", "k", "s"),
-             ("represented_step", "held by representation (oracle probe)", "#7a7a7a", "D")]
-    marks += [(f"{m}_cross_step", f"{m} crosses", _COLORS[m], "o") for m in study.config.monitors]
+    fig, ax = figure(figsize=(8, 0.5 * len(study.runs) + 2))
     for i, run in enumerate(study.runs):
-        for key, label, color, marker in marks:
-            x = run.summary.get(key)
+        s = run.summary.learning
+        marks = [(s.evidence_start, "evidence starts", "#8aa29e", "|"), (s.learned_step, "learned (oracle)", "k", "s"),
+                 (s.represented_step, "held by representation (oracle probe)", "#7a7a7a", "D")]
+        marks += [(s.cross_step.get(m), f"{m} crosses", _COLORS[m], "o") for m in study.config.monitors]
+        for x, label, color, marker in marks:
             if x is not None:
                 ax.scatter([x], [i], color=color, marker=marker, s=60 if marker != "|" else 200, zorder=3,
                            label=label if i == 0 else None, alpha=0.85)
-    ax.set_yticks(range(len(study.runs)), [f"seed {r.seed}" for r in study.runs])
+    ax.set_yticks(range(len(study.runs)), [f"seed {r.summary.seed}" for r in study.runs])
     ax.set_xlabel("training step")
     ax.set_title("When the monitors cross their calibrated thresholds, against the oracle", fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
@@ -136,24 +135,24 @@ def plot_detection(study):
 
 def plot_erasure(study):
     """Oracle accuracy on hidden cities after the trip: no erasure, LEACE, gradient unlearning."""
-    methods = sorted({e.method for r in study.runs for e in r.erasures})
-    fig, axes = plt.subplots(1, len(methods) + 1, figsize=(4.2 * (len(methods) + 1), 3.8), sharey=True)
+    methods = sorted({b.erasure.method for r in study.runs for b in r.branches})
+    fig, axes = figure(1, len(methods) + 1, figsize=(4.2 * (len(methods) + 1), 3.8), sharey=True)
     axes = np.atleast_1d(axes)
     for run in study.runs:
-        trip = run.summary["trip_step"]
+        trip = run.summary.trip.step
         if trip is None:
             continue
         steps = np.array(run.curve.steps) - trip
         axes[0].plot(steps, run.curve.oracle_accuracy, lw=0.9, color="#2e2e2e", alpha=0.7)
         for ax, method in zip(axes[1:], methods):
-            for e in run.erasures:
-                if e.method == method:
-                    after = [i for i, p in enumerate(e.curve.phase) if p != "learn"]
-                    x = np.array([e.curve.steps[i] for i in after]) - trip
-                    ax.plot(x, [e.curve.oracle_accuracy[i] for i in after], lw=0.9, color=_COLORS["probe" if method == "leace" else "eval"],
-                            alpha=0.8)
-                    if e.retrip_step is not None:
-                        ax.axvline(e.retrip_step - trip, color="#d1495b", lw=0.6, ls=":")
+            for b in run.branches:
+                if b.erasure.method == method:
+                    after = [i for i, p in enumerate(b.curve.phase) if p != "learn"]
+                    x = np.array([b.curve.steps[i] for i in after]) - trip
+                    ax.plot(x, [b.curve.oracle_accuracy[i] for i in after], lw=0.9,
+                            color=_COLORS["probe" if method == "leace" else "eval"], alpha=0.8)
+                    if b.erasure.retrip_step is not None:
+                        ax.axvline(b.erasure.retrip_step - trip, color="#d1495b", lw=0.6, ls=":")
     titles = ["no erasure (shadow run)"] + [f"{m} at the trip" for m in methods]
     for ax, title in zip(axes, titles):
         ax.axvline(0, color="#d1495b", lw=1)

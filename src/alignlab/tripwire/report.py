@@ -11,9 +11,6 @@ from alignlab.report.context import ReportContext
 from alignlab.tripwire import plots
 from alignlab.tripwire.experiments import REPORT_CONFIG, Study, describe, run_study
 
-SECTION_ID = "tripwire"
-TITLE = "Belief tripwire"
-
 
 def _median(values) -> float | None:
     x = [v for v in values if v is not None]
@@ -22,8 +19,11 @@ def _median(values) -> float | None:
 
 def build(ctx: ReportContext) -> Section:
     ctx.step("control runs, real runs and erasure branches (reduced config)")
-    study: Study = ctx.cached("tripwire/study", lambda: run_study(progress=ctx.step, workers=os.cpu_count() or 1))
+    study: Study = ctx.cached("tripwire/study", lambda: run_study(
+        progress=lambda done, total, description: ctx.step(f"{description} ({done:.1f} of {total:.0f} runs)"),
+        workers=os.cpu_count() or 1))
     cfg, cal, runs = study.config, study.calibration, study.runs
+    summaries = [r.summary for r in runs]
     ctx.step("figures")
     figures = (
         ctx.render(plots.plot_run(study.example), "tripwire_run",
@@ -46,9 +46,9 @@ def build(ctx: ReportContext) -> Section:
     )
     k = cfg.monitor_every
     n = len(runs)
-    tripped = sum(r.summary["tripped"] for r in runs)
-    latency = study.column("detection_latency")
-    first = study.column("first_learn_steps")
+    tripped = sum(s.trip.tripped for s in summaries)
+    latency = [s.learning.detection_latency for s in summaries]
+    first = [s.learning.first_learn_steps for s in summaries]
     med_latency = _median(latency)
     t1_verdict = ("holds" if tripped >= 0.8 * n and med_latency is not None and abs(med_latency) <= 5 * k
                   else "conditional" if tripped >= 0.5 * n else "fails")
@@ -66,12 +66,12 @@ def build(ctx: ReportContext) -> Section:
         f"score monitors against; reduced configuration ({cfg.n_known} known + {cfg.n_hidden} hidden cities, "
         f"width {cfg.d_model}, {cfg.steps} steps)", ("tripwire_run", "tripwire_detection", "tripwire_leak"))
 
-    leads = {m: study.column(f"{m}_lead_over_eval") for m in ("probe", "map")}
+    leads = {m: [s.learning.lead_over_eval.get(m) for s in summaries] for m in ("probe", "map")}
     names = {"probe": "the country probe", "map": "the map probe"}
     lead_text = "; ".join(
         f"{names[m]} crossed before the evals in {_count(leads[m], 1)} of {n} worlds, at the same check in "
         f"{_count(leads[m], 0)}, after in {_count(leads[m], -1)} (lead {describe(leads[m])} steps)" for m in leads)
-    unlearn = [e for r in runs for e in r.erasures if e.method == "unlearn"]
+    unlearn = [b.erasure for r in runs for b in r.branches if b.erasure.method == "unlearn"]
     after = {m: _median([e.post_erasure.get(f"{m}_statistic") for e in unlearn]) for m in cfg.monitors}
     median_lead = {m: _median(leads[m]) for m in leads}
     ahead = [m for m in leads if median_lead[m] is not None and median_lead[m] > 0]
@@ -105,8 +105,8 @@ def build(ctx: ReportContext) -> Section:
         "the rate is per run and covers all three monitors together", ("tripwire_calibration",))
 
     t4_parts, returned = [], []
-    for method in sorted({e.method for r in runs for e in r.erasures}):
-        es = [e for r in runs for e in r.erasures if e.method == method]
+    for method in sorted({b.erasure.method for r in runs for b in r.branches}):
+        es = [b.erasure for r in runs for b in r.branches if b.erasure.method == method]
         back = [e for e in es if e.retrip_step is not None]
         returned.append(len(back) > len(es) / 2)
         post = {key: _median([e.post_erasure.get(key) for e in es])
@@ -121,12 +121,12 @@ def build(ctx: ReportContext) -> Section:
             f"{describe([e.relearn_budget for e in es])} left). Steps until each monitor crosses again and until "
             f"the oracle is back at {cfg.learned_accuracy:g}: {again}")
     t4_verdict = "fails" if returned and all(returned) else "holds" if returned and not any(returned) else "conditional"
+    learned = [s.learning.learned_step for s in summaries if s.learning.learned_step is not None]
     t4 = Claim(
         "T4", "Actively erasing the belief holds: once erased, the fact does not come back as training goes on.",
         t4_verdict,
         f"First learning took {describe(first)} steps from the start of evidence to the trip, and "
-        f"{describe([x - cfg.evidence_start if x is not None else None for x in study.column('learned_step')])} "
-        f"to the oracle's level. "
+        f"{describe([x - cfg.evidence_start for x in learned])} to the oracle's level. "
         + "; ".join(t4_parts) + ".",
         "training continues on the same stream, evidence included, at the same learning rate; LEACE stays "
         "installed as a hook on the city tokens", ("tripwire_erasure",))
@@ -134,9 +134,9 @@ def build(ctx: ReportContext) -> Section:
     rows = []
     for r in runs:
         s = r.summary
-        by = {e.method: e for e in r.erasures}
-        rows.append((str(r.seed), _fmt(s["trip_step"]), s["trip_monitor"] or "-", _fmt(s["learned_step"]),
-                     *(_fmt(s.get(f"{m}_cross_step")) for m in cfg.monitors), _fmt(s["detection_latency"]),
+        by = {b.erasure.method: b.erasure for b in r.branches}
+        rows.append((str(s.seed), _fmt(s.trip.step), s.trip.monitor or "-", _fmt(s.learning.learned_step),
+                     *(_fmt(s.learning.cross_step.get(m)) for m in cfg.monitors), _fmt(s.learning.detection_latency),
                      *(_fmt(by[m].relearn_steps) if m in by else "-" for m in ("leace", "unlearn"))))
     table = Table("Per real world (reduced config): steps of the trip, the oracle's learned step, each monitor's "
                   "first crossing, and steps until the breaker trips again after each erasure ('-': not within "
@@ -156,18 +156,18 @@ def build(ctx: ReportContext) -> Section:
         f"{cfg.n_layers}-layer model, {cfg.steps} steps, {len(cal.seeds)} control and {n} real seeds "
         f"({study.seconds:.0f} s to compute). The default configuration (96 + 16 cities, width 64, 1200 steps) "
         f"is measured in docs/tripwire.md.")
-    return Section(SECTION_ID, TITLE, summary, (t1, t2, t3, t4), figures, (table,))
+    return Section(summary, (t1, t2, t3, t4), figures, (table,))
 
 
 def _compare_thresholds(cal) -> str:
     """How the calibrated thresholds compare with the Bonferroni ones from the known null."""
-    bonferroni = next(iter(cal.known_null_thresholds.values()))
-    lower = [m for m, t in cal.thresholds.items() if t < bonferroni]
+    bonferroni = cal.known_null_thresholds
+    lower = [m for m, t in cal.thresholds.items() if t < bonferroni[m]]
+    known = ", ".join(f"{m} {_fmt(bonferroni[m])}" for m in cal.thresholds)
     if len(lower) == len(cal.thresholds):
-        return (f"The Bonferroni thresholds from the known null ({_fmt(bonferroni)}) are higher than every "
-                f"calibrated one: the checks of one run are correlated, so calibration buys earlier detection at "
-                f"the same rate.")
-    return (f"The Bonferroni threshold from the known null is {_fmt(bonferroni)}; calibrated thresholds are lower for "
+        return (f"The Bonferroni thresholds from the known null ({known}) are higher than every calibrated one: "
+                f"the checks of one run are correlated, so calibration buys earlier detection at the same rate.")
+    return (f"The Bonferroni thresholds from the known null are {known}; calibrated thresholds are lower for "
             f"{', '.join(lower) or 'no monitor'}.")
 
 
@@ -196,4 +196,4 @@ def _fmt(x) -> str:
     return f"{x:.3g}"
 
 
-__all__ = ["REPORT_CONFIG", "SECTION_ID", "TITLE", "build"]
+__all__ = ["REPORT_CONFIG", "build"]

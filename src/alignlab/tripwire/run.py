@@ -8,8 +8,9 @@ Files written when ``out`` is given (``DIR/``):
 * on a trip: ``trip.pt`` (the state at the trip), ``before_trip.pt`` (the check before it) and
   ``alert.json`` (:class:`alignlab.tripwire.breaker.Alert`); a second trip after erasure writes
   ``retrip.pt`` and ``alert_relearn.json``;
-* at the end: ``summary.json`` (:class:`RunSummary`) and ``history.json`` (every check, the loss
-  curve and the n-gram leak check).
+* at the end: ``summary.json`` (:class:`alignlab.tripwire.summary.RunSummary`, its groups as
+  nested objects) and ``history.json`` (the rest of :class:`RunResult`: configuration, thresholds,
+  every check, the loss curve, the n-gram leak check); :meth:`RunResult.load` reads them back.
 
 Randomness: the world, the data order and the model's initial weights all derive from ``seed``;
 batch ``s`` depends only on ``(seed, s)``, so resuming at step ``s`` replays the same data.
@@ -22,7 +23,6 @@ import copy
 import dataclasses
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from alignlab import _validate as v
+from alignlab._progress import ProgressLike, Tracker, tracker
 from alignlab._random import seed_sequence
 from alignlab._results import Result, jsonable
 from alignlab.tripwire import checkpoint as ckpt
@@ -37,62 +38,22 @@ from alignlab.tripwire.breaker import EXIT_OK, EXIT_TRIPPED, Alert, Thresholds, 
 from alignlab.tripwire.config import TripwireConfig
 from alignlab.tripwire.erasure import CityEraser, fit_leace, lm_loss, unlearn
 from alignlab.tripwire.leak import LeakCheck, leak_check
-from alignlab.tripwire.model import ModelConfig, Transformer
 from alignlab.tripwire.monitors import Check, MonitorSuite
+from alignlab.tripwire.summary import (BreakerSettings, ErasureOutcome, Learning, LeakSummary, RunSummary, Timing,
+                                       Trip, first_step, snapshot)
+from alignlab.tripwire.transformer import ModelConfig, Transformer
 from alignlab.tripwire.world import PAD, Schedule, Stream, World, make_world
 
-Progress = Callable[[int, int, str], None]
-
 
 @dataclass(frozen=True)
-class RunSummary(Result):
-    """What ``summary.json`` and ``--json`` carry. Steps are optimiser steps; ``None`` means not
-    reached (or not measurable in this run: a run that stops at its trip cannot see later steps)."""
+class RunResult(Result):
+    """The summary plus the curves behind it; ``from_dict(to_dict())`` rebuilds it.
 
-    tripped: bool
-    trip_step: int | None
-    trip_monitor: str | None
-    trip_statistic: float | None
-    thresholds: dict[str, float]
-    threshold_source: str
-    false_positive_rate: float        # calibration's leave-one-seed-out estimate, else the nominal bound
-    nominal_fpr: float
-    evidence_start: int
-    learned_step: int | None          # oracle: first check with oracle accuracy >= learned_accuracy
-    represented_step: int | None      # first check where a probe fitted with hidden labels reaches it
-    detection_latency: int | None     # trip_step - learned_step (negative: tripped before the oracle)
-    eval_cross_step: int | None       # first check where each monitor exceeds its threshold
-    probe_cross_step: int | None
-    map_cross_step: int | None
-    probe_lead_over_eval: int | None  # eval_cross_step - probe_cross_step (positive: probe first)
-    map_lead_over_eval: int | None    # eval_cross_step - map_cross_step
-    first_learn_steps: int | None     # trip_step - evidence_start
-    erase: str | None
-    post_erasure: dict[str, float] | None   # eval/probe/oracle accuracy right after erasure
-    retrip_step: int | None
-    relearn_steps: int | None         # retrip_step - trip_step: steps to trip again after erasure
-    relearn_by_monitor: dict[str, int | None] | None   # steps after erasure until each monitor (and the
-                                                       # oracle's learned level) is back; None: not within the run
-    relearn_budget: int | None        # steps - trip_step: how long the run could relearn
-    final: dict[str, float]           # accuracies and statistics at the last check
-    leak_ngram_accuracy: float        # best n-gram accuracy on the hidden puzzles
-    leak_ngram_statistic: float       # its statistic (null: mean 0, variance 1)
-    chance_accuracy: float
-    steps_run: int
-    train_seconds: float
-    monitor_seconds: float
-    oracle_seconds: float
-    checkpoint_seconds: float
-    monitor_overhead: float           # monitor_seconds / train_seconds
-    exit_status: int
-    seed: int
-    control: bool
-    out: str | None
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The summary plus the curves behind it."""
+    ``trip_state`` (the model, optimiser and run state at the trip, as tensors) is kept in memory
+    only, for :func:`erase_from_trip`: it is not plain data and is on disk already as ``trip.pt``,
+    so ``to_dict`` leaves it out (an ``init=False`` field), equality ignores it and a result rebuilt
+    from its dict has ``trip_state = None``.
+    """
 
     summary: RunSummary
     config: TripwireConfig
@@ -101,15 +62,14 @@ class RunResult:
     leak: LeakCheck
     thresholds: Thresholds
     hidden_answers: tuple[int, ...]           # true country of each hidden city, in monitor order
-    trip_state: dict | None = dataclasses.field(default=None, repr=False)   # in memory only: state at the trip
+    trip_state: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
-    def to_dict(self) -> dict:
-        return self.summary.to_dict()
-
-    def history_dict(self) -> dict:
-        return {"config": self.config.to_dict(), "thresholds": self.thresholds.to_dict(),
-                "checks": [c.to_dict() for c in self.checks], "losses": [list(x) for x in self.losses],
-                "leak": self.leak.to_dict(), "hidden_answers": list(self.hidden_answers)}
+    def save(self, folder: Path) -> None:
+        """Write ``summary.json`` (the summary) and ``history.json`` (everything else) to ``folder``."""
+        history = self.to_dict()
+        summary = history.pop("summary")
+        (folder / "summary.json").write_text(json.dumps(jsonable(summary), indent=2))
+        (folder / "history.json").write_text(json.dumps(jsonable(history)))
 
     @classmethod
     def load(cls, folder) -> RunResult:
@@ -117,21 +77,11 @@ class RunResult:
         folder = Path(folder)
         if not folder.is_dir():
             raise v.ParameterError("run", f"must be a run folder (no such folder: {folder})")
-        try:
-            summary = json.loads((folder / "summary.json").read_text())
-            history = json.loads((folder / "history.json").read_text())
-        except FileNotFoundError as err:
-            raise v.ParameterError("run", f"{folder} holds no finished run (missing {Path(err.filename).name})") \
-                from None
-        except json.JSONDecodeError as err:
-            raise v.ParameterError("run", f"{folder} holds an unreadable run file ({err.msg})") from None
-        fields = {f.name for f in dataclasses.fields(RunSummary)}
-        return cls(RunSummary(**{k: val for k, val in summary.items() if k in fields}),
-                   TripwireConfig.from_dict(history["config"]),
-                   tuple(Check.from_dict(c) for c in history["checks"]),
-                   tuple((int(s), float(x)) for s, x in history["losses"]),
-                   LeakCheck(**{k: tuple(val) if isinstance(val, list) else val for k, val in history["leak"].items()}),
-                   Thresholds.from_dict(history["thresholds"]), tuple(history["hidden_answers"]))
+        summary = ckpt.read_json(folder / "summary.json", RunSummary.from_dict, "run",
+                                 f"{folder} holds no finished run (missing summary.json)")
+        return ckpt.read_json(folder / "history.json",
+                              lambda history: cls.from_dict({**history, "summary": summary.to_dict()}),
+                              "run", f"{folder} holds no finished run (missing history.json)")
 
 
 class Trainer:
@@ -223,7 +173,7 @@ class Trainer:
         self.step = int(payload["step"])
         self.checks = [Check.from_dict(c) for c in s["checks"]]
         self.losses = [(int(a), float(b)) for a, b in s["losses"]]
-        self.alerts = [Alert(**a) for a in s["alerts"]]
+        self.alerts = [Alert.from_dict(a) for a in s["alerts"]]
         self.phase, self.done, self.post_erasure = s["phase"], bool(s["done"]), s["post_erasure"]
         self.seconds = dict(s["seconds"])
         self._loss_sum, self._loss_n = float(s["loss_sum"]), int(s["loss_n"])
@@ -233,53 +183,55 @@ class Trainer:
 
 
 def run_tripwire(config: TripwireConfig | None = None, *, out=None, thresholds: Thresholds | None = None,
-                 resume: bool = False, progress: Progress | None = None) -> RunResult:
+                 resume: bool = False, progress: ProgressLike = False) -> RunResult:
     """Train, monitor and (unless ``config.shadow``) stop at the first trip; see the module docstring.
 
     ``thresholds`` default to the known-null ones (:func:`known_null_thresholds`). With ``resume``
     the run continues from ``out/state/last.pt``; the configuration must be the one it started with,
-    and so must ``thresholds`` if given (if not, the run's own are used).
+    and so must ``thresholds`` if given (if not, the run's own are used). ``progress`` (``False``,
+    ``True`` or ``callable(done, total, description)``) counts training steps out of ``config.steps``.
     """
     config = config or TripwireConfig()
+    if not isinstance(config, TripwireConfig):
+        raise v.ParameterError("config", f"must be a TripwireConfig (got {type(config).__name__})")
     explicit = thresholds is not None
     thresholds = thresholds or known_null_thresholds(config.monitors, config.n_checks, config.fpr)
     missing = [m for m in config.monitors if m not in thresholds.values]
     if missing:
         raise v.ParameterError("thresholds", f"give no threshold for monitor {', '.join(missing)}")
     out = Path(out) if out is not None else None
-    with _threads(config.threads):
+    with tracker(progress, config.steps, f"tripwire run, seed {config.seed}") as track, _threads(config.threads):
         trainer = Trainer(config, thresholds)
         if resume:
             _resume(trainer, out, explicit)
         elif out is not None:
             _claim_folder(out, config)
-        _loop(trainer, out, progress or (lambda step, total, phase: None))
+        _loop(trainer, out, track)
         result = _result(trainer, out)
     if out is not None:
-        (out / "summary.json").write_text(json.dumps(jsonable(result.summary.to_dict()), indent=2))
-        (out / "history.json").write_text(json.dumps(jsonable(result.history_dict())))
+        result.save(out)
     return result
 
 
-def erase_from_trip(trip: RunResult, method: str, shadow: bool = False,
-                    progress: Progress | None = None) -> RunResult:
+def erase_from_trip(trip: RunResult, method: str, shadow: bool = False, progress: ProgressLike = False) -> RunResult:
     """Branch a run at its first trip: erase with ``method`` (leace or unlearn) and keep training
     until the breaker trips again (or, with ``shadow``, until ``steps`` run out, recording when each
     monitor comes back). The same as a run with ``erase=method``, without training the steps before
-    the trip again."""
+    the trip again. ``progress`` counts training steps out of ``steps``, from the trip on."""
     if trip.trip_state is None:
         raise v.ParameterError("trip", "must be a run that tripped (held in memory, with its trip state)")
     config = trip.config.replace(erase=method, shadow=shadow)
-    with _threads(config.threads):
+    with tracker(progress, config.steps, f"seed {config.seed}, {method} at the trip") as track, \
+            _threads(config.threads):
         t = Trainer(config, trip.thresholds)
         t.load_state_dict(copy.deepcopy(trip.trip_state))
         t.trip_state = trip.trip_state
         t.erase()
-        _loop(t, None, progress or (lambda step, total, phase: None))
+        _loop(t, None, track)
         return _result(t, None)
 
 
-def _loop(t: Trainer, out: Path | None, progress: Progress) -> None:
+def _loop(t: Trainer, out: Path | None, track: Tracker) -> None:
     cfg = t.config
     need_check = not t.checks or t.checks[-1].step != t.step
     while not t.done:
@@ -289,7 +241,7 @@ def _loop(t: Trainer, out: Path | None, progress: Progress) -> None:
             first_in_phase = not any(a.phase == t.phase for a in t.alerts)
             if alert is not None and first_in_phase and t.phase in ("learn", "relearn"):
                 _trip(t, alert, out)
-            progress(t.step, cfg.steps, t.phase)
+            track.update(t.step, f"seed {cfg.seed}, {t.phase}")
             if t.step >= cfg.steps:
                 t.done = True
             _save(t, out)
@@ -362,23 +314,6 @@ def _resume(t: Trainer, out: Path | None, explicit_thresholds: bool) -> None:
                                          f"({saved_thresholds.values} there, {t.thresholds.values} here)")
 
 
-def snapshot(c: Check) -> dict[str, float]:
-    """One check's accuracies, statistics and validations as a flat dict."""
-    return {**{f"{m}_accuracy": a for m, a in c.accuracy.items()},
-            **{f"{m}_statistic": z for m, z in c.statistic.items()},
-            **{f"{m}_validation": a for m, a in c.validation.items()},
-            "oracle_accuracy": c.oracle_accuracy, "oracle_probe_accuracy": c.oracle_probe_accuracy,
-            "known_accuracy": c.known_accuracy}
-
-
-def first_step(checks, values, level: float, phases=("learn",)) -> int | None:
-    """The step of the first check in ``phases`` whose value exceeds (``>``) or reaches ``level``."""
-    for c, x in zip(checks, values):
-        if c.phase in phases and x is not None and np.isfinite(x) and x >= level:
-            return c.step
-    return None
-
-
 def _result(t: Trainer, out: Path | None) -> RunResult:
     cfg, th, checks = t.config, t.thresholds, t.checks
     trip = next((a for a in t.alerts if a.phase == "learn"), None)
@@ -387,43 +322,43 @@ def _result(t: Trainer, out: Path | None) -> RunResult:
     represented = first_step(checks, [c.oracle_probe_accuracy for c in checks], cfg.learned_accuracy)
     cross = {m: next((c.step for c in checks if c.phase == "learn" and c.statistic.get(m, -np.inf) > th.values[m]),
                      None) for m in cfg.monitors}
+    leads = {m: cross.get("eval") - cross[m] if cross.get("eval") is not None and cross[m] is not None else None
+             for m in cfg.monitors if m != "eval"}
     leak = leak_check(t.world)
     best = int(np.argmax(leak.accuracy))
-    final = {**snapshot(checks[-1]), "loss": t.losses[-1][1] if t.losses else float("nan")}
-    relearned = None
+    erasure = None
     if trip is not None and cfg.erase:
         relearn_phase = [c for c in checks if c.phase == "relearn"]
         back = {m: next((c.step for c in relearn_phase if c.statistic[m] > th.values[m]), None) for m in cfg.monitors}
         back["oracle"] = first_step(checks, [c.oracle_accuracy for c in checks], cfg.learned_accuracy, ("relearn",))
-        relearned = {m: (x - trip.step if x is not None else None) for m, x in back.items()}
+        erasure = ErasureOutcome(
+            method=cfg.erase, post_erasure=t.post_erasure, retrip_step=retrip.step if retrip else None,
+            relearn_steps=retrip.step - trip.step if retrip else None,
+            relearn_by_monitor={m: (x - trip.step if x is not None else None) for m, x in back.items()},
+            relearn_budget=cfg.steps - trip.step)
     s = t.seconds
     summary = RunSummary(
-        tripped=trip is not None, trip_step=trip.step if trip else None, trip_monitor=trip.monitor if trip else None,
-        trip_statistic=trip.statistic if trip else None, thresholds=dict(th.values), threshold_source=th.source,
-        false_positive_rate=th.estimated_fpr if th.estimated_fpr is not None else th.fpr, nominal_fpr=th.fpr,
-        evidence_start=cfg.evidence_start, learned_step=learned, represented_step=represented,
-        detection_latency=trip.step - learned if (trip and learned is not None) else None,
-        eval_cross_step=cross.get("eval"), probe_cross_step=cross.get("probe"), map_cross_step=cross.get("map"),
-        probe_lead_over_eval=_lead(cross, "probe"), map_lead_over_eval=_lead(cross, "map"),
-        first_learn_steps=trip.step - cfg.evidence_start if trip else None,
-        erase=cfg.erase if trip else None, post_erasure=t.post_erasure,
-        retrip_step=retrip.step if retrip else None,
-        relearn_steps=retrip.step - trip.step if (retrip and trip) else None, relearn_by_monitor=relearned,
-        relearn_budget=cfg.steps - trip.step if (trip and cfg.erase) else None, final=final,
-        leak_ngram_accuracy=leak.accuracy[best], leak_ngram_statistic=leak.statistic[best],
-        chance_accuracy=1.0 / t.world.n_countries, steps_run=t.step,
-        train_seconds=s["train"], monitor_seconds=s["monitor"], oracle_seconds=s["oracle"],
-        checkpoint_seconds=s["checkpoint"], monitor_overhead=s["monitor"] / s["train"] if s["train"] else 0.0,
-        exit_status=EXIT_TRIPPED if trip else EXIT_OK, seed=cfg.seed, control=cfg.control,
-        out=str(out) if out is not None else None)
-    return RunResult(summary, cfg, tuple(checks), tuple(t.losses), leak, th,
-                     tuple(int(a) for a in t.suite.hidden_answers), t.trip_state)
-
-
-def _lead(cross: dict, monitor: str) -> int | None:
-    if cross.get("eval") is None or cross.get(monitor) is None:
-        return None
-    return cross["eval"] - cross[monitor]
+        seed=cfg.seed, control=cfg.control, steps_run=t.step, exit_status=EXIT_TRIPPED if trip else EXIT_OK,
+        out=str(out) if out is not None else None,
+        trip=Trip(tripped=trip is not None, step=trip.step if trip else None, monitor=trip.monitor if trip else None,
+                  statistic=trip.statistic if trip else None),
+        breaker=BreakerSettings(thresholds=dict(th.values), source=th.source, nominal_fpr=th.fpr,
+                                false_positive_rate=th.estimated_fpr if th.estimated_fpr is not None else th.fpr),
+        learning=Learning(evidence_start=cfg.evidence_start, learned_step=learned, represented_step=represented,
+                          detection_latency=trip.step - learned if (trip and learned is not None) else None,
+                          first_learn_steps=trip.step - cfg.evidence_start if trip else None,
+                          cross_step=cross, lead_over_eval=leads),
+        erasure=erasure,
+        leak=LeakSummary(ngram_accuracy=leak.accuracy[best], ngram_statistic=leak.statistic[best],
+                         chance_accuracy=1.0 / t.world.n_countries),
+        timing=Timing(train_seconds=s["train"], monitor_seconds=s["monitor"], oracle_seconds=s["oracle"],
+                      checkpoint_seconds=s["checkpoint"],
+                      monitor_overhead=s["monitor"] / s["train"] if s["train"] else 0.0),
+        final={**snapshot(checks[-1]), "loss": t.losses[-1][1] if t.losses else None})
+    result = RunResult(summary, cfg, tuple(checks), tuple(t.losses), leak, th,
+                       tuple(int(a) for a in t.suite.hidden_answers))
+    object.__setattr__(result, "trip_state", t.trip_state)     # in memory only (see RunResult)
+    return result
 
 
 @contextlib.contextmanager

@@ -1,0 +1,181 @@
+"""``alignlab goodhart ...``: catastrophic Goodhart for a proxy U = X + V."""
+
+from __future__ import annotations
+
+import sys
+
+from alignlab._figures import save as save_figure
+from alignlab.cli.common import add_json, emit, fmt, key_value_table, number
+
+FAMILIES_HELP = ("a scipy.stats spec such as 'norm(0,1)', 't(df=3)', 'lognorm(s=1)', 'levy', 'pareto(b=2.5)', "
+                 "'genpareto(c=0.5)', 'expon(scale=2)'")
+
+
+def register(cmds) -> None:
+    """Add the commands of `alignlab goodhart ...` to ``cmds`` (the subparsers of the system's command)."""
+
+    def proxy_args(p, monte_carlo: bool = False):
+        p.add_argument("--error", metavar="SPEC", help=f"law of the error X: {FAMILIES_HELP}")
+        if monte_carlo:
+            p.add_argument("--error-samples", metavar="FILE",
+                           help="draw X from these samples: one column of numbers in .npy, .txt/.csv (one number "
+                                "per line) or .parquet (Monte Carlo only)")
+            p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc; default 0)")
+        p.add_argument("--utility", metavar="SPEC", default="norm(0, 1)",
+                       help="law of the true utility V (default: norm(0, 1))")
+        p.add_argument("--dependence", choices=["counterexample"],
+                       help="X depends on V instead: 'counterexample' is X|V ~ N(0,4) if |V|<=1 else X = 0")
+        add_json(p)
+
+    p = cmds.add_parser("condexp", help="E[V | U >= t] and log P(U >= t) at each threshold")
+    proxy_args(p, monte_carlo=True)
+    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T", help="thresholds")
+    p.add_argument("--method", default="quadrature", choices=["quadrature", "mc"])
+    p.add_argument("--samples", type=number, default=1_000_000, help="Monte Carlo draws (method mc)")
+    p.set_defaults(handler=condexp)
+
+    p = cmds.add_parser("regime", help="which theorem decides lim E[V | U >= t], with the numbers")
+    proxy_args(p)
+    p.add_argument("--decades", type=number, default=12, help="decades of t for the numerical evidence (default 12)")
+    p.set_defaults(handler=regime)
+
+    p = cmds.add_parser("bon", help="best-of-n: E[V], E[U] and KL for each n (exact, or Monte Carlo)")
+    proxy_args(p, monte_carlo=True)
+    p.add_argument("--n", type=number, nargs="+", required=True, metavar="N", help="numbers of draws")
+    p.add_argument("--method", default="exact", choices=["exact", "mc"])
+    p.add_argument("--trials", type=number, default=1000, help="Monte Carlo trials (method mc)")
+    p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
+                   help="Monte Carlo backend: numpy, torch (CUDA when present) or auto (torch on CUDA)")
+    p.set_defaults(handler=bon)
+
+    p = cmds.add_parser("tilt", help="the KL-regularised optimum p exp(U / beta): E[V], E[U], KL")
+    proxy_args(p)
+    p.add_argument("--beta", type=number, nargs="+", required=True, metavar="BETA", help="KL penalty weights (> 0)")
+    p.set_defaults(handler=tilt)
+
+    p = cmds.add_parser("construct", help="move mass(t) above t keeping the base's shape: mean and KL to the base")
+    p.add_argument("--base", metavar="SPEC", required=True, help=f"base law: {FAMILIES_HELP}")
+    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T", help="thresholds")
+    mass = p.add_mutually_exclusive_group(required=True)
+    mass.add_argument("--mass-exponent", type=number, metavar="E", help="mass(t) = t^(-E)")
+    mass.add_argument("--mass", type=number, nargs="+", metavar="M", help="mass above t (one, or one per t)")
+    add_json(p)
+    p.set_defaults(handler=construct)
+
+    p = cmds.add_parser("experiment", help="run a report experiment and draw its figure")
+    p.add_argument("name", choices=["bon-synthetic"], help="bon-synthetic: best-of-n for synthetic proxies (G5)")
+    p.add_argument("--out", metavar="PNG", help="write the figure here")
+    p.add_argument("--trials", type=number, default=100, help="Monte Carlo trials (default 100)")
+    p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (default 0)")
+    p.add_argument("--n-max", type=number, default=1e9, help="largest n computed exactly (default 1e9)")
+    p.add_argument("--mc-max", type=number, default=65536, help="largest n simulated (default 65536)")
+    add_json(p)
+    p.set_defaults(handler=experiment)
+
+
+def _proxy(args):
+    from alignlab.goodhart import Proxy, counterexample
+    samples = getattr(args, "error_samples", None)
+    if samples is not None:
+        from alignlab._validate import ParameterError
+        from alignlab.dists.samples import EmpiricalSamples
+        if args.error is not None:
+            raise ParameterError("error", "give either --error or --error-samples, not both")
+        return Proxy(EmpiricalSamples.read(samples), args.utility)
+    if args.dependence:
+        return Proxy(args.error, args.utility, dependence=counterexample())
+    return Proxy(args.error, args.utility)
+
+
+def _progress(args) -> bool:
+    """A progress bar on stderr for a person at a terminal, never with --json."""
+    return not args.json and sys.stderr.isatty()
+
+
+def _columns(title: str, columns: dict):
+    """A table with one row per value of the listed columns."""
+    from rich.table import Table
+    table = Table(title=title, title_justify="left")
+    for name in columns:
+        table.add_column(name)
+    for row in zip(*columns.values()):
+        table.add_row(*(fmt(x) for x in row))
+    return table
+
+
+def _render_list(title, keys):
+    def render(console, d):
+        console.print(_columns(title, {k: d[k] for k in keys if d.get(k) is not None}))
+        for note in d.get("notes", ()):
+            console.print(f"note: {note}", markup=False)
+    return render
+
+
+def condexp(args) -> None:
+    result = _proxy(args).conditional_utility(args.t, args.method, args.samples, args.seed, progress=_progress(args))
+    keys = ["t", "conditional_utility", "gain", "log_tail_probability", "relative_error", "standard_error",
+            "accepted"]
+    emit(args, result, _render_list(f"E[V | U >= t] ({result.method})", keys))
+
+
+def regime(args) -> None:
+    result = _proxy(args).regime(args.decades)
+
+    def render(console, d):
+        console.print(key_value_table("regime", {k: d[k] for k in ("regime", "limit", "limit_source", "reason",
+                                                                   "exponent", "predicted_slope", "slope", "gain")
+                                                 if d[k] is not None}))
+        console.print(_columns("conditions", {"condition": [c["name"] for c in d["conditions"]],
+                                              "holds": [str(c["holds"]) for c in d["conditions"]],
+                                              "detail": [c["detail"] for c in d["conditions"]]}))
+        console.print(_columns("evidence: gain E[V | U >= t] - E[V]", {"t": d["t"], "gain": d["gains"]}))
+    emit(args, result, render)
+
+
+def bon(args) -> None:
+    result = _proxy(args).best_of_n(args.n, args.method, args.trials, args.seed, backend=args.backend,
+                                    progress=_progress(args))
+    keys = ["n", "utility", "proxy", "error", "kl", "kl_bound", "utility_se", "proxy_se"]
+    emit(args, result, _render_list(f"best of n ({result.method})", keys))
+
+
+def tilt(args) -> None:
+    result = _proxy(args).tilt(args.beta)
+    emit(args, result, _render_list("KL-regularised optimum p exp(U/beta)",
+                                    ["beta", "utility", "proxy", "error", "kl"]))
+
+
+def construct(args) -> None:
+    from alignlab.goodhart import construct as build
+    if args.mass_exponent is not None:
+        result = build(args.base, args.t, mass_exponent=args.mass_exponent)
+    else:
+        result = build(args.base, args.t, args.mass if len(args.mass) > 1 else args.mass[0])
+    emit(args, result, _render_list(f"construction on {result.base}", ["t", "mass", "base_tail", "mean", "kl"]))
+
+
+def experiment(args) -> None:
+    from alignlab.goodhart.experiments import bon_synthetic
+    result = bon_synthetic(n_max=args.n_max, mc_max=args.mc_max, trials=args.trials, seed=args.seed,
+                           progress=_progress(args))
+    payload = {"experiment": args.name, "trials": result.trials, "seed": result.seed,
+               "cases": [{"error": c.error, "utility": c.utility, "peak_n": c.peak_n, "peak_utility": c.peak_utility,
+                          "n": c.exact.n, "utility_by_n": c.exact.utility, "mc_n": c.mc.n,
+                          "mc_utility": c.mc.utility, "mc_utility_se": c.mc.utility_se} for c in result.cases]}
+    if args.out:
+        from alignlab.goodhart.plots import plot_bon_synthetic
+        save_figure(plot_bon_synthetic(result), args.out)
+        payload["out"] = args.out
+
+    def render(console, d):
+        n_max = max(max(c["n"]) for c in d["cases"])
+        console.print(_columns(f"best-of-n, synthetic proxies (exact to n = {n_max:.3g})",
+                               {"error X": [c["error"] for c in d["cases"]],
+                                "utility V": [c["utility"] for c in d["cases"]],
+                                "peak n": [c["peak_n"] for c in d["cases"]],
+                                "peak E[V]": [c["peak_utility"] for c in d["cases"]],
+                                f"E[V] at {n_max:.3g}": [dict(zip(c["n"], c["utility_by_n"]))[n_max]
+                                                         for c in d["cases"]]}))
+        if d.get("out"):
+            console.print(f"figure: {d['out']}")
+    emit(args, payload, render)

@@ -1,0 +1,121 @@
+"""``alignlab steps ...``: the independent-steps model of cognitive power."""
+
+from __future__ import annotations
+
+from alignlab._figures import save as save_figure
+from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
+
+QUANTILES = [0.1, 0.5, 0.9]
+
+
+def register(cmds) -> None:
+    """Add the commands of `alignlab steps ...` to ``cmds`` (the subparsers of the system's command)."""
+
+    def model_args(p, multi_q=False):
+        p.add_argument("--alpha", type=number, help="tail index of the approach time (Pareto: P(T>t) = t^-alpha)")
+        if multi_q:
+            p.add_argument("--q", type=number, nargs="+", required=True, metavar="Q", help="cognitive powers (>= 1)")
+        else:
+            p.add_argument("--q", type=number, required=True, help="cognitive power: approaches per subtask (>= 1)")
+        p.add_argument("--approach", default="pareto", metavar="SPEC",
+                       help="approach-time family, e.g. pareto, lomax(scale=2), frechet, lognormal(sigma=1), "
+                            "weibull(shape=0.5), logcauchy, logpareto(a=1) (default: pareto)")
+        add_json(p)
+
+    p = cmds.add_parser("describe", help="closed-form facts: beta, thresholds, mean, median, regime, efficiency")
+    model_args(p)
+    p.set_defaults(handler=describe)
+
+    p = cmds.add_parser("task", help="quantiles of the task time S_n (exact, asymptotic or Monte Carlo)")
+    model_args(p)
+    p.add_argument("--n", type=number, required=True, help="number of subtasks")
+    p.add_argument("--quantile", type=number, nargs="+", default=QUANTILES, metavar="P",
+                   help="quantiles in (0, 1) (default: 0.1 0.5 0.9)")
+    p.add_argument("--method", default="auto", choices=["auto", "exact", "asymptotic", "mc"],
+                   help="auto: exact for Pareto/Lomax approaches, else mc")
+    p.add_argument("--trials", type=number, default=20000, help="Monte Carlo trials (method mc)")
+    p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc)")
+    p.set_defaults(handler=task)
+
+    p = cmds.add_parser("simulate", help="Monte Carlo task times (fast, or --explicit: all Q approaches drawn)")
+    model_args(p)
+    p.add_argument("--n", type=number, required=True, help="number of subtasks")
+    p.add_argument("--trials", type=number, required=True, help="number of simulated tasks")
+    p.add_argument("--seed", type=number, default=0, help="seed (default 0): same seed, same numbers")
+    p.add_argument("--explicit", action="store_true", help="draw all Q approach times per subtask (Q whole)")
+    p.add_argument("--quantile", type=number, nargs="+", default=QUANTILES, metavar="P",
+                   help="quantiles in (0, 1) (default: 0.1 0.5 0.9)")
+    p.add_argument("--threads", type=number, default=None, help="worker threads (default: all cores)")
+    p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
+                   help="numpy, torch (CUDA when present) or auto (torch on CUDA, else numpy)")
+    p.set_defaults(handler=simulate)
+
+    p = cmds.add_parser("curve", help="median time per subtask against n, with the theoretical slope")
+    model_args(p, multi_q=True)
+    p.add_argument("--n", type=number, nargs=2, default=[1, 1e8], metavar=("N_MIN", "N_MAX"),
+                   help="range of n (default: 1 1e8)")
+    p.add_argument("--points", type=number, default=25, help="points on the log grid of n (default 25)")
+    p.add_argument("--method", default="auto", choices=["auto", "exact", "asymptotic", "mc"])
+    p.add_argument("--trials", type=number, default=2000, help="Monte Carlo trials (method mc)")
+    p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc)")
+    p.add_argument("--out", metavar="PNG", help="write the figure here")
+    p.set_defaults(handler=curve)
+
+    p = cmds.add_parser("horizon", help="largest task length finished within a budget with probability p")
+    model_args(p)
+    p.add_argument("--budget", type=number, required=True, help="time budget B (>= 1)")
+    p.add_argument("--p", type=number, default=0.5, help="success probability (default 0.5)")
+    p.set_defaults(handler=horizon)
+
+
+def _model(args):
+    from alignlab.steps import StepsModel
+    return StepsModel(args.alpha, args.q, args.approach)
+
+
+def describe(args) -> None:
+    emit(args, _model(args).describe().to_json(),
+         lambda console, d: console.print(key_value_table("steps model", d)))
+
+
+def task(args) -> None:
+    result = _model(args).task_quantiles(args.n, args.quantile, args.method, trials=args.trials, seed=args.seed)
+    emit(args, result, lambda console, d: console.print(key_value_table(f"task time S_n ({d['method']})", d)))
+
+
+def simulate(args) -> None:
+    sim = _model(args).simulate(args.n, args.trials, args.seed, explicit=args.explicit, quantiles=args.quantile,
+                                threads=args.threads, backend=args.backend, progress=show_progress(args))
+    emit(args, sim, lambda console, d: console.print(key_value_table("simulated task time S_n", d)))
+
+
+def curve(args) -> None:
+    from alignlab.steps.experiments import growth_curves
+    result = growth_curves(args.alpha, args.q, args.n[0], args.n[1], args.points, approach=args.approach,
+                           method=args.method, trials=args.trials, seed=args.seed)
+    payload = result.to_json()
+    if args.out:
+        from alignlab.steps.plots import plot_growth_curves
+        fig = plot_growth_curves(result)
+        save_figure(fig, args.out)
+        payload["out"] = args.out
+
+    def render(console, d):
+        from rich.table import Table
+        table = Table(title=f"median time per subtask ({d['approach']})", title_justify="left")
+        for col in ("Q", "beta", "regime", "n range", "median/n first", "median/n last", "fitted slope",
+                    "theory slope"):
+            table.add_column(col)
+        for c in d["curves"]:
+            table.add_row(fmt(c["q"]), fmt(c["beta"]), c["regime"], f"{c['n'][0]}..{c['n'][-1]}",
+                          fmt(c["median_per_subtask"][0]), fmt(c["median_per_subtask"][-1]),
+                          f"{c['fitted_slope']:.4f}", "-" if c["theory_slope"] is None else f"{c['theory_slope']:.4f}")
+        console.print(table)
+        if d.get("out"):
+            console.print(f"figure: {d['out']}")
+    emit(args, payload, render)
+
+
+def horizon(args) -> None:
+    result = _model(args).horizon(args.budget, args.p)
+    emit(args, result.to_json(), lambda console, d: console.print(key_value_table("horizon", d)))

@@ -1,0 +1,179 @@
+"""``alignlab tails ...``: tail-index estimation, power-law fits and tail diagnosis of samples in a file."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from alignlab._figures import save as save_figure
+from alignlab._validate import ParameterError
+from alignlab.cli.common import add_json, emit, fmt, key_value_table, number
+
+
+def register(cmds) -> None:
+    """Add the commands of `alignlab tails ...` to ``cmds`` (the subparsers of the system's command)."""
+
+    def input_args(p):
+        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet")
+        p.add_argument("--column", metavar="NAME", help="the column to read from a table with several")
+        p.add_argument("--drop-nonfinite", action="store_true", help="drop NaN/inf values instead of failing")
+        add_json(p)
+
+    p = cmds.add_parser("fit", help="Clauset-style power-law fit: xmin by KS, alpha by maximum likelihood")
+    input_args(p)
+    p.add_argument("--discrete", action="store_true", help="whole-number data: exact Hurwitz-zeta likelihood")
+    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it")
+    p.add_argument("--min-tail", type=number, default=10, help="smallest tail considered (default 10)")
+    p.add_argument("--gof", action="store_true", help="add the bootstrap goodness-of-fit p-value")
+    p.add_argument("--replicates", type=number, default=1000, help="bootstrap data sets for --gof (default 1000)")
+    p.add_argument("--seed", type=number, default=0, help="seed for --gof (default 0)")
+    p.add_argument("--workers", type=number, default=None, help="threads for --gof (default: all cores)")
+    p.add_argument("--out", metavar="PNG", help="write the fitted tail on log-log axes here")
+    p.set_defaults(handler=fit)
+
+    p = cmds.add_parser("hill", help="Hill estimates for every k, with k chosen by the double bootstrap")
+    input_args(p)
+    p.add_argument("--k", type=number, help="use this k instead of the double bootstrap")
+    p.add_argument("--excess", action="store_true", help="use the excess over the mean, x - mean(x)")
+    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed (default 0)")
+    p.add_argument("--bootstrap-samples", type=number, default=500, help="resamples per bootstrap (default 500)")
+    p.add_argument("--out", metavar="PNG", help="write the Hill plot with its 95%% band here")
+    p.set_defaults(handler=hill)
+
+    p = cmds.add_parser("compare", help="power law against exponential, lognormal, stretched exponential, "
+                                        "truncated power law")
+    input_args(p)
+    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it")
+    p.add_argument("--significance", type=number, default=0.1, help="p below this decides (default 0.1)")
+    p.set_defaults(handler=compare)
+
+    p = cmds.add_parser("diagnose", help="heavy, light or ambiguous? figures, evidence, what it means for "
+                                         "optimisation")
+    input_args(p)
+    p.add_argument("--out", metavar="DIR", help="write diagnosis.png and diagnosis.json here")
+    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed (default 0)")
+    p.add_argument("--bootstrap-samples", type=number, default=500, help="resamples per bootstrap (default 500)")
+    p.set_defaults(handler=diagnose)
+
+
+def _compute(args, function, excess: bool = False, **options):
+    """Load FILE and call ``function(values, **options)``; problems with the values themselves are
+    reported against the file they came from."""
+    from alignlab.dists.samples import load_samples
+    samples = load_samples(args.file, column=args.column, drop_nonfinite=args.drop_nonfinite)
+    values = samples.values - samples.values.mean() if excess else samples.values
+    with _about(samples.source):
+        return samples, function(values, **options)
+
+
+@contextmanager
+def _about(source: str):
+    try:
+        yield
+    except ParameterError as err:
+        if err.param != "samples":
+            raise
+        raise ParameterError(source, str(err).removeprefix("samples: ")) from None
+
+
+def _progress(args) -> bool:
+    """A progress bar on stderr for a person at a terminal, never with --json."""
+    return not args.json and sys.stderr.isatty()
+
+
+def _source(samples) -> dict:
+    return {"file": samples.source, "column": samples.column, "dropped_nonfinite": samples.dropped}
+
+
+def fit(args) -> None:
+    from alignlab.tails import fit_power_law
+    samples, result = _compute(args, fit_power_law, discrete=args.discrete, xmin=args.xmin,
+                               min_tail=args.min_tail, gof=args.gof, replicates=args.replicates, seed=args.seed,
+                               workers=args.workers, progress=_progress(args))
+    payload = {**result.to_json(), **_source(samples)}
+    if args.out:
+        from alignlab.tails.plots import plot_power_law
+        save_figure(plot_power_law(result), args.out)
+        payload["out"] = args.out
+    emit(args, payload, lambda console, d: _render(console, "power-law fit", d))
+
+
+def hill(args) -> None:
+    from alignlab.tails import hill as hill_path
+    samples, result = _compute(args, hill_path, excess=args.excess,
+                               k=args.k if args.k is not None else "bootstrap", seed=args.seed,
+                               bootstrap_samples=args.bootstrap_samples, progress=_progress(args))
+    payload = {**result.to_json(), **_source(samples), "excess_over_mean": args.excess}
+    if args.out:
+        from alignlab.tails.plots import plot_hill
+        save_figure(plot_hill(result), args.out)
+        payload["out"] = args.out
+
+    def render(console, d):
+        shown = {k: d[k] for k in ("estimator", "n", "selection", "chosen_k", "chosen_xi", "chosen_se", "tail_index")}
+        if d["bootstrap"]:
+            shown["double bootstrap"] = {k: d["bootstrap"][k] for k in ("k1", "k2", "n1", "n2", "reliable")}
+        console.print(key_value_table("Hill estimator (xi = 1 / tail index)", shown))
+        if d.get("out"):
+            console.print(f"figure: {d['out']}")
+    emit(args, payload, render)
+
+
+def compare(args) -> None:
+    from alignlab.tails import compare as compare_tails
+    samples, result = _compute(args, compare_tails, xmin=args.xmin, significance=args.significance)
+    payload = {**result.to_json(), **_source(samples)}
+
+    def render(console, d):
+        from rich.table import Table
+        console.print(key_value_table("power-law fit", {k: d["fit"][k] for k in ("xmin", "alpha", "sigma", "n_tail",
+                                                                                  "ks", "discrete")}))
+        table = Table(title="power law against alternatives (R > 0 favours the power law)", title_justify="left")
+        for col in ("alternative", "test", "R", "normalised R", "p", "favours", "parameters"):
+            table.add_column(col)
+        for c in d["comparisons"]:
+            table.add_row(c["alternative"], c["test"], fmt(c["loglikelihood_ratio"]),
+                          "-" if c["normalized_ratio"] is None else fmt(c["normalized_ratio"]),
+                          "-" if c["p_value"] is None else fmt(c["p_value"]), c["favours"], fmt(c["parameters"]))
+        console.print(table)
+        for c in d["comparisons"]:
+            if c["note"]:
+                console.print(f"{c['alternative']}: {c['note']}")
+    emit(args, payload, render)
+
+
+def diagnose(args) -> None:
+    from alignlab.tails import diagnose as diagnose_tails
+    samples, result = _compute(args, diagnose_tails, seed=args.seed, bootstrap_samples=args.bootstrap_samples,
+                               progress=_progress(args))
+    payload = {**result.to_json(), **_source(samples)}
+    if args.out:
+        import json
+
+        from alignlab._results import jsonable
+        from alignlab.tails.plots import plot_diagnosis
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        title = f"{Path(samples.source).name}: {result.verdict}"
+        save_figure(plot_diagnosis(result, title=title), out / "diagnosis.png")
+        (out / "diagnosis.json").write_text(json.dumps(jsonable(payload), indent=2))
+        payload["out"] = str(out)
+
+    def render(console, d):
+        colors = {"heavy": "red", "light": "green", "ambiguous": "yellow"}
+        console.print(f"[bold]verdict:[/] [{colors[d['verdict']]}]{d['verdict']}[/] (n = {d['n']})")
+        for line in d["evidence"]:
+            console.print(f"  - {line}")
+        console.print(f"[bold]for optimisation:[/] {d['implication']}")
+        if d.get("out"):
+            console.print(f"figures and JSON: {d['out']}")
+    emit(args, payload, render)
+
+
+def _render(console, title: str, d: dict) -> None:
+    warnings = d.pop("warnings", [])
+    console.print(key_value_table(title, {k: v for k, v in d.items() if v is not None}))
+    for line in warnings:
+        console.print(f"[yellow]note:[/] {line}")
+

@@ -1,0 +1,144 @@
+"""``alignlab tripwire ...``: train on a world with a hidden fact, monitor, trip the breaker, erase.
+
+Exit statuses of ``run``: 0 no trip, 3 the breaker tripped (see ``alignlab.tripwire.breaker``),
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from alignlab._figures import save as save_figure
+from alignlab.cli.common import add_json, emit, key_value_table, number
+
+# command-line flag -> TripwireConfig field, for the options shared by run and calibrate
+_CONFIG_FLAGS = {
+    "steps": "training steps", "batch_size": "sentences per batch", "lr": "AdamW learning rate",
+    "n_known": "cities whose country is stated", "n_hidden": "cities whose country is never stated",
+    "grid": "countries per side of the map (2 or 3)", "d_model": "model width", "n_layers": "transformer blocks",
+    "n_heads": "attention heads", "d_mlp": "MLP width", "weight_decay": "AdamW weight decay",
+    "evidence_start": "step at which evidence about hidden cities enters the stream",
+    "evidence_ramp": "steps over which that evidence ramps up",
+    "hidden_fraction": "share of each batch about hidden cities", "monitor_every": "steps between checks",
+    "probe_regularization": "probe shrinkage / 1/C / ridge", "fpr": "breaker false-positive rate per run",
+    "learned_accuracy": "oracle accuracy that defines the learned step", "fact_fraction": "share of each batch "
+    "stating known cities' countries", "unlearn_steps": "gradient unlearning steps", "unlearn_lr": "unlearning "
+    "learning rate", "threads": "torch/BLAS threads",
+}
+
+
+def register(cmds) -> None:
+    """Add the commands of `alignlab tripwire ...` to ``cmds`` (the subparsers of the system's command)."""
+
+    p = cmds.add_parser("run", help="train, monitor, trip (exit status 3 on a trip)")
+    p.add_argument("--out", required=True, metavar="DIR", help="run folder: checkpoints, alert, summary")
+    p.add_argument("--seed", type=number, default=None, help="world, data order and initial weights (default 0)")
+    p.add_argument("--control", action="store_true", default=None,
+                   help="evidence describes decoys: the fact is not learnable")
+    p.add_argument("--erase", metavar="METHOD", help="on trip: leace or unlearn, then keep training to --steps")
+    p.add_argument("--shadow", action="store_true", default=None,
+                   help="record the trip but keep training (measures latencies)")
+    p.add_argument("--calibration", metavar="PATH", help="thresholds from `tripwire calibrate` (default: known null)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in --out from its last checkpoint, with its saved configuration "
+                        "(options given again must agree with it)")
+    _config_args(p)
+    p.set_defaults(handler=run)
+
+    p = cmds.add_parser("calibrate", help="null distribution of the monitor statistics over control runs")
+    p.add_argument("--seeds", default="0-9", help="control seeds, e.g. 0-9 or 0,3,5-7 (default 0-9)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for calibration.json")
+    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run (default 1000)")
+    _config_args(p)
+    p.set_defaults(handler=calibrate)
+
+    p = cmds.add_parser("plot", help="figures of a run folder or a calibration folder")
+    p.add_argument("folder", metavar="DIR", help="a folder written by `tripwire run` or `tripwire calibrate`")
+    add_json(p)
+    p.set_defaults(handler=plot)
+
+
+def _config_args(p) -> None:
+    for field, text in _CONFIG_FLAGS.items():
+        p.add_argument("--" + field.replace("_", "-"), dest=field, type=number, default=None, help=text)
+    p.add_argument("--monitors", nargs="+", metavar="NAME", help="monitors that may trip: eval probe map (default all)")
+    p.add_argument("--probe", metavar="KIND", help="country probe: mass-mean (default) or logistic")
+    p.add_argument("--probe-hook", dest="probe_hook", metavar="HOOK",
+                   help="hook point the probes read and LEACE erases (default hook_embed)")
+    p.add_argument("--progress", action="store_true", help="show a progress bar on stderr even when it is not a TTY")
+    add_json(p)
+
+
+def _config(args):
+    """The configuration the options ask for; with --resume, the run's saved one with the options given."""
+    from alignlab.tripwire import TripwireConfig
+    names = (*_CONFIG_FLAGS, "monitors", "probe", "probe_hook", "seed", "control", "erase", "shadow")
+    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    if "monitors" in changes:
+        changes["monitors"] = tuple(changes["monitors"])
+    saved = Path(args.out) / "config.json" if getattr(args, "resume", False) else None
+    if saved is not None and saved.is_file():
+        from alignlab.tripwire.checkpoint import read_json
+        base = read_json(saved, TripwireConfig.from_dict, "resume", f"no configuration at {saved}")
+        return base.replace(**changes)
+    return TripwireConfig(**changes)
+
+
+def _progress(args) -> bool:
+    """A progress bar on stderr when it is a terminal and --json is off, or when --progress asks for one."""
+    return bool(args.progress or (sys.stderr.isatty() and not args.json))
+
+
+def _show_summary(console, d: dict) -> None:
+    """The run summary as tables: the run's own fields, then one table per group."""
+    console.print(key_value_table("tripwire run", {k: x for k, x in d.items() if not isinstance(x, dict)}))
+    for group, values in d.items():
+        if isinstance(values, dict):
+            console.print(key_value_table(group, values))
+
+
+def run(args) -> None:
+    from alignlab.tripwire import Calibration, run_tripwire
+    from alignlab.tripwire.breaker import EXIT_TRIPPED
+    config = _config(args)
+    thresholds = None
+    if args.calibration:
+        cal = Calibration.load(args.calibration)
+        cal.check_applies(config)
+        thresholds = cal.to_thresholds()
+    result = run_tripwire(config, out=args.out, thresholds=thresholds, resume=args.resume,
+                          progress=_progress(args))
+    emit(args, result.summary, _show_summary)
+    if result.summary.trip.tripped:
+        raise SystemExit(EXIT_TRIPPED)
+
+
+def calibrate(args) -> None:
+    from alignlab.tripwire import calibrate as calibrate_
+    from alignlab.tripwire.calibration import parse_seeds
+    config = _config(args)
+    seeds = parse_seeds(args.seeds)
+    cal = calibrate_(config, seeds, relabels=args.relabels, progress=_progress(args))
+    path = cal.save(args.out)
+    emit(args, {**cal.to_json(), "out": str(path)},
+         lambda console, d: console.print(key_value_table("tripwire calibration", d)))
+
+
+def plot(args) -> None:
+    from alignlab._validate import ParameterError
+    from alignlab.tripwire import Calibration, RunResult
+    from alignlab.tripwire import plots
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise ParameterError("folder", f"must be a run or calibration folder (no such folder: {folder})")
+    written = []
+    if (folder / "calibration.json").exists():
+        written.append(save_figure(plots.plot_calibration(Calibration.load(folder)), folder / "calibration.png"))
+    if (folder / "summary.json").exists() or (folder / "state").exists() or not written:
+        result = RunResult.load(folder)
+        written.append(save_figure(plots.plot_run(result), folder / "tripwire.png"))
+        written.append(save_figure(plots.plot_leak(result), folder / "leak.png"))
+    emit(args, {"folder": str(folder), "figures": written},
+         lambda console, d: console.print("\n".join(f"figure: {f}" for f in d["figures"])))
+

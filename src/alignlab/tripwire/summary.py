@@ -1,0 +1,136 @@
+"""What a tripwire run measured, in named groups: what ``summary.json`` and ``run --json`` hold.
+
+:class:`RunSummary` carries the run's identity (``seed``, ``control``, ``steps_run``,
+``exit_status``, ``out``) and one small result per question:
+
+* ``trip``      did the breaker trip, when, on which monitor (:class:`Trip`);
+* ``breaker``   the thresholds it used and their false-positive rate (:class:`BreakerSettings`);
+* ``learning``  when the fact was learned, by the oracle's measure and the monitors' (:class:`Learning`);
+* ``erasure``   what erasing it did and how fast it came back (:class:`ErasureOutcome`, ``None``
+  when the run did not erase);
+* ``leak``      whether the corpus states the fact (:class:`LeakSummary`);
+* ``timing``    where the time went (:class:`Timing`);
+* ``final``     accuracies and statistics at the last check (:func:`snapshot`).
+
+Steps are optimiser steps. ``None`` means not reached, or not measurable in this run: a run that
+stops at its trip cannot see later steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignlab._results import Result
+from alignlab.tripwire.monitors import Check
+
+
+@dataclass(frozen=True)
+class Trip(Result):
+    """The breaker's first trip, in the learning phase."""
+
+    tripped: bool
+    step: int | None
+    monitor: str | None               # the monitor that crossed ("eval+map" when several did)
+    statistic: float | None           # its z (of the monitor furthest above its threshold)
+
+
+@dataclass(frozen=True)
+class BreakerSettings(Result):
+    """The thresholds the breaker used and the run-level false-positive rate they carry."""
+
+    thresholds: dict[str, float]      # per monitor, on z
+    source: str                       # "calibration" or "known-null"
+    false_positive_rate: float        # calibration's leave-one-seed-out estimate, else the nominal bound
+    nominal_fpr: float
+
+
+@dataclass(frozen=True)
+class Learning(Result):
+    """When the fact was learned (the oracle) and when each monitor saw it.
+
+    ``detection_latency = trip.step - learned_step`` (negative: the breaker tripped before the
+    oracle's level); ``first_learn_steps = trip.step - evidence_start``; ``lead_over_eval[m] =
+    cross_step["eval"] - cross_step[m]`` for each other monitor (positive: ``m`` crossed first).
+    """
+
+    evidence_start: int
+    learned_step: int | None          # first check with oracle accuracy >= learned_accuracy
+    represented_step: int | None      # first check where a probe fitted with hidden labels reaches it
+    detection_latency: int | None
+    first_learn_steps: int | None
+    cross_step: dict[str, int | None]        # first check where each monitor exceeds its threshold
+    lead_over_eval: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class ErasureOutcome(Result):
+    """What the erasure at the trip did, and how fast the fact came back.
+
+    ``relearn_steps = retrip_step - trip.step``; ``relearn_by_monitor`` gives, for each monitor and
+    for the oracle's learned level, the steps after the trip until it is back (``None``: not within
+    the run); ``relearn_budget = steps - trip.step`` is how long the run could relearn.
+    """
+
+    method: str                       # leace or unlearn
+    post_erasure: dict[str, float]    # snapshot of the check right after erasing
+    retrip_step: int | None
+    relearn_steps: int | None
+    relearn_by_monitor: dict[str, int | None]
+    relearn_budget: int
+
+
+@dataclass(frozen=True)
+class LeakSummary(Result):
+    """The n-gram leak check at its best order (:mod:`alignlab.tripwire.leak`)."""
+
+    ngram_accuracy: float             # best n-gram accuracy on the hidden puzzles
+    ngram_statistic: float            # its z (null: mean 0, variance 1)
+    chance_accuracy: float            # 1 / number of countries
+
+
+@dataclass(frozen=True)
+class Timing(Result):
+    """Wall-clock seconds spent training, monitoring, measuring with the oracle and checkpointing."""
+
+    train_seconds: float
+    monitor_seconds: float
+    oracle_seconds: float
+    checkpoint_seconds: float
+    monitor_overhead: float           # monitor_seconds / train_seconds
+
+
+@dataclass(frozen=True)
+class RunSummary(Result):
+    """One run in named groups (see the module docstring)."""
+
+    seed: int                         # the run's seed: world, data order and initial weights
+    control: bool
+    steps_run: int
+    exit_status: int
+    out: str | None
+    trip: Trip
+    breaker: BreakerSettings
+    learning: Learning
+    erasure: ErasureOutcome | None
+    leak: LeakSummary
+    timing: Timing
+    final: dict[str, float | None]    # snapshot of the last check, and the last mean training loss
+
+
+def snapshot(c: Check) -> dict[str, float]:
+    """One check's accuracies, statistics and validations as a flat dict."""
+    return {**{f"{m}_accuracy": a for m, a in c.accuracy.items()},
+            **{f"{m}_statistic": z for m, z in c.statistic.items()},
+            **{f"{m}_validation": a for m, a in c.validation.items()},
+            "oracle_accuracy": c.oracle_accuracy, "oracle_probe_accuracy": c.oracle_probe_accuracy,
+            "known_accuracy": c.known_accuracy}
+
+
+def first_step(checks, values, level: float, phases=("learn",)) -> int | None:
+    """The step of the first check in ``phases`` whose value reaches ``level``."""
+    for c, x in zip(checks, values):
+        if c.phase in phases and x is not None and np.isfinite(x) and x >= level:
+            return c.step
+    return None

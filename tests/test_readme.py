@@ -1,0 +1,106 @@
+"""The README's commands, run as a reader would run them: the README cannot drift from the code.
+
+Every ``alignlab ...`` line of a shell block runs (in a fresh folder; ``../shared/data`` points at the
+shared data, and a command that needs it is skipped when it is absent). A line shown with ``$`` and
+followed by output must exit 0, and when the output shown is JSON, every key the README shows at the
+top level must be in the JSON the command prints. ``python`` blocks are executed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from cli.clirun import run_cli
+from conftest import SHARED_DATA
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+EXIT = {"tripwire run": (0, 3)}      # a run that trips exits 3 by design (docs/tripwire.md)
+
+
+def blocks(text: str):
+    """(language, body) of every fenced block."""
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"```(\w*)\n(.*?)```", text, re.S)]
+
+
+def commands():
+    """(command line, the output shown after it or None) for every alignlab line of a shell block."""
+    out = []
+    for lang, body in blocks(README.read_text()):
+        if lang not in ("", "bash", "sh", "console"):
+            continue
+        lines = body.splitlines()
+        i = 0
+        while i < len(lines):
+            line = lines[i].strip()
+            shown = line.startswith("$ ")
+            command = line[2:] if shown else line
+            command = command.split("  #")[0].strip()
+            i += 1
+            if not command.startswith("alignlab "):
+                continue
+            output = []
+            while shown and i < len(lines) and not lines[i].startswith("$ ") and lines[i].strip():
+                output.append(lines[i])
+                i += 1
+            out.append((command, "\n".join(output) if shown and output else None))
+    return out
+
+
+def top_level_keys(text: str) -> set[str]:
+    """The keys at depth 1 of a JSON object as the README shows it (possibly shortened with ...)."""
+    keys, depth, i = set(), 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == '"':
+            end = text.index('"', i + 1)
+            if depth == 1 and text[end + 1:end + 2] == ":":
+                keys.add(text[i + 1:end])
+            i = end
+        i += 1
+    return keys
+
+
+COMMANDS = commands()
+
+
+def test_the_readme_shows_commands():
+    assert len(COMMANDS) >= 15
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command,shown", COMMANDS, ids=[c for c, _ in COMMANDS])
+def test_readme_command_runs_as_shown(command, shown, tmp_path, monkeypatch):
+    if "../shared/data" in command:
+        if not SHARED_DATA.is_dir():
+            pytest.skip("the shared data folder is absent")
+        command = command.replace("../shared/data", str(SHARED_DATA))
+    monkeypatch.chdir(tmp_path)
+    argv = shlex.split(command)[1:]
+    for earlier, _ in COMMANDS:             # a command may read what an earlier one wrote (tripwire cal/)
+        if earlier == command:
+            break
+        if "--out cal/" in earlier and "--calibration cal" in command:
+            run_cli(shlex.split(earlier)[1:])
+    code, out, err = run_cli(argv)
+    allowed = next((codes for prefix, codes in EXIT.items() if command.startswith(f"alignlab {prefix}")), (0,))
+    assert code in allowed, f"{command}: exit {code}: {err}"
+    if shown is not None and shown.lstrip().startswith("{"):
+        assert "--json" in argv
+        printed = json.loads(out)
+        missing = top_level_keys(shown) - set(printed)
+        assert not missing, f"{command}: the README shows keys the command does not print: {sorted(missing)}"
+
+
+def test_readme_python_blocks_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for lang, body in blocks(README.read_text()):
+        if lang == "python":
+            exec(compile(body, str(README), "exec"), {})
