@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 REPORT ?= report
 
-.PHONY: demo test clean browser
+.PHONY: demo test clean system-packages
 
 $(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,19 +15,24 @@ $(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c
 demo: $(STAMP)
 	$(BIN)/alignlab report --out $(REPORT)
 
-test: $(STAMP) browser
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q
 
-# The report's browser test needs Debian's chromium; install it when missing. Failure is not fatal:
-# the test then skips and says why.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the report's browser test"; \
+# Two tests use Debian packages: the report's browser test (chromium) and the kernel test that runs
+# the AVX-512 path through SIMDe's portable intrinsics (libsimde-dev). Install them when missing;
+# failure is not fatal: those tests then skip and say why.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f /usr/include/simde/x86/avx512.h || missing="$$missing libsimde-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian's$$missing for the browser and SIMD-emulation tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
-	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1; } || \
-	  echo "warning: could not install chromium; the browser test will be skipped"; }
+	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1; } || \
+	  echo "warning: could not install$$missing; the tests that need them will be skipped"; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(REPORT) .pytest_cache .hypothesis

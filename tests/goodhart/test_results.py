@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from goodhart.round_trip import assert_round_trips, defined_results, result_types
+from round_trip import assert_round_trips, defined_results, result_types
 
 import alignlab.goodhart
 from alignlab.goodhart import Proxy, construct, counterexample

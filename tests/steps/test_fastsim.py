@@ -1,4 +1,5 @@
-"""The compiled fast-path kernel: its law, its SIMD path against its scalar path, its NumPy fallback."""
+"""The compiled fast-path kernel: its law, its vector paths against its scalar path (bit for bit, the
+AVX-512 path through SIMDe's portable intrinsics where the CPU lacks it), its NumPy fallback."""
 
 import json
 import math
@@ -21,19 +22,36 @@ def binomial_tolerance(p, trials, sigmas=4.5):
     return sigmas * math.sqrt(p * (1 - p) / trials)
 
 
+def state(seed):
+    return np.random.SeedSequence(seed).generate_state(sim.STATE_WORDS, np.uint64)
+
+
 def exponentials(rows, seed, rate=1.0):
     """rows single-subtask draws from the kernel, returned as E = log M / rate."""
     out = np.empty(rows)
-    sim._fastsim.pareto_log_sums(np.random.SeedSequence(seed).generate_state(20, np.uint64), rate, rows, 1,
-                                 np.array([0, 1], np.int64), out)
+    sim._fastsim.pareto_log_sums(state(seed), rate, rows, 1, np.array([0, 1], np.int64), out)
     return out / rate
+
+
+def cpu_flags() -> set[str]:
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return set()
+    line = next((line for line in text.splitlines() if line.startswith("flags")), "")
+    return set(line.split(":", 1)[-1].split())
 
 
 @pytest.mark.skipif(not (sys.platform.startswith("linux") and platform.machine() == "x86_64"),
                     reason="the extension is built on Linux x86-64 only")
 def test_the_kernel_is_built_and_vectorised_on_linux_x86_64():
-    # a failed build is not fatal to installation; this makes it fatal to the suite where it should build
-    assert sim.compiled_kernel() == "avx2"
+    # a failed build is not fatal to installation; this makes it fatal to the suite where it should build,
+    # and the fastest path the CPU offers must be the one chosen
+    flags = cpu_flags()
+    expected = "avx512" if {"avx512f", "avx512dq", "avx512bw", "avx512vl"} <= flags else \
+        "avx2" if "avx2" in flags else "scalar"
+    assert sim.compiled_kernel() == expected
+    assert sim._fastsim.paths()[-1] == expected
 
 
 @needs_kernel
@@ -57,21 +75,61 @@ def test_kernel_tail_conditional_law_is_memoryless():
     assert stats.kstest(excess, "expon").pvalue > 1e-3
 
 
+def _tile(module, path, rate, rows, cols, bounds, seed=7):
+    saved = module.simd()
+    module.use(path)
+    try:
+        out = np.empty((rows, len(bounds) - 1))
+        module.pareto_log_sums(state(seed), rate, rows, cols, np.array(bounds, np.int64), out)
+        return out
+    finally:
+        module.use(saved)
+
+
+CASES = [(1 / 0.7, 37, 2501, [0, 13, 2000, 2501]), (1000.0, 9, 700, list(range(0, 701, 7))),
+         (1e-3, 5, 3000, [0, 1, 2999, 3000]), (1.0, 64, 1, [0, 1])]
+
+
 @needs_kernel
-def test_simd_and_scalar_paths_draw_the_same_variates():
-    # same random bits; the two paths differ only in float32 rounding of log and exp
-    code = ("import numpy as np; from alignlab.steps import _fastsim as f; out = np.empty((37, 3)); "
-            "f.pareto_log_sums(np.random.SeedSequence(7).generate_state(20, np.uint64), 1 / 0.7, 37, 2501, "
-            "np.array([0, 13, 2000, 2501], np.int64), out); import json; print(f.simd()); print(json.dumps(out.tolist()))")
-    results = {}
-    for flag in ("", "1"):
-        env = dict(os.environ, ALIGNLAB_NO_SIMD=flag) if flag else {k: v for k, v in os.environ.items()
-                                                                     if k != "ALIGNLAB_NO_SIMD"}
-        lines = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                               check=True).stdout.splitlines()
-        results[lines[0]] = np.array(json.loads(lines[1]))
-    assert set(results) == {"avx2", "scalar"}
-    np.testing.assert_allclose(results["avx2"], results["scalar"], rtol=2e-6)
+@pytest.mark.parametrize("rate,rows,cols,bounds", CASES)
+def test_every_path_draws_the_same_numbers(rate, rows, cols, bounds):
+    reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds)
+    for path in sim._fastsim.paths():
+        np.testing.assert_array_equal(_tile(sim._fastsim, path, rate, rows, cols, bounds), reference)
+
+
+def _emulated_module(tmp_path_factory):
+    """The kernel compiled against SIMDe's portable intrinsics: every path, AVX-512 included, runs here."""
+    import importlib.util
+    import shutil
+    import sysconfig
+    if shutil.which("gcc") is None or not os.path.exists("/usr/include/simde/x86/avx512.h"):
+        pytest.skip("SIMDe's headers (Debian's libsimde-dev) are not installed; make test installs them when it can")
+    source = os.path.join(os.path.dirname(sim.__file__), "_fastsim.c")
+    target = tmp_path_factory.mktemp("emulated") / ("_fastsim_emulated" + sysconfig.get_config_var("EXT_SUFFIX"))
+    subprocess.run(["gcc", "-O1", "-std=c11", "-ffp-contract=off", "-DFASTSIM_SIMDE", "-DMODULE_NAME=_fastsim_emulated",
+                    "-fPIC", "-shared", f"-I{sysconfig.get_paths()['include']}", source, "-o", str(target), "-lm"],
+                   check=True, capture_output=True)
+    spec = importlib.util.spec_from_file_location("_fastsim_emulated", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_kernel
+def test_the_avx512_path_draws_the_same_numbers_as_the_others_under_emulation(tmp_path_factory):
+    emulated = _emulated_module(tmp_path_factory)
+    assert emulated.paths() == ("scalar", "avx2", "avx512")
+    for rate, rows, cols, bounds in CASES:
+        reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds)
+        for path in emulated.paths():
+            np.testing.assert_array_equal(_tile(emulated, path, rate, rows, cols, bounds), reference)
+
+
+@needs_kernel
+def test_an_unknown_path_is_refused():
+    with pytest.raises(ValueError, match="path"):
+        sim._fastsim.use("avx1024")
 
 
 @needs_kernel
@@ -79,34 +137,33 @@ def test_segment_sums_survive_spreads_beyond_float32_range():
     # beta = 0.001: terms within one block differ by factors far beyond e^88; every single-column
     # segment must still come back finite and right, and the segments must add up to the whole
     rate, rows, cols = 1000.0, 40, 700
-    state = np.random.SeedSequence(3).generate_state(20, np.uint64)
     single = np.empty((rows, cols))
-    sim._fastsim.pareto_log_sums(state, rate, rows, cols, np.arange(cols + 1, dtype=np.int64), single)
+    sim._fastsim.pareto_log_sums(state(3), rate, rows, cols, np.arange(cols + 1, dtype=np.int64), single)
     whole = np.empty((rows, 1))
-    sim._fastsim.pareto_log_sums(state, rate, rows, cols, np.array([0, cols], np.int64), whole)
+    sim._fastsim.pareto_log_sums(state(3), rate, rows, cols, np.array([0, cols], np.int64), whole)
     assert np.all(np.isfinite(single))
     assert stats.kstest(single.ravel() / rate, "expon").pvalue > 1e-3
     np.testing.assert_allclose(np.logaddexp.reduce(single, axis=1), whole[:, 0], rtol=1e-6)
 
 
 @needs_kernel
-@pytest.mark.parametrize("state,bounds,out,message", [
-    (np.zeros(19, np.uint64), [0, 5], (2, 1), "state"),
-    (np.zeros(20, np.int64), [0, 5], (2, 1), "state"),
-    (np.zeros(20, np.uint64), [0, 4], (2, 1), "bounds"),
-    (np.zeros(20, np.uint64), [0, 3, 3, 5], (2, 3), "bounds"),
-    (np.zeros(20, np.uint64), [0, 5], (3, 1), "out"),
+@pytest.mark.parametrize("words,bounds,out,message", [
+    (np.zeros(35, np.uint64), [0, 5], (2, 1), "state"),
+    (np.zeros(36, np.int64), [0, 5], (2, 1), "state"),
+    (np.zeros(36, np.uint64), [0, 4], (2, 1), "bounds"),
+    (np.zeros(36, np.uint64), [0, 3, 3, 5], (2, 3), "bounds"),
+    (np.zeros(36, np.uint64), [0, 5], (3, 1), "out"),
 ])
-def test_kernel_rejects_malformed_arguments(state, bounds, out, message):
+def test_kernel_rejects_malformed_arguments(words, bounds, out, message):
     with pytest.raises(ValueError, match=message):
-        sim._fastsim.pareto_log_sums(state, 1.0, 2, 5, np.array(bounds, np.int64), np.empty(out))
+        sim._fastsim.pareto_log_sums(words, 1.0, 2, 5, np.array(bounds, np.int64), np.empty(out))
 
 
 @needs_kernel
 def test_kernel_rejects_a_bad_rate():
     for rate in (0.0, -1.0, math.inf, math.nan):
         with pytest.raises(ValueError, match="rate"):
-            sim._fastsim.pareto_log_sums(np.zeros(20, np.uint64), rate, 1, 1, np.array([0, 1], np.int64),
+            sim._fastsim.pareto_log_sums(np.zeros(36, np.uint64), rate, 1, 1, np.array([0, 1], np.int64),
                                          np.empty(1))
 
 

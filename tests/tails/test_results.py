@@ -3,7 +3,7 @@ from_dict), leaves its per-sample arrays out of --json, and records the seed it 
 
 import numpy as np
 import pytest
-from goodhart.round_trip import assert_round_trips, defined_results, result_types
+from round_trip import assert_round_trips, defined_results, result_types
 
 import alignlab.tails
 from alignlab.tails import compare, diagnose, fit_power_law, goodness_of_fit, hill, moment, pickands, smoothed_hill

@@ -7,6 +7,7 @@ no system.
 from __future__ import annotations
 
 import sys
+import warnings
 
 from alignlab._validate import ParameterError
 from alignlab.cli import dists, report, sweep
@@ -33,21 +34,37 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit status 0 (done), 2 (bad input: one line on stderr naming the parameter),
+    3 (a tripwire tripped), 130 (interrupted) or 1 (a fault of alignlab's own: one line, no traceback;
+    please report it). With --json nothing but the JSON object is written: warnings are dropped."""
     try:
         args = build_parser().parse_args(argv)
-        args.handler(args)
+        with warnings.catch_warnings():
+            if getattr(args, "json", False):
+                warnings.simplefilter("ignore")
+            args.handler(args)
     except UsageError as err:
-        print(f"{err}", file=sys.stderr)
+        print(_one_line(str(err)), file=sys.stderr)
         return 2
     except ParameterError as err:
-        print(f"alignlab: error: {err}", file=sys.stderr)
+        print(_one_line(f"alignlab: error: {err}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("alignlab: interrupted", file=sys.stderr)
         return 130
-    except SystemExit as exit_:          # --help
+    except SystemExit as exit_:          # --help, and the tripwire's exit status 3
         return int(exit_.code or 0)
+    except MemoryError:
+        print("alignlab: error: out of memory (the work estimate missed this case; please report it)", file=sys.stderr)
+        return 1
+    except Exception as err:             # noqa: BLE001 - a fault of ours: one line, never a traceback
+        print(_one_line(f"alignlab: internal error: {type(err).__name__}: {err} (please report it)"), file=sys.stderr)
+        return 1
     return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -194,9 +194,10 @@ class EmpiricalSamples:
         self.name = name
 
     @classmethod
-    def read(cls, path, param: str = "error-samples") -> EmpiricalSamples:
-        """The empirical law of the numbers in ``path`` (see :func:`load_samples`)."""
-        samples = load_samples(path, param=param)
+    def read(cls, path, column: str | None = None, param: str = "error-samples") -> EmpiricalSamples:
+        """The empirical law of the numbers in ``path`` (one column, or ``column`` of a table; see
+        :func:`load_samples`)."""
+        samples = load_samples(path, column, param=param)
         return cls(samples.values, Path(samples.source).name, param)
 
     @property

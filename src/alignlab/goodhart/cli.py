@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 
 from alignlab._figures import save as save_figure
-from alignlab.cli.common import add_json, emit, fmt, key_value_table, number
+from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
 
 FAMILIES_HELP = ("a scipy.stats spec such as 'norm(0,1)', 't(df=3)', 'lognorm(s=1)', 'levy', 'pareto(b=2.5)', "
                  "'genpareto(c=0.5)', 'expon(scale=2)'")
@@ -20,6 +19,8 @@ def register(cmds) -> None:
             p.add_argument("--error-samples", metavar="FILE",
                            help="draw X from these samples: one column of numbers in .npy, .txt/.csv (one number "
                                 "per line) or .parquet (Monte Carlo only)")
+            p.add_argument("--column", metavar="NAME",
+                           help="the column of --error-samples to read from a table with several")
             p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc; default 0)")
         p.add_argument("--utility", metavar="SPEC", default="norm(0, 1)",
                        help="law of the true utility V (default: norm(0, 1))")
@@ -81,15 +82,10 @@ def _proxy(args):
         from alignlab.dists.samples import EmpiricalSamples
         if args.error is not None:
             raise ParameterError("error", "give either --error or --error-samples, not both")
-        return Proxy(EmpiricalSamples.read(samples), args.utility)
+        return Proxy(EmpiricalSamples.read(samples, getattr(args, "column", None)), args.utility)
     if args.dependence:
         return Proxy(args.error, args.utility, dependence=counterexample())
     return Proxy(args.error, args.utility)
-
-
-def _progress(args) -> bool:
-    """A progress bar on stderr for a person at a terminal, never with --json."""
-    return not args.json and sys.stderr.isatty()
 
 
 def _columns(title: str, columns: dict):
@@ -112,7 +108,7 @@ def _render_list(title, keys):
 
 
 def condexp(args) -> None:
-    result = _proxy(args).conditional_utility(args.t, args.method, args.samples, args.seed, progress=_progress(args))
+    result = _proxy(args).conditional_utility(args.t, args.method, args.samples, args.seed, progress=show_progress(args))
     keys = ["t", "conditional_utility", "gain", "log_tail_probability", "relative_error", "standard_error",
             "accepted"]
     emit(args, result, _render_list(f"E[V | U >= t] ({result.method})", keys))
@@ -134,7 +130,7 @@ def regime(args) -> None:
 
 def bon(args) -> None:
     result = _proxy(args).best_of_n(args.n, args.method, args.trials, args.seed, backend=args.backend,
-                                    progress=_progress(args))
+                                    progress=show_progress(args))
     keys = ["n", "utility", "proxy", "error", "kl", "kl_bound", "utility_se", "proxy_se"]
     emit(args, result, _render_list(f"best of n ({result.method})", keys))
 
@@ -157,7 +153,7 @@ def construct(args) -> None:
 def experiment(args) -> None:
     from alignlab.goodhart.experiments import bon_synthetic
     result = bon_synthetic(n_max=args.n_max, mc_max=args.mc_max, trials=args.trials, seed=args.seed,
-                           progress=_progress(args))
+                           progress=show_progress(args))
     payload = {"experiment": args.name, "trials": result.trials, "seed": result.seed,
                "cases": [{"error": c.error, "utility": c.utility, "peak_n": c.peak_n, "peak_utility": c.peak_utility,
                           "n": c.exact.n, "utility_by_n": c.exact.utility, "mc_n": c.mc.n,

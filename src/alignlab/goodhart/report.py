@@ -46,7 +46,7 @@ def build(ctx: ReportContext) -> Section:
     con = ctx.cached("goodhart/g4", ex.kl_construction)
     ctx.step("G5 best-of-n to n = 1e9 (exact) and 65,536 (Monte Carlo)")
     bon = ctx.cached("goodhart/g5", lambda: ex.bon_synthetic(
-        seed=SEED, progress=lambda done, total, description: ctx.step(f"G5 {description} ({done:.0f} of {total:.0f})")))
+        seed=SEED, progress=ctx.progress("G5")))
     ctx.step("G6 dependence counterexample")
     dep = ctx.cached("goodhart/g6", lambda: ex.dependence_study(seed=SEED))
     fits = ex.gao_fits(bon)

@@ -43,8 +43,10 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
             raise v.ParameterError("only", f"must name report sections among {', '.join(known)} "
                                            f"(got {', '.join(unknown)})")
         chosen = [s for s in chosen if s.name in sections]
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = v.output_dir("out", out_dir)
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise v.ParameterError("data", f"must be a folder of data sets (no such folder: {data_dir})")
+    out.mkdir(exist_ok=True)
     start = time.perf_counter()
     built: list[Section] = []
     with tracker(progress, len(chosen), "report") as bar:

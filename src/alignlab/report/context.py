@@ -96,6 +96,10 @@ class ReportContext:
         """Report what the section is doing now (shown beside the progress bar)."""
         self._progress(message)
 
+    def progress(self, label: str):
+        """A ``progress(done, total, description)`` callback (the house convention) shown as this section's step."""
+        return lambda done, total, description: self.step(f"{label}: {description} ({done:.0f} of {total:.0f})")
+
     def data(self, name: str) -> Path | None:
         """The shared data folder ``name`` (``reward-samples``, ``agent-runs``), or None when it is absent:
         the section then says what it skipped."""

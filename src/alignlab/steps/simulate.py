@@ -86,7 +86,7 @@ def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_pe
         what = "n * trials" + (" * q" if draws_per_subtask > 1 else "")
         raise v.ParameterError("trials", f"{what} = {samples:.3g} exceeds the Monte Carlo limit of "
                                          f"{max_samples:.3g} samples (minutes of work); use method='exact' for "
-                                         f"Pareto or Lomax approaches, or fewer trials")
+                                         f"Pareto or Lomax approaches, fewer trials, or raise the limit on purpose (--max-work)")
     rows, cols = tile_shape(n, draws_per_subtask, draws_per_subtask > 1)
     check_memory("q" if draws_per_subtask > 1 else "n", 2 * (os.cpu_count() or 1) * rows * cols * draws_per_subtask * 8,
                   "the simulation's tiles")
@@ -173,13 +173,17 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
 
 
 def compiled_kernel() -> str | None:
-    """The instruction set of the compiled fast-path kernel (``avx2`` or ``scalar``), None if absent."""
+    """The instruction set the compiled fast-path kernel runs on (``avx512``, ``avx2`` or ``scalar``, chosen
+    by the CPU; every path draws the same numbers), None where the kernel is not built."""
     return None if _fastsim is None else _fastsim.simd()
 
 
+STATE_WORDS = 36                # the compiled kernel's state: 8 xoshiro256++ streams and a tail stream
+
+
 def _block_state(root: np.random.SeedSequence, *key: int) -> np.ndarray:
-    """The compiled kernel's 20 state words for the tile with index ``key``."""
-    return block_sequence(root, *key).generate_state(20, np.uint64)
+    """The compiled kernel's state words for the tile with index ``key``."""
+    return block_sequence(root, *key).generate_state(STATE_WORDS, np.uint64)
 
 
 def _compiled_pareto(rate: float):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, emit, fmt, key_value_table, number
+from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
 
 
 def register(cmds) -> None:
@@ -77,11 +76,6 @@ def _about(source: str):
         raise ParameterError(source, str(err).removeprefix("samples: ")) from None
 
 
-def _progress(args) -> bool:
-    """A progress bar on stderr for a person at a terminal, never with --json."""
-    return not args.json and sys.stderr.isatty()
-
-
 def _source(samples) -> dict:
     return {"file": samples.source, "column": samples.column, "dropped_nonfinite": samples.dropped}
 
@@ -90,7 +84,7 @@ def fit(args) -> None:
     from alignlab.tails import fit_power_law
     samples, result = _compute(args, fit_power_law, discrete=args.discrete, xmin=args.xmin,
                                min_tail=args.min_tail, gof=args.gof, replicates=args.replicates, seed=args.seed,
-                               workers=args.workers, progress=_progress(args))
+                               workers=args.workers, progress=show_progress(args))
     payload = {**result.to_json(), **_source(samples)}
     if args.out:
         from alignlab.tails.plots import plot_power_law
@@ -103,7 +97,7 @@ def hill(args) -> None:
     from alignlab.tails import hill as hill_path
     samples, result = _compute(args, hill_path, excess=args.excess,
                                k=args.k if args.k is not None else "bootstrap", seed=args.seed,
-                               bootstrap_samples=args.bootstrap_samples, progress=_progress(args))
+                               bootstrap_samples=args.bootstrap_samples, progress=show_progress(args))
     payload = {**result.to_json(), **_source(samples), "excess_over_mean": args.excess}
     if args.out:
         from alignlab.tails.plots import plot_hill
@@ -146,7 +140,7 @@ def compare(args) -> None:
 def diagnose(args) -> None:
     from alignlab.tails import diagnose as diagnose_tails
     samples, result = _compute(args, diagnose_tails, seed=args.seed, bootstrap_samples=args.bootstrap_samples,
-                               progress=_progress(args))
+                               progress=show_progress(args))
     payload = {**result.to_json(), **_source(samples)}
     if args.out:
         import json

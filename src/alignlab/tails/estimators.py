@@ -20,7 +20,7 @@ exponential; :math:`\xi < 0` for a finite right end point). The tail index of th
   :math:`(1-\xi)^2(1-2\xi)(1-\xi+6\xi^2)/((1-3\xi)(1-4\xi))/k` for :math:`\xi < 0`.
 
 Hill, smoothed Hill and the moment estimator take logarithms and so use the positive values only;
-:func:`alignlab.tails.diagnosis` applies them to the excess over the mean.
+:func:`alignlab.tails.diagnosis.diagnose` applies them to the excess over the mean.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ class TailPath(Result):
 
     At ``chosen_k``, picked by ``selection`` ("double-bootstrap", "fixed" or "none"), the estimate is
     ``chosen_xi`` +/- ``chosen_se`` and ``tail_index`` = 1/xi (the mission's alpha; infinite for
-    xi <= 0). ``seed`` is the double bootstrap's (None when nothing was drawn).
+    xi <= 0). ``seed`` is the double bootstrap's (None when nothing was drawn). ``==`` compares
+    everything but the per-k arrays.
     """
 
     estimator: str

@@ -15,10 +15,6 @@ from alignlab.tails.diagnosis import diagnose
 SEED = 0           # the report's bootstraps and synthetic samples are reproducible
 
 
-def _steps(ctx: ReportContext, label: str):
-    """A progress callback that shows how far ``label`` has got in the report's progress line."""
-    return lambda done, total, description: ctx.step(f"{label}: {description} ({done:.0f} of {total:.0f})")
-
 
 # claim id -> (reward-sample file, what Kwa et al. (2024) read from it, their verdict in our terms)
 PAPER = {
@@ -34,9 +30,9 @@ PAPER = {
 
 def build(ctx: ReportContext) -> Section:
     ctx.step("known-index recovery")
-    recovery = ctx.cached("tails/recovery", lambda: ex.recovery(seed=SEED, progress=_steps(ctx, "recovery")))
+    recovery = ctx.cached("tails/recovery", lambda: ex.recovery(seed=SEED, progress=ctx.progress("recovery")))
     ctx.step("light and heavy verdicts on synthetic samples")
-    verdicts = ctx.cached("tails/verdicts", lambda: ex.verdicts(seed=SEED, progress=_steps(ctx, "verdicts")))
+    verdicts = ctx.cached("tails/verdicts", lambda: ex.verdicts(seed=SEED, progress=ctx.progress("verdicts")))
     figures = [ctx.render(plots.plot_recovery(recovery), "tails_recovery",
                           f"Hill's estimate at the double-bootstrap k (95% interval) and 1/(alpha - 1) from the "
                           f"Clauset-Shalizi-Newman fit against the true extreme-value index, n = {recovery.n}.")]
@@ -49,7 +45,7 @@ def build(ctx: ReportContext) -> Section:
         stat = path.stat()
         ctx.step(f"diagnosing {name}")
         d = ctx.cached(f"tails/diagnose/{name}/{stat.st_size}/{stat.st_mtime_ns}",
-                       lambda p=path: diagnose(load_samples(p).values, seed=SEED, progress=_steps(ctx, name)))
+                       lambda p=path: diagnose(load_samples(p).values, seed=SEED, progress=ctx.progress(name)))
         fig_name = f"tails_{name.split('_')[0]}"
         figures.append(ctx.render(plots.plot_diagnosis(d, title=f"{name}: {d.verdict}"), fig_name,
                                   f"Diagnosis of {name} (n = {d.n}): histogram, normal QQ, exponential QQ of the "

@@ -6,11 +6,10 @@ Exit statuses of ``run``: 0 no trip, 3 the breaker tripped (see ``alignlab.tripw
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from alignlab._figures import save as save_figure
-from alignlab.cli.common import add_json, emit, key_value_table, number
+from alignlab.cli.common import add_json, emit, key_value_table, number, show_progress
 
 # command-line flag -> TripwireConfig field, for the options shared by run and calibrate
 _CONFIG_FLAGS = {
@@ -86,8 +85,8 @@ def _config(args):
 
 
 def _progress(args) -> bool:
-    """A progress bar on stderr when it is a terminal and --json is off, or when --progress asks for one."""
-    return bool(args.progress or (sys.stderr.isatty() and not args.json))
+    """The house convention (cli.common.show_progress), or a bar whenever --progress asks for one."""
+    return bool(args.progress or show_progress(args))
 
 
 def _show_summary(console, d: dict) -> None:

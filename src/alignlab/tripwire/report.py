@@ -20,7 +20,7 @@ def _median(values) -> float | None:
 def build(ctx: ReportContext) -> Section:
     ctx.step("control runs, real runs and erasure branches (reduced config)")
     study: Study = ctx.cached("tripwire/study", lambda: run_study(
-        progress=lambda done, total, description: ctx.step(f"{description} ({done:.1f} of {total:.0f} runs)"),
+        progress=ctx.progress("runs"),
         workers=os.cpu_count() or 1))
     cfg, cal, runs = study.config, study.calibration, study.runs
     summaries = [r.summary for r in runs]
