@@ -22,12 +22,6 @@ class ParameterError(ValueError):
         super().__init__(f"{param}: {message}")
 
 
-def _describe(value) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return repr(value)
-    return repr(value)
-
-
 def real(param: str, value, *, low: float | None = None, high: float | None = None,
          low_open: bool = False, high_open: bool = False, allow_inf: bool = False) -> float:
     """Return ``value`` as a float after checking it is a real number in the stated range."""
@@ -35,17 +29,29 @@ def real(param: str, value, *, low: float | None = None, high: float | None = No
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise ParameterError(param, f"must be a number (got {value!r})") from None
-    value = float(value)
+            raise ParameterError(param, f"must be a number (got {_short(value)})") from None
+    try:
+        value = float(value)
+    except OverflowError:                  # an integer beyond the double range
+        raise ParameterError(param, f"must be finite{_range_text(low, high, low_open, high_open)} "
+                                    f"(got {_short(value)})") from None
     if math.isnan(value):
         raise ParameterError(param, f"must be a number{_range_text(low, high, low_open, high_open)} (got nan)")
     if math.isinf(value) and not allow_inf:
         raise ParameterError(param, f"must be finite{_range_text(low, high, low_open, high_open)} (got {value})")
     if low is not None and (value < low or (low_open and value == low)):
-        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_describe(value)})")
+        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_short(value)})")
     if high is not None and (value > high or (high_open and value == high)):
-        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_describe(value)})")
+        raise ParameterError(param, f"must be {_bound_text(low, high, low_open, high_open)} (got {_short(value)})")
     return value
+
+
+def _short(value) -> str:
+    """``repr(value)``, cut to 60 characters: an error line stays one readable line."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 16:
+        return _num(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + f"...({len(text)} characters)"
 
 
 def integer(param: str, value, *, low: int | None = None, high: int | None = None) -> int:
@@ -58,12 +64,12 @@ def integer(param: str, value, *, low: int | None = None, high: int | None = Non
         try:
             as_float = float(value)
         except (TypeError, ValueError):
-            raise ParameterError(param, f"must be an integer (got {value!r})") from None
+            raise ParameterError(param, f"must be an integer (got {_short(value)})") from None
         if not math.isfinite(as_float) or not as_float.is_integer():
-            raise ParameterError(param, f"must be an integer{_range_text(low, high)} (got {value!r})")
+            raise ParameterError(param, f"must be an integer{_range_text(low, high)} (got {_short(value)})")
         result = int(as_float)
     if (low is not None and result < low) or (high is not None and result > high):
-        raise ParameterError(param, f"must be an integer {_bound_text(low, high)} (got {result})")
+        raise ParameterError(param, f"must be an integer {_bound_text(low, high)} (got {_short(result)})")
     return result
 
 
@@ -106,6 +112,8 @@ def _range_text(low, high, low_open=False, high_open=False) -> str:
 def _num(x) -> str:
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
         return str(int(x))
+    if isinstance(x, int) and abs(x) >= 10 ** 16:
+        return f"{float(x):g}" if abs(x) < 10 ** 308 else f"10^{len(str(abs(x))) - 1}"
     return str(x)
 
 
@@ -128,7 +136,6 @@ def output_file(param: str, path, suffixes: Sequence[str]) -> "Path":
 def output_dir(param: str, path) -> "Path":
     """A folder to write into (created if missing): not empty, not an existing file, its parent exists
     and is writable (or it exists and is writable). Checked before any work starts."""
-    import os
     from pathlib import Path
     text = "" if path is None else str(path)
     if not text.strip():
@@ -137,17 +144,24 @@ def output_dir(param: str, path) -> "Path":
     if p.exists() and not p.is_dir():
         raise ParameterError(param, f"{text} is a file, not a folder")
     if p.is_dir():
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise ParameterError(param, f"cannot write into {text} (permission denied)")
+        _probe(param, p)
         return p
     _writable_parent(param, p)
     return p
 
 
 def _writable_parent(param: str, p) -> None:
-    import os
     parent = p.parent if str(p.parent) else type(p)(".")
     if not parent.is_dir():
         raise ParameterError(param, f"the folder {parent} does not exist (create it first)")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ParameterError(param, f"cannot write into {parent} (permission denied)")
+    _probe(param, parent)
+
+
+def _probe(param: str, folder) -> None:
+    """Write and remove a file in ``folder``: permissions say too little (root, /proc, read-only mounts)."""
+    import tempfile
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".alignlab-probe-"):
+            pass
+    except OSError as err:
+        raise ParameterError(param, f"cannot write into {folder} ({err.strerror or err})") from None

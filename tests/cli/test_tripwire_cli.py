@@ -65,7 +65,7 @@ def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, text", [
-    (["run", "--out", "{tmp}/a", "--n-hidden", "-3"], "n_hidden: must be an integer >= 2"),
+    (["run", "--out", "{tmp}/a", "--n-hidden", "-3"], "n_hidden: must be an integer in [2, 10000]"),
     (["run", "--out", "{tmp}/a", "--monitors", "eval", "tarot"], "monitors: must be one of eval, probe, map"),
     (["run", "--out", "{tmp}/a", "--erase", "banana"], "erase: must be one of leace, unlearn"),
     (["run", "--out", "{tmp}/missing", "--resume"], "no such folder"),

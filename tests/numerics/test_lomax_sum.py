@@ -1,5 +1,6 @@
 """The exact method against an independent high-precision reference (mpmath), a closed form and
-the Levy limit. Requirement: quantiles with relative error <= 1e-6 for beta in [0.2, 5], n up to 1e12."""
+the Levy limit. Requirement: quantiles with relative error <= 1e-6 for beta in [0.1, 20] (the steps
+model's checked range), n up to 1e12."""
 
 import math
 
@@ -23,10 +24,12 @@ def quantile_relative_error(x, n, p, F, f):
 SPREAD = [  # (beta, n, p): laws spread out from zero, mpmath Talbot
     (0.2, 7, 0.9), (0.2, 10 ** 12, 0.5), (0.5, 10 ** 6, 0.1), (0.5, 10 ** 12, 0.99), (0.9, 1000, 0.5),
     (0.9, 10 ** 12, 0.01), (1.0, 10 ** 6, 0.5), (1.0, 10 ** 12, 0.99), (1.5, 7, 0.5), (2.5, 7, 0.1),
+    (0.1, 3, 0.99), (0.1, 10 ** 6, 0.1),                       # the lower end of the checked range
 ]
 CONCENTRATED = [  # finite mean, large n: mpmath de Hoog on the centred law
     (1.5, 1000, 0.01), (1.5, 10 ** 12, 0.01), (2.0, 10 ** 12, 0.99), (3.0, 10 ** 12, 0.5), (3.0, 1000, 0.9),
     (5.0, 10 ** 6, 0.5), (5.0, 10 ** 12, 0.1), (1.99999, 194_673_150, 0.1), (2.0000001, 10 ** 9, 0.5),
+    (20.0, 10 ** 6, 0.5),                                       # the upper end of the checked range
 ]
 
 

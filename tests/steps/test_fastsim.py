@@ -75,27 +75,28 @@ def test_kernel_tail_conditional_law_is_memoryless():
     assert stats.kstest(excess, "expon").pvalue > 1e-3
 
 
-def _tile(module, path, rate, rows, cols, bounds, seed=7):
+def _tile(module, path, rate, rows, cols, bounds, q=1, seed=7):
     saved = module.simd()
     module.use(path)
     try:
         out = np.empty((rows, len(bounds) - 1))
-        module.pareto_log_sums(state(seed), rate, rows, cols, np.array(bounds, np.int64), out)
+        module.pareto_log_sums(state(seed), rate, rows, cols, np.array(bounds, np.int64), out, q)
         return out
     finally:
         module.use(saved)
 
 
-CASES = [(1 / 0.7, 37, 2501, [0, 13, 2000, 2501]), (1000.0, 9, 700, list(range(0, 701, 7))),
-         (1e-3, 5, 3000, [0, 1, 2999, 3000]), (1.0, 64, 1, [0, 1])]
+CASES = [(1 / 0.7, 37, 2501, [0, 13, 2000, 2501], 1), (1000.0, 9, 700, list(range(0, 701, 7)), 1),
+         (1e-3, 5, 3000, [0, 1, 2999, 3000], 1), (1.0, 64, 1, [0, 1], 1),
+         (2.0, 20, 777, [0, 5, 777], 7), (1.0, 3, 50, [0, 50], 3000)]        # explicit mode: q draws a subtask
 
 
 @needs_kernel
-@pytest.mark.parametrize("rate,rows,cols,bounds", CASES)
-def test_every_path_draws_the_same_numbers(rate, rows, cols, bounds):
-    reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds)
+@pytest.mark.parametrize("rate,rows,cols,bounds,q", CASES)
+def test_every_path_draws_the_same_numbers(rate, rows, cols, bounds, q):
+    reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds, q)
     for path in sim._fastsim.paths():
-        np.testing.assert_array_equal(_tile(sim._fastsim, path, rate, rows, cols, bounds), reference)
+        np.testing.assert_array_equal(_tile(sim._fastsim, path, rate, rows, cols, bounds, q), reference)
 
 
 def _emulated_module(tmp_path_factory):
@@ -120,10 +121,10 @@ def _emulated_module(tmp_path_factory):
 def test_the_avx512_path_draws_the_same_numbers_as_the_others_under_emulation(tmp_path_factory):
     emulated = _emulated_module(tmp_path_factory)
     assert emulated.paths() == ("scalar", "avx2", "avx512")
-    for rate, rows, cols, bounds in CASES:
-        reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds)
+    for rate, rows, cols, bounds, q in CASES:
+        reference = _tile(sim._fastsim, "scalar", rate, rows, cols, bounds, q)
         for path in emulated.paths():
-            np.testing.assert_array_equal(_tile(emulated, path, rate, rows, cols, bounds), reference)
+            np.testing.assert_array_equal(_tile(emulated, path, rate, rows, cols, bounds, q), reference)
 
 
 @needs_kernel
@@ -179,3 +180,17 @@ def test_compiled_and_numpy_kernels_agree_in_distribution(monkeypatch):
     for logs in (compiled, numpy_logs):
         for p in (0.05, 0.5, 0.95):
             assert abs(np.mean(logs <= math.log(float(exact.ppf(p)))) - p) < binomial_tolerance(p, trials)
+
+
+@needs_kernel
+def test_explicit_mode_in_the_kernel_samples_the_minimum_of_q_approaches():
+    # q = 3 approaches of index alpha = 0.5: the minimum is Pareto(1.5), the exact law of S_n
+    model, n, trials = StepsModel(0.5, 3), 40, 40_000
+    logs = sim.simulate_log_task_times(model.subtask_time, n, trials, seed=5, explicit=True)
+    exact = model.task_time(n)
+    for p in (0.05, 0.5, 0.95):
+        assert abs(np.mean(logs <= math.log(float(exact.ppf(p)))) - p) < binomial_tolerance(p, trials)
+    # one subtask: E = min of q exponentials is Exp(q), so q * alpha * log M is Exp(1)
+    out = np.empty(200_000)
+    sim._fastsim.pareto_log_sums(state(6), 2.0, 200_000, 1, np.array([0, 1], np.int64), out, 3)
+    assert stats.kstest(3 * out / 2.0, "expon").pvalue > 1e-3

@@ -23,7 +23,7 @@ def test_section_builds_with_claims_figures_and_a_row_per_world(tiny_study, tmp_
     study, _ = tiny_study
     messages = []
     section = _build(study, tmp_path, monkeypatch, messages)
-    assert "real world, seed 5 (2.5 of 4 runs)" in messages          # progress reaches the report's ctx.step
+    assert "runs: real world, seed 5 (2.5 of 4)" in messages          # progress reaches the report's ctx.step
     assert [c.id for c in section.claims] == ["T1", "T2", "T3", "T4"]
     assert all(c.verdict in VERDICTS and c.evidence for c in section.claims)
     names = {f.name for f in section.figures}

@@ -98,7 +98,7 @@ class ReportContext:
 
     def progress(self, label: str):
         """A ``progress(done, total, description)`` callback (the house convention) shown as this section's step."""
-        return lambda done, total, description: self.step(f"{label}: {description} ({done:.0f} of {total:.0f})")
+        return lambda done, total, description: self.step(f"{label}: {description} ({done:g} of {total:g})")
 
     def data(self, name: str) -> Path | None:
         """The shared data folder ``name`` (``reward-samples``, ``agent-runs``), or None when it is absent:

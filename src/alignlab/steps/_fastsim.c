@@ -1,11 +1,13 @@
 /* Compiled kernel for the fast Pareto path of alignlab.steps.simulate (optional: the package falls
    back to NumPy when this extension is not built).
 
-   pareto_log_sums(state, rate, rows, cols, bounds, out)
+   pareto_log_sums(state, rate, rows, cols, bounds, out, q=1)
 
    Draws a rows x cols tile of subtask times M = exp(rate * E), E standard exponential (a Pareto(beta)
    time when rate = 1/beta), and writes out[r, k] = log(sum of M over the columns bounds[k] ..
-   bounds[k+1] - 1 of row r). `state` holds 36 uint64 words from the tile's SeedSequence.
+   bounds[k+1] - 1 of row r). With q > 1 (explicit mode) E is the minimum of q standard exponentials,
+   one per approach (rate = 1/alpha): the model's literal semantics. `state` holds 36 uint64 words
+   from the tile's SeedSequence.
 
    Three paths, chosen at run time by the CPU (use() overrides, for tests and benchmarks): scalar,
    AVX2 (8 floats a register) and AVX-512 (16). They draw bit-identical numbers for a seed:
@@ -14,7 +16,7 @@
      a loop in scalar code) give the main variates, two 32-bit words per 64-bit output, in the same
      order on every path; a ninth, scalar stream gives the redraws below. Row r always takes the next
      ceil(cols / 16) * 16 words, so draws do not depend on `bounds`, and a tile with fewer rows is a
-     prefix of one with more.
+     prefix of one with more (explicit mode: the next q words per subtask, in blocks of 1024 / q subtasks).
    * The law: a 32-bit word keeps its top 23 bits j, U = (j + 1/2) 2^-23 (exact in float32) and
      E = -log U. Where U < 2^-6 (j < 2^17, probability 2^-6 exactly), E is 6 log 2 plus a fresh draw of
      the same kind (memorylessness), repeated while the fresh U is also below 2^-6. Every accepted U
@@ -572,27 +574,62 @@ static inline void lse_fold(lse_t *acc, double shift, double sum)
    shift, so that no piece underflows to zero. */
 #define TINY 4.248354255291589e-18   /* e^-40 */
 
-static void tile(const ops_t *ops, streams_t *st, double rate, Py_ssize_t rows, Py_ssize_t cols,
+/* The subtask variates of one block, rate * E for n subtasks, into x: with q = 1 one word each (x holds
+   the block rounded up to whole steps); with q > 1 (explicit mode, the model's literal semantics) the
+   minimum over q consecutive words each, min_i rate E_i = rate min_i E_i. Returns how many x are set. */
+static int draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n, uint32_t *w, float *x, float *tmp,
+                      int *low)
+{
+    if (q == 1) {
+        int padded = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;  /* whole steps; rest unused */
+        ops->fill(st, w, padded / WORDS_PER_STEP);
+        int count = ops->transform(w, x, padded, r32, low);
+        while (count > 0 && low[count - 1] >= n)
+            count--;
+        for (int k = 0; k < count; k++)
+            x[low[k]] = redraw(st, r32);
+        return padded;
+    }
+    for (int j = 0; j < n; j++)
+        x[j] = INFINITY;
+    const long total = (long)n * q;
+    for (long k0 = 0; k0 < total; k0 += CHUNK) {
+        int len = total - k0 < CHUNK ? (int)(total - k0) : CHUNK;
+        int padded = (len + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;
+        ops->fill(st, w, padded / WORDS_PER_STEP);
+        int count = ops->transform(w, tmp, padded, r32, low);
+        while (count > 0 && low[count - 1] >= len)
+            count--;
+        for (int k = 0; k < count; k++)
+            tmp[low[k]] = redraw(st, r32);
+        int j = (int)(k0 / q), c = (int)(k0 % q);
+        for (int k = 0; k < len; k++) {
+            x[j] = tmp[k] < x[j] ? tmp[k] : x[j];
+            if (++c == q) {
+                c = 0;
+                j++;
+            }
+        }
+    }
+    return n;
+}
+
+static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t rows, Py_ssize_t cols,
                  const int64_t *bounds, Py_ssize_t segments, double *out)
 {
     uint32_t w[CHUNK];
-    float x[CHUNK], t[CHUNK];
+    float x[CHUNK], t[CHUNK], tmp[CHUNK];
     int low[CHUNK];
     const float r32 = (float)rate;
+    const int block = q == 1 ? CHUNK : (CHUNK / q > 0 ? CHUNK / q : 1);     /* subtasks per block */
     for (Py_ssize_t r = 0; r < rows; r++) {
         Py_ssize_t seg = 0;
         lse_t acc = {0.0, 0.0, 1};
-        for (Py_ssize_t start = 0; start < cols; start += CHUNK) {
-            int n = cols - start < CHUNK ? (int)(cols - start) : CHUNK;
-            int padded = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;  /* whole steps; rest unused */
-            ops->fill(st, w, padded / WORDS_PER_STEP);
-            int count = ops->transform(w, x, padded, r32, low);
-            while (count > 0 && low[count - 1] >= n)
-                count--;
-            for (int k = 0; k < count; k++)
-                x[low[k]] = redraw(st, r32);
+        for (Py_ssize_t start = 0; start < cols; start += block) {
+            int n = cols - start < block ? (int)(cols - start) : block;
+            int filled = draw_block(ops, st, r32, q, n, w, x, tmp, low);
             float top = ops->max(x, n);
-            ops->exp_shift(x, t, padded, top);
+            ops->exp_shift(x, t, filled, top);
             int i = 0;
             while (i < n) {
                 int end = bounds[seg + 1] - start < n ? (int)(bounds[seg + 1] - start) : n;
@@ -620,10 +657,15 @@ static PyObject *pareto_log_sums(PyObject *Py_UNUSED(self), PyObject *args)
     PyObject *state_obj, *bounds_obj, *out_obj;
     double rate;
     Py_ssize_t rows, cols;
-    if (!PyArg_ParseTuple(args, "OdnnOO", &state_obj, &rate, &rows, &cols, &bounds_obj, &out_obj))
+    int q = 1;
+    if (!PyArg_ParseTuple(args, "OdnnOO|i", &state_obj, &rate, &rows, &cols, &bounds_obj, &out_obj, &q))
         return NULL;
     if (!(rate > 0.0) || !isfinite(rate) || rate > 1e30) {
         PyErr_SetString(PyExc_ValueError, "rate: must be a positive finite number");
+        return NULL;
+    }
+    if (q < 1 || q > 1000000) {
+        PyErr_SetString(PyExc_ValueError, "q: must be a whole number in [1, 1e6]");
         return NULL;
     }
     if (rows < 0 || cols < 1) {
@@ -668,7 +710,7 @@ static PyObject *pareto_log_sums(PyObject *Py_UNUSED(self), PyObject *args)
         double *out = (double *)o.buf;
         const ops_t *ops = OPS;
         Py_BEGIN_ALLOW_THREADS
-        tile(ops, &st, rate, rows, cols, bounds, segments, out);
+        tile(ops, &st, rate, q, rows, cols, bounds, segments, out);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&s);
@@ -710,7 +752,8 @@ static PyObject *use(PyObject *Py_UNUSED(self), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"pareto_log_sums", pareto_log_sums, METH_VARARGS,
-     "pareto_log_sums(state, rate, rows, cols, bounds, out): row-segment log sums of exp(rate * E)."},
+     "pareto_log_sums(state, rate, rows, cols, bounds, out, q=1): row-segment log sums of exp(rate * E), E the "
+     "minimum of q standard exponentials (q > 1: explicit mode)."},
     {"simd", simd, METH_NOARGS, "The instruction set the kernel runs on now: 'avx512', 'avx2' or 'scalar'."},
     {"paths", paths, METH_NOARGS, "The instruction sets this CPU can run, fastest last."},
     {"use", use, METH_VARARGS, "use(name): run on this path (one of paths(); they draw identical numbers)."},

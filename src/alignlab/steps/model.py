@@ -251,7 +251,7 @@ class StepsModel:
         ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy);
         ``threads``: worker threads (default: every core); ``progress``: ``False``, ``True`` or
         ``callable(done, total, description)``. The result's ``seed`` reproduces it."""
-        n = v.integer("n", n, low=1)
+        n = v.integer("n", n, low=1, high=int(N_MAX))
         trials = v.integer("trials", trials, low=1)
         ps = v.probabilities("quantile", quantiles)
         if threads is not None:

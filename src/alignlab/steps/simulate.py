@@ -16,7 +16,10 @@ SeedSequence; float32 SIMD log and exp; a running log-sum-exp in double; see the
 law it samples), else in NumPy (float32 exponential variates and exp where the tile cannot
 overflow, float64 row sums). The two kernels draw different numbers from the same seed, from the
 same law; :func:`compiled_kernel` says which one runs. Explicit mode draws all q approach times per
-subtask and takes the minimum, the model's literal semantics.
+subtask and takes the minimum, the model's literal semantics (Pareto approaches: in the compiled kernel
+too, as the minimum of q exponentials: bench_steps_simulate.py measures the gain over NumPy). Other approach laws run in
+NumPy: their inverse survival functions are scipy's special functions in float64, and a compiled path
+would need its own tested float32 version of each.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_pe
     if trials > MAX_TRIALS:
         raise v.ParameterError("trials", f"must be <= {MAX_TRIALS:.0e} (got {trials}); the per-trial results "
                                          f"are kept in memory")
-    samples = n * trials * draws_per_subtask
+    samples = float(n) * trials * draws_per_subtask         # inf beyond the double range: refused below
     if samples > max_samples:
         what = "n * trials" + (" * q" if draws_per_subtask > 1 else "")
         raise v.ParameterError("trials", f"{what} = {samples:.3g} exceeds the Monte Carlo limit of "
@@ -186,18 +189,21 @@ def _block_state(root: np.random.SeedSequence, *key: int) -> np.ndarray:
     return block_sequence(root, *key).generate_state(STATE_WORDS, np.uint64)
 
 
-def _compiled_pareto(rate: float):
+def _compiled_pareto(rate: float, q: int = 1):
     def kernel(state, rows, cols, bounds):
         out = np.empty((rows, len(bounds) - 1))
-        _fastsim.pareto_log_sums(state, rate, rows, cols, np.asarray(bounds, dtype=np.int64), out)
+        _fastsim.pareto_log_sums(state, rate, rows, cols, np.asarray(bounds, dtype=np.int64), out, q)
         return out
     return kernel
 
 
 def _tile_kernel(subtask: Minimum, explicit: bool):
     """(kernel, streams): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
-    column segments; streams(root, r, c) -> the stream of tile (r, c)."""
-    if _fastsim is not None and is_standard_pareto(subtask) and not explicit:
+    column segments; streams(root, r, c) -> the stream of tile (r, c). Pareto approaches run in the
+    compiled kernel (fast mode: one exponential per subtask; explicit mode: the minimum of q)."""
+    if _fastsim is not None and is_standard_pareto(subtask):
+        if explicit:
+            return _compiled_pareto(1.0 / subtask.law.tail_index, int(subtask.q)), _block_state
         return _compiled_pareto(1.0 / subtask.beta), _block_state
     return _numpy_tile_kernel(subtask, explicit), block_generator
 

@@ -101,8 +101,12 @@ class Calibration(Result):
             raise v.ParameterError("calibration", f"was made for another configuration ({shown})")
 
 
+MAX_SEEDS = 10_000
+
+
 def parse_seeds(text: str) -> tuple[int, ...]:
-    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a tuple of seeds."""
+    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a tuple of at most :data:`MAX_SEEDS` seeds (counted before
+    any is made)."""
     seeds: list[int] = []
     try:
         for part in str(text).split(","):
@@ -111,12 +115,17 @@ def parse_seeds(text: str) -> tuple[int, ...]:
                 lo, hi = int(lo), int(hi)
                 if hi < lo:
                     raise ValueError
+                if hi - lo + 1 + len(seeds) > MAX_SEEDS:
+                    raise v.ParameterError("seeds", f"names {hi - lo + 1 + len(seeds):,} seeds; at most "
+                                                    f"{MAX_SEEDS:,} (got {str(text)[:40]!r})")
                 seeds += range(lo, hi + 1)
             else:
                 seeds.append(int(part))
+    except v.ParameterError:
+        raise
     except ValueError:
-        raise v.ParameterError("seeds", f"must be like 0-9 or 0,2,5-7 with non-negative integers (got {text!r})") \
-            from None
+        raise v.ParameterError("seeds", f"must be like 0-9 or 0,2,5-7 with non-negative integers "
+                                        f"(got {str(text)[:40]!r})") from None
     if any(s < 0 for s in seeds) or len(set(seeds)) != len(seeds):
         raise v.ParameterError("seeds", f"must be distinct non-negative integers (got {text!r})")
     return tuple(seeds)
@@ -149,19 +158,21 @@ def thresholds_from(maxima: list[dict[str, np.ndarray]], fpr: float) -> dict[str
 
 
 def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels: int = 1000,
-              progress: ProgressLike = False, workers: int = 1) -> Calibration:
+              progress: ProgressLike = False, workers: int = 1, max_work: float | None = None) -> Calibration:
     """Train a control run for each seed (to the end, never stopping) and derive the thresholds.
 
     ``progress`` counts training steps over all control runs (``len(seeds) * config.steps``).
     ``workers > 1`` trains the runs in that many processes (same result; progress then advances a
-    whole run at a time)."""
+    whole run at a time). Memory and training work are checked before any run starts (``max_work``
+    raises the work limit, in floating-point operations)."""
     config = config or TripwireConfig()
     seeds = tuple(v.integer("seeds", s, low=0) for s in seeds)
     if len(seeds) < 2:
         raise v.ParameterError("seeds", f"needs at least 2 control seeds (got {len(seeds)})")
-    relabels = v.integer("relabels", relabels, low=1)
-    workers = v.integer("workers", workers, low=1)
+    relabels = v.integer("relabels", relabels, low=1, high=1_000_000)
+    workers = v.integer("workers", workers, low=1, high=1024)
     _check_enough(config, len(seeds), relabels)
+    config.check_cost(runs=len(seeds), max_work=max_work)
     start = time.perf_counter()
     controls = [config.replace(seed=seed, control=True, shadow=True, erase=None) for seed in seeds]
     steps = config.steps

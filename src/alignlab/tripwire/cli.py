@@ -58,14 +58,30 @@ def register(cmds) -> None:
     p.set_defaults(handler=plot)
 
 
+_REAL_DOMAINS = {"lr": "in (0, 1]", "weight_decay": "in [0, 1]", "hidden_fraction": "in (0, 0.5]",
+                 "fact_fraction": "in (0, 0.5]", "probe_regularization": "> 0", "fpr": "in (0, 1)",
+                 "learned_accuracy": "in (1/grid^2, 1]", "unlearn_lr": "in (0, 1]"}
+
+
+def _domain(field: str) -> str:
+    from alignlab.tripwire.config import INT_RANGES
+    if field in INT_RANGES:
+        lo, hi = INT_RANGES[field]
+        return f"whole, {lo:,} to {hi:,}"
+    return _REAL_DOMAINS[field]
+
+
 def _config_args(p) -> None:
     for field, text in _CONFIG_FLAGS.items():
-        p.add_argument("--" + field.replace("_", "-"), dest=field, type=number, default=None, help=text)
+        p.add_argument("--" + field.replace("_", "-"), dest=field, type=number, default=None,
+                       help=f"{text} ({_domain(field)})")
     p.add_argument("--monitors", nargs="+", metavar="NAME", help="monitors that may trip: eval probe map (default all)")
     p.add_argument("--probe", metavar="KIND", help="country probe: mass-mean (default) or logistic")
     p.add_argument("--probe-hook", dest="probe_hook", metavar="HOOK",
                    help="hook point the probes read and LEACE erases (default hook_embed)")
     p.add_argument("--progress", action="store_true", help="show a progress bar on stderr even when it is not a TTY")
+    p.add_argument("--max-work", default=None, metavar="FLOPS",
+                   help="raise the limit of 5e13 floating-point operations of training on purpose")
     add_json(p)
 
 
@@ -98,6 +114,7 @@ def _show_summary(console, d: dict) -> None:
 
 
 def run(args) -> None:
+    from alignlab._limits import max_work
     from alignlab.tripwire import Calibration, run_tripwire
     from alignlab.tripwire.breaker import EXIT_TRIPPED
     config = _config(args)
@@ -107,18 +124,21 @@ def run(args) -> None:
         cal.check_applies(config)
         thresholds = cal.to_thresholds()
     result = run_tripwire(config, out=args.out, thresholds=thresholds, resume=args.resume,
-                          progress=_progress(args))
+                          progress=_progress(args), max_work=max_work(args.max_work))
     emit(args, result.summary, _show_summary)
     if result.summary.trip.tripped:
         raise SystemExit(EXIT_TRIPPED)
 
 
 def calibrate(args) -> None:
+    from alignlab import _validate as v
+    from alignlab._limits import max_work
     from alignlab.tripwire import calibrate as calibrate_
     from alignlab.tripwire.calibration import parse_seeds
     config = _config(args)
     seeds = parse_seeds(args.seeds)
-    cal = calibrate_(config, seeds, relabels=args.relabels, progress=_progress(args))
+    v.output_dir("out", args.out)                   # checked before the training, not after it
+    cal = calibrate_(config, seeds, relabels=args.relabels, progress=_progress(args), max_work=max_work(args.max_work))
     path = cal.save(args.out)
     emit(args, {**cal.to_json(), "out": str(path)},
          lambda console, d: console.print(key_value_table("tripwire calibration", d)))

@@ -14,6 +14,15 @@ from alignlab._results import Result
 MONITORS = ("eval", "probe", "map")
 PROBES = ("mass-mean", "logistic")
 ERASURES = ("leace", "unlearn")
+# whole-number fields and their domains: small machines train these in minutes to hours; larger models
+# are refused here, before any work (the memory and work estimates of cost() come on top)
+INT_RANGES = {"seed": (0, 2 ** 63 - 1), "n_known": (8, 100_000), "n_hidden": (2, 10_000), "grid": (2, 3),
+              "n_distance_buckets": (1, 64), "d_model": (4, 4096), "n_layers": (1, 64), "n_heads": (1, 256),
+              "d_mlp": (1, 65_536), "steps": (1, 10_000_000), "batch_size": (8, 1_000_000),
+              "evidence_start": (0, 10_000_000), "evidence_ramp": (0, 10_000_000), "monitor_every": (1, 10_000_000),
+              "unlearn_steps": (1, 1_000_000), "threads": (1, 1024)}
+CONTEXT = 8                    # tokens per sentence of the world's corpus
+MAX_FLOPS = 5e13               # training work a run may take unless max_work says otherwise (~30 min here)
 # Fields that do not change the null distribution of the monitor statistics before a trip: a
 # calibration made with other values of these still applies.
 _NOT_IN_NULL = ("seed", "control", "erase", "shadow", "unlearn_steps", "unlearn_lr", "learned_accuracy", "threads")
@@ -65,12 +74,8 @@ class TripwireConfig(Result):
     threads: int = 1
 
     def __post_init__(self):
-        ints = {"seed": 0, "n_known": 8, "n_hidden": 2, "grid": 2, "n_distance_buckets": 1, "d_model": 4,
-                "n_layers": 1, "n_heads": 1, "d_mlp": 1, "steps": 1, "batch_size": 8, "evidence_start": 0,
-                "evidence_ramp": 0, "monitor_every": 1, "unlearn_steps": 1, "threads": 1}
-        for name, low in ints.items():
-            object.__setattr__(self, name, v.integer(name, getattr(self, name), low=low))
-        v.integer("grid", self.grid, high=3)
+        for name, (low, high) in INT_RANGES.items():
+            object.__setattr__(self, name, v.integer(name, getattr(self, name), low=low, high=high))
         for name in ("control", "shadow"):
             if not isinstance(getattr(self, name), bool):
                 raise v.ParameterError(name, f"must be true or false (got {getattr(self, name)!r})")
@@ -103,6 +108,27 @@ class TripwireConfig(Result):
         if not isinstance(self.probe_hook, str) or not _hook_exists(self.probe_hook, self.n_layers):
             raise v.ParameterError("probe_hook", f"must be hook_embed or blocks.<layer>.hook_resid_pre|mid|post "
                                                  f"with layer < {self.n_layers} (got {self.probe_hook!r})")
+
+    def cost(self) -> tuple[float, float, str]:
+        """(bytes, floating-point operations, the field that dominates the memory) of training this run.
+
+        Parameters P = 2 V d (embedding and unembedding, vocabulary V = cities + 64 other words) +
+        layers (4 d^2 + 2 d d_mlp); memory 16 P (weights, gradients, two AdamW moments in float32) plus
+        activations of a batch, 3 x batch x context x (layers (6 d + d_mlp) + V) x 4 bytes; work
+        6 P x batch x context per step (forward and backward), over every step."""
+        vocab = self.n_known + self.n_hidden + 64
+        params = 2.0 * vocab * self.d_model + self.n_layers * (4.0 * self.d_model ** 2 + 2.0 * self.d_model * self.d_mlp)
+        activations = 3.0 * self.batch_size * CONTEXT * (self.n_layers * (6.0 * self.d_model + self.d_mlp) + vocab) * 4
+        flops = 6.0 * params * self.batch_size * CONTEXT * (self.steps + self.unlearn_steps)
+        return 16.0 * params + activations, flops, "batch_size" if activations > 16.0 * params else "d_model"
+
+    def check_cost(self, runs: int = 1, max_work: float | None = None) -> None:
+        """Refuse, before any work, ``runs`` runs whose memory or training work exceeds the limits."""
+        from alignlab._limits import check_memory, check_work
+        memory, flops, dominant = self.cost()
+        check_memory(dominant, memory, f"a run with d_model {self.d_model}, {self.n_layers} layers and batch size "
+                                       f"{self.batch_size}")
+        check_work("steps", flops * runs, MAX_FLOPS, "floating-point operations of training", max_work)
 
     @property
     def n_checks(self) -> int:

@@ -183,17 +183,25 @@ class Trainer:
 
 
 def run_tripwire(config: TripwireConfig | None = None, *, out=None, thresholds: Thresholds | None = None,
-                 resume: bool = False, progress: ProgressLike = False) -> RunResult:
+                 resume: bool = False, progress: ProgressLike = False, max_work: float | None = None) -> RunResult:
     """Train, monitor and (unless ``config.shadow``) stop at the first trip; see the module docstring.
 
     ``thresholds`` default to the known-null ones (:func:`known_null_thresholds`). With ``resume``
     the run continues from ``out/state/last.pt``; the configuration must be the one it started with,
     and so must ``thresholds`` if given (if not, the run's own are used). ``progress`` (``False``,
     ``True`` or ``callable(done, total, description)``) counts training steps out of ``config.steps``.
+    The folder, memory and training work are checked before any work (``max_work`` raises the work
+    limit, in floating-point operations).
     """
     config = config or TripwireConfig()
     if not isinstance(config, TripwireConfig):
         raise v.ParameterError("config", f"must be a TripwireConfig (got {type(config).__name__})")
+    if out is not None:
+        v.output_dir("out", out)
+        if not resume and Path(out).is_dir() and ((Path(out) / "state").exists() or (Path(out) / "summary.json").exists()):
+            raise v.ParameterError("out", f"{out} already holds a run: pass --resume to continue it, or choose "
+                                          f"another folder")
+    config.check_cost(max_work=max_work)
     explicit = thresholds is not None
     thresholds = thresholds or known_null_thresholds(config.monitors, config.n_checks, config.fpr)
     missing = [m for m in config.monitors if m not in thresholds.values]

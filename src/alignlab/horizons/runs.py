@@ -1,0 +1,200 @@
+r"""Agent runs read from a file: who ran which task, how long the task takes a human, and the score.
+
+:func:`load_runs` reads JSONL (one JSON object per line), CSV (a header line) or Parquet, keeping
+six columns under their roles (``agent``, ``task``, ``family``, ``minutes``, ``score`` and the
+optional ``weight``), named by default as in METR's file (``alias``, ``task_id``, ``task_family``,
+``human_minutes``, ``score_binarized``, ``invsqrt_task_weight``). Every problem is a
+:class:`~alignlab._validate.ParameterError` naming the file, with the line (JSONL, CSV) or row
+(Parquet) where it is: a missing column (with the columns found), a task length that is not a
+positive number, a score outside [0, 1], an empty file, a file that is not of its type. Nothing read
+can run code (``json``, ``csv`` and Arrow only).
+
+Weights (:func:`run_weights`), per agent and summing to 1 over its runs, as METR defines them:
+
+* ``invsqrt``: :math:`w \propto 1 / (r_{task} \sqrt{k_{family}})`, with :math:`r_{task}` the agent's
+  runs of the task and :math:`k_{family}` the agent's tasks in its family (the weight column when the
+  file has one);
+* ``equal``: :math:`w \propto 1 / r_{task}` (every task counts the same);
+* ``none``: every run counts 1 (no normalisation: the log-likelihood is the plain sum over runs).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from alignlab._validate import ParameterError
+
+FORMATS = (".jsonl", ".csv", ".parquet")
+WEIGHTS = ("invsqrt", "equal", "none")
+DEFAULT_COLUMNS = {"agent": "alias", "task": "task_id", "family": "task_family", "minutes": "human_minutes",
+                   "score": "score_binarized", "weight": "invsqrt_task_weight"}
+
+
+@dataclass(frozen=True, eq=False)
+class Runs:
+    """Runs read from ``source``, one entry per run in every array. ``weight`` is the file's weight
+    column (None when it has none); ``columns`` maps each role to the column it came from."""
+
+    source: str
+    columns: dict
+    agent: np.ndarray
+    task: np.ndarray
+    family: np.ndarray
+    minutes: np.ndarray
+    score: np.ndarray
+    weight: np.ndarray | None
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agents in the order they first appear."""
+        _, first = np.unique(self.agent, return_index=True)
+        return tuple(self.agent[np.sort(first)].tolist())
+
+    def select(self, agents) -> Runs:
+        """Only the runs of ``agents`` (each must be in the file)."""
+        known = self.agents
+        missing = [a for a in agents if a not in known]
+        if missing:
+            raise ParameterError("agent", f"unknown agent {missing[0]!r} in {self.source} (agents: "
+                                          f"{', '.join(known)})")
+        keep = np.isin(self.agent, list(agents))
+        return Runs(self.source, self.columns, *(a[keep] if a is not None else None for a in
+                                                 (self.agent, self.task, self.family, self.minutes,
+                                                  self.score, self.weight)))
+
+
+def load_runs(path, *, agent: str = "alias", task: str = "task_id", family: str = "task_family",
+              minutes: str = "human_minutes", score: str = "score_binarized",
+              weight: str | None = "invsqrt_task_weight") -> Runs:
+    """Read runs from ``path`` (.jsonl, .csv or .parquet); the keyword arguments name the columns."""
+    path = Path(path)
+    name = str(path)
+    columns = {"agent": agent, "task": task, "family": family, "minutes": minutes, "score": score}
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise ParameterError(name, "cannot read file: no such file")
+    reader = {".jsonl": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}[suffix]
+    found, rows, where = reader(path, name, [c for c in (*columns.values(), weight) if c])
+    if not rows:
+        raise ParameterError(name, "holds no runs (the file is empty)")
+    missing = [c for c in columns.values() if c not in found]
+    if missing:
+        raise ParameterError(name, f"missing column {missing[0]!r} (columns found: {', '.join(found)})")
+    has_weight = weight is not None and weight in found
+    get = {role: [row.get(col) for row in rows] for role, col in columns.items()}
+    minutes_values = _numbers(name, get["minutes"], where, columns["minutes"], "a positive task length",
+                              lambda x: x > 0)
+    score_values = _numbers(name, get["score"], where, columns["score"], "a score in [0, 1]",
+                            lambda x: 0.0 <= x <= 1.0)
+    weight_values = None
+    if has_weight:
+        weight_values = _numbers(name, [row.get(weight) for row in rows], where, weight, "a positive weight",
+                                 lambda x: x > 0)
+        columns["weight"] = weight
+    labels = {role: _labels(name, get[role], where, columns[role]) for role in ("agent", "task", "family")}
+    return Runs(name, columns, labels["agent"], labels["task"], labels["family"], minutes_values, score_values,
+                weight_values)
+
+
+def run_weights(runs: Runs, scheme: str) -> np.ndarray:
+    """The weight of every run under ``scheme`` (see the module docstring)."""
+    if scheme == "none":
+        return np.ones(runs.minutes.size)
+    if scheme == "invsqrt" and runs.weight is not None:
+        raw = runs.weight.astype(float)
+    else:
+        raw = np.empty(runs.minutes.size)
+        for name in np.unique(runs.agent):
+            mine = np.flatnonzero(runs.agent == name)
+            tasks, task_of, per_task = np.unique(runs.task[mine], return_inverse=True, return_counts=True)
+            raw[mine] = 1.0 / per_task[task_of]
+            if scheme == "invsqrt":
+                family_of_task = {t: f for t, f in zip(runs.task[mine], runs.family[mine])}
+                families = np.array([family_of_task[t] for t in tasks])
+                _, fam_of_task, tasks_per_family = np.unique(families, return_inverse=True, return_counts=True)
+                raw[mine] /= np.sqrt(tasks_per_family[fam_of_task][task_of])
+    out = np.empty_like(raw)
+    for name in np.unique(runs.agent):
+        mine = runs.agent == name
+        out[mine] = raw[mine] / raw[mine].sum()
+    return out
+
+
+def _labels(name, values, where, column) -> np.ndarray:
+    out = []
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+            raise ParameterError(name, f"{where(i)}: column {column!r} is empty")
+        out.append(v if isinstance(v, str) else str(v))
+    return np.array(out, dtype=object)
+
+
+def _numbers(name, values, where, column, allowed, ok) -> np.ndarray:
+    out = np.empty(len(values))
+    for i, v in enumerate(values):
+        try:
+            if isinstance(v, bool) or v is None or v == "":
+                raise ValueError
+            x = float(v)
+        except (TypeError, ValueError):
+            raise ParameterError(name, f"{where(i)}: column {column!r} must be {allowed} (got {v!r})") from None
+        if not (math.isfinite(x) and ok(x)):
+            raise ParameterError(name, f"{where(i)}: column {column!r} must be {allowed} (got {v!r})")
+        out[i] = x
+    return out
+
+
+def _read_jsonl(path: Path, name: str, wanted):
+    found: dict[str, None] = {}
+    rows, lines = [], []
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    raise ParameterError(name, f"line {number} is not valid JSON; a .jsonl file holds one JSON "
+                                               f"object per line") from None
+                if not isinstance(record, dict):
+                    raise ParameterError(name, f"line {number} is not a JSON object")
+                for key in record:
+                    found.setdefault(key)
+                rows.append({k: record[k] for k in wanted if k in record})
+                lines.append(number)
+    except UnicodeDecodeError:
+        raise ParameterError(name, "cannot read file as JSONL: it is not UTF-8 text") from None
+    return list(found), rows, lambda i: f"line {lines[i]}"
+
+
+def _read_csv(path: Path, name: str, wanted):
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            found = list(reader.fieldnames or [])
+            rows = [{k: row.get(k) for k in wanted} for row in reader]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise ParameterError(name, f"cannot read file as CSV: {err}") from None
+    # line numbers: the header is line 1 (rows spanning several lines are rare in run tables)
+    return found, rows, lambda i: f"line {i + 2}"
+
+
+def _read_parquet(path: Path, name: str, wanted):
+    try:
+        import pyarrow.parquet as pq
+        table = pq.read_table(path)
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several unrelated types for a bad file
+        raise ParameterError(name, f"cannot read file as parquet: {err}") from None
+    found = table.column_names
+    data = {k: table.column(k).to_pylist() for k in wanted if k in found}
+    rows = [{k: data[k][i] for k in data} for i in range(table.num_rows)]
+    return found, rows, lambda i: f"row {i + 1}"
