@@ -67,6 +67,8 @@ BASES = {
                                 "--scheduler", "serial"],
     ("sweep", "show"): ["STORE"],
     ("report",): ["--only", "toy-absent", "--out", "rep"],
+    ("horizons", "fit"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none"],
+    ("horizons", "plot"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none", "--out", "figs"],
 }
 # commands whose valid runs are minutes of work: every example mutates them into something they refuse
 # quickly or run on a tiny configuration
@@ -82,7 +84,8 @@ SPECS = ["norm", "t(df=3)", "t(df=0)", "t(df=1e-300)", "t(df=1e300)", "weibull_m
 OUTS = ["", "out.zarr", "out.png", "out", "/proc/x/y", "missing/sub/out.png", "missing/sub/out.zarr", "EXISTING_FILE",
         "EXISTING_DIR", "out.xyz", "/", ".", "-"]
 FILES = ["GOOD", "EMPTY_NPY", "BOOL_NPY", "COMPLEX_NPY", "MATRIX_NPY", "TEXT_GARBAGE", "BINARY_GARBAGE", "MISSING",
-         "EXISTING_DIR", "HUGE_NPY", "CONSTANT_NPY", "NAN_TXT", "BAD_PARQUET", "BAD_JSON_DIR"]
+         "EXISTING_DIR", "HUGE_NPY", "CONSTANT_NPY", "NAN_TXT", "BAD_PARQUET", "BAD_JSON_DIR", "RUNS", "BAD_RUNS",
+         "EMPTY_RUNS"]
 TEXT = ["0-1", "0-1000000000", "a-b", "5-2", "-1", "0,3,5-7", "", "x" * 300, "eval", "probe", "nosuch", "leace",
         "unlearn", "blocks.0.hook_resid_post", "1e9", "tcp://127.0.0.1:1", "serial", "bogus"]
 
@@ -133,7 +136,8 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "MATRIX_NPY": "matrix.npy", "TEXT_GARBAGE": "garbage.txt", "BINARY_GARBAGE": "garbage.csv",
              "MISSING": "missing.npy", "EXISTING_DIR": "existing_dir", "HUGE_NPY": "huge.npy",
              "CONSTANT_NPY": "constant.npy", "NAN_TXT": "nan.txt", "BAD_PARQUET": "bad.parquet",
-             "BAD_JSON_DIR": "bad_run", "EXISTING_FILE": "existing.txt", "FOLDER": "bad_run", "STORE": "store.zarr"}
+             "BAD_JSON_DIR": "bad_run", "EXISTING_FILE": "existing.txt", "FOLDER": "bad_run", "STORE": "store.zarr",
+             "RUNS": "runs.jsonl", "BAD_RUNS": "bad_runs.csv", "EMPTY_RUNS": "empty.jsonl"}
     np.save(root / "good.npy", rng.pareto(2.0, 300) + 1)
     np.save(root / "empty.npy", np.zeros(0))
     np.save(root / "bool.npy", np.ones(50, dtype=bool))
@@ -152,6 +156,17 @@ def write_fixtures(root: Path) -> dict[str, str]:
     (root / "bad_run" / "history.json").write_text("[]")
     (root / "store.zarr").mkdir()
     (root / "store.zarr" / "zarr.json").write_text("{}")
+    rows = []
+    for family in range(6):                      # a small runs file of METR's shape: one agent, 12 tasks
+        for task in range(2):
+            minutes = float(2 ** (family + task))
+            for run in range(4):
+                success = int(rng.random() < 1 / (1 + minutes / 8))
+                rows.append({"alias": "a", "task_id": f"f{family}/t{task}", "task_family": f"f{family}",
+                             "human_minutes": minutes, "score_binarized": success, "invsqrt_task_weight": 1.0})
+    (root / "runs.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    (root / "bad_runs.csv").write_text("alias,task_id,task_family,human_minutes,score_binarized\na,t,f,-3,2\n")
+    (root / "empty.jsonl").write_text("")
     return files
 
 
@@ -223,7 +238,7 @@ def test_command_keeps_the_contract_on_hostile_input(path, parser, data, tmp_pat
             else:
                 argv += [flag, value]
         else:                                      # a positional: replace the base's first positional
-            placeholders = [k for k, a in enumerate(argv) if a in files or a in ("FILE", "FOLDER", "STORE")]
+            placeholders = [k for k, a in enumerate(argv) if a in files or a in ("FILE", "FOLDER", "STORE", "RUNS")]
             if placeholders:
                 argv[placeholders[0]] = value
             else:

@@ -4,6 +4,9 @@ Every ``alignlab ...`` line of a shell block runs (in a fresh folder; ``../share
 shared data, and a command that needs it is skipped when it is absent). A line shown with ``$`` and
 followed by output must exit 0, and when the output shown is JSON, every key the README shows at the
 top level must be in the JSON the command prints. ``python`` blocks are executed.
+
+Tripwire commands train a transformer for minutes on the default world; here they run as written plus
+the flags of the tests' tiny world (the same code path, seconds of training), so the suite stays fast.
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from conftest import SHARED_DATA
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXIT = {"tripwire run": (0, 3)}      # a run that trips exits 3 by design (docs/tripwire.md)
+TINY_TRIPWIRE = ["--n-known", "32", "--n-hidden", "8", "--d-model", "32", "--d-mlp", "128", "--batch-size", "32",
+                 "--steps", "300", "--evidence-start", "100", "--hidden-fraction", "0.15", "--monitor-every", "20",
+                 "--lr", "5e-3"]
+
+
+def argv_of(command: str) -> list[str]:
+    argv = shlex.split(command)[1:]
+    if argv[:1] == ["tripwire"] and argv[1:2] in (["run"], ["calibrate"]):
+        argv += TINY_TRIPWIRE
+    return argv
 
 
 def blocks(text: str):
@@ -83,12 +96,12 @@ def test_readme_command_runs_as_shown(command, shown, tmp_path, monkeypatch):
             pytest.skip("the shared data folder is absent")
         command = command.replace("../shared/data", str(SHARED_DATA))
     monkeypatch.chdir(tmp_path)
-    argv = shlex.split(command)[1:]
+    argv = argv_of(command)
     for earlier, _ in COMMANDS:             # a command may read what an earlier one wrote (tripwire cal/)
         if earlier == command:
             break
         if "--out cal/" in earlier and "--calibration cal" in command:
-            run_cli(shlex.split(earlier)[1:])
+            run_cli(argv_of(earlier))
     code, out, err = run_cli(argv)
     allowed = next((codes for prefix, codes in EXIT.items() if command.startswith(f"alignlab {prefix}")), (0,))
     assert code in allowed, f"{command}: exit {code}: {err}"

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 DPI = 120
+SUFFIXES = (".png", ".pdf", ".svg")      # what a command's --out figure may be (checked before any work)
 
 
 def figure(nrows: int = 1, ncols: int = 1, *, figsize=(7, 4.2), **subplot_kw):

@@ -6,22 +6,16 @@ the sweep runner ask :func:`systems` for what is there; none of them names a sys
 system is adding a folder::
 
     # alignlab/mysystem/system.py
-    from alignlab.systems import SweepKind, System
+    from alignlab.systems import System, lazy
 
-    def commands(subparsers):            # `alignlab mysystem COMMAND ...`
-        from alignlab.mysystem.cli import register
-        register(subparsers)
-
-    def report(ctx):                     # a report section: ReportContext -> Section
-        from alignlab.mysystem.report import build
-        return build(ctx)
-
-    SYSTEM = System("mysystem", "My system", order=60, commands=commands, report=report)
+    SYSTEM = System("mysystem", "My system", order=60,
+                    commands=lazy("alignlab.mysystem.cli", "register"),     # `alignlab mysystem COMMAND ...`
+                    report=lazy("alignlab.mysystem.report", "build"))       # ReportContext -> Section
 
 Code outside the package (a plugin, a test) registers its own with :func:`register`; installed
 packages may also name a ``System`` under the entry-point group ``alignlab.systems``.
 
-Keep ``system.py`` light: import the system's heavy modules inside the functions it names, so
+Keep ``system.py`` light: :func:`lazy` imports the system's heavy modules on first use, so
 ``alignlab --help`` stays fast.
 """
 
@@ -84,6 +78,17 @@ class System:
     report: Callable[[ReportContext], Section] | None = None
     sweeps: tuple[SweepKind, ...] = ()
     distributions: tuple[tuple[str, str], ...] = ()   # (flag, role): flags that take a distribution spec
+
+
+def lazy(module: str, function: str) -> Callable:
+    """``function`` of ``module``, imported on the first call: what ``system.py`` names for its commands
+    and report, so that discovering systems imports nothing heavy. The returned function carries the
+    target's module name (the report keys its cache on the system's package through it)."""
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), function)(*args, **kwargs)
+    call.__module__ = module
+    call.__qualname__ = call.__name__ = function
+    return call
 
 
 _REGISTERED: dict[str, System] = {}

@@ -95,8 +95,8 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path):
     np.save(nan, np.array([1.0, np.nan] + list(range(2, 40))))
     assert "--drop-nonfinite" in run_error(capsys, "tails", "diagnose", str(nan))
     assert run_json(capsys, "tails", "fit", str(nan), "--drop-nonfinite")["dropped_nonfinite"] == 1
-    assert "min_tail: must be an integer >= 2 (got 1)" in run_error(capsys, "tails", "fit", str(nan),
-                                                                     "--drop-nonfinite", "--min-tail", "1")
+    assert "min_tail: must be an integer in [2, 39] (got 1)" in run_error(capsys, "tails", "fit", str(nan),
+                                                                           "--drop-nonfinite", "--min-tail", "1")
 
 
 def test_usage_errors_exit_2_with_one_line(capsys, pareto):

@@ -65,9 +65,9 @@ def test_cuda_kernels_match_the_exact_distribution(fused, monkeypatch):
 
 @needs_fused
 def test_fused_kernel_variates_are_exponential_deep_into_the_tail():
-    from alignlab.steps import triton_kernel
+    from alignlab.samplers import triton_pareto
     trials = 2 ** 24
-    e = triton_kernel.segment_log_sums(17, 1.0, trials, 1, [0, 1], torch_backend.device()).cpu().numpy()[:, 0]
+    e = triton_pareto.segment_log_sums(17, 1.0, trials, 1, [0, 1], torch_backend.device()).cpu().numpy()[:, 0]
     for t in (0.01, 1.0, 6 * math.log(2) - 1e-3, 6 * math.log(2) + 1e-3, 12 * math.log(2), 14.0):
         p = math.exp(-t)
         assert abs(np.mean(e > t) - p) < 4.5 * math.sqrt(p * (1 - p) / trials)

@@ -433,7 +433,7 @@ class _logcauchy_gen(stats.rv_continuous):
 
 
 class _logpareto_gen(stats.rv_continuous):
-    """P(Z > z) = (1 + log z)^(-a) on [1, inf): super-heavy, log Z = (1 - U)^(-1/a) - 1 ... in law."""
+    """P(Z > z) = (1 + log z)^(-a) on [1, inf): super-heavy; log Z = U^(-1/a) - 1 for U uniform on (0, 1)."""
 
     def _argcheck(self, a):
         return a > 0

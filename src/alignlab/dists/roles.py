@@ -98,6 +98,9 @@ def utility(spec, param: str = "utility") -> Continuous:
     law = error(spec, param)
     if not law.has_finite_mean:
         raise ParameterError(param, f"must have a finite mean ({law.spec} has none)")
+    if not math.isfinite(law.mean):       # finite in theory, beyond 1.8e308 in fact (weibull_min(c=0.001))
+        raise ParameterError(param, f"must have a finite mean that fits in double precision ({law.spec} has a "
+                                    f"mean beyond 1.8e308)")
     return law
 
 
@@ -108,6 +111,14 @@ def check_body(law: Continuous, param: str) -> None:
     if not (np.isfinite(quartiles).all() and quartiles[2] > quartiles[0]):
         raise ParameterError(param, f"{law.spec} has quartiles beyond the double range or of zero width "
                                     f"(got {', '.join(f'{q:g}' for q in quartiles)})")
+    # a quartile that underflowed to the edge of the support (weibull_min(c=0.001): 1e-541 read as 0)
+    # no longer has a quarter of the mass below it
+    with np.errstate(all="ignore"):
+        levels = np.exp(np.asarray(law.logcdf(quartiles), dtype=float))
+    if not (np.abs(levels - [0.25, 0.5, 0.75]) < 1e-6).all():
+        raise ParameterError(param, f"{law.spec} has quartiles beyond the double range (the computed ones, "
+                                    f"{', '.join(f'{q:g}' for q in quartiles)}, hold probability "
+                                    f"{', '.join(f'{p:.3g}' for p in levels)} below them)")
 
 
 def _example(fam: Family) -> str:

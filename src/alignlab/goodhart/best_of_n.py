@@ -31,11 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._limits import check_memory
 from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.dists.tails import TailClass, TailKind
 from alignlab.goodhart._inputs import integers
-from alignlab.goodhart.montecarlo import best_of_n_draws
+from alignlab.goodhart.montecarlo import BLOCK, best_of_n_draws, check_draws
 from alignlab.goodhart.result_fields import PolicyMeans, Provenance
 from alignlab.numerics.quadrature import LogIntegral
 
@@ -67,18 +68,22 @@ def kl_bound(n) -> np.ndarray:
 
 
 def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None, tails=None,
-              backend: str = "numpy", progress: ProgressLike = False) -> BestOfN:
+              backend: str = "numpy", progress: ProgressLike = False, max_work: float | None = None) -> BestOfN:
     """Best of ``n`` draws of the proxy, for each ``n``: by quadrature (``method="exact"``, n up to 1e12)
     or Monte Carlo (``"mc"``: ``trials`` trials drawn with ``seed``, n up to 2^24).
 
     ``tails`` = (right, left) tail classes of U, to tell an infinite E[U] from a finite one.
     ``backend`` (Monte Carlo only): ``numpy``, ``torch`` (CUDA when present) or ``auto``. ``progress``
-    (Monte Carlo only) counts blocks of trials."""
+    (Monte Carlo only) counts blocks of trials. Monte Carlo makes ``trials * max(n)`` draws: more than
+    :data:`~alignlab.goodhart.montecarlo.MAX_DRAWS` are refused unless ``max_work`` allows them, and
+    so is more memory than the machine can spare."""
     v.choice("method", method, ("exact", "mc"))
     v.choice("backend", backend, ("auto", "numpy", "torch"))
     if method == "mc":
         n = integers("n", n, 1, MAX_N_SIMULATED)
-        return _monte_carlo(model, n, v.integer("trials", trials, low=2), seed_sequence(seed), backend, progress)
+        trials = v.integer("trials", trials, low=2)
+        check_simulation(model, n, trials, max_work)
+        return _monte_carlo(model, n, trials, seed_sequence(seed), backend, progress)
     n = integers("n", n, 1, MAX_N)
     grid = _Grid(model, int(n.min()), int(n.max()), tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
@@ -93,6 +98,16 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     return BestOfN(n=tuple(int(k) for k in n), utility=tuple(utility), proxy=tuple(proxy),
                    error=tuple(proxy - utility), kl=tuple(kl), kl_bound=tuple(kl_bound(n)),
                    utility_mean=float(model.mu), method="exact", notes=tuple(notes))
+
+
+def check_simulation(model, n: np.ndarray, trials: int, max_work: float | None = None, runs: int = 1) -> None:
+    """Refuse ``runs`` best-of-n simulations whose draws or memory exceed the limits, before any starts:
+    ``trials`` trials of ``max(n)`` draws each, in blocks of at least ``BLOCK`` draws (about a dozen
+    float arrays of that size) and two ``trials x len(n)`` result arrays."""
+    n_max = int(np.max(n))
+    check_draws("trials", runs * trials * n_max, model, max_work)
+    check_memory("n", 96.0 * max(BLOCK, n_max) + 16.0 * trials * np.size(n),
+                 f"best of n = {n_max} over {trials} trials")
 
 
 def _monte_carlo(model, n, trials: int, root: np.random.SeedSequence, backend: str, progress) -> BestOfN:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
 
@@ -11,7 +12,14 @@ FAMILIES_HELP = ("a scipy.stats spec such as 'norm(0,1)', 't(df=3)', 'lognorm(s=
 
 
 def register(cmds) -> None:
-    """Add the commands of `alignlab goodhart ...` to ``cmds`` (the subparsers of the system's command)."""
+    """Add the commands of `alignlab goodhart ...` to ``cmds`` (the subparsers of the system's command).
+
+    Domains and limits (docs/goodhart.md, "Limits and guarantees"): every number finite; Monte Carlo at
+    most 1e8 draws unless --max-work says more."""
+
+    def max_work_arg(p):
+        p.add_argument("--max-work", default=None, metavar="DRAWS",
+                       help="raise the limit of 1e8 Monte Carlo draws on purpose (a number > 0)")
 
     def proxy_args(p, monte_carlo: bool = False):
         p.add_argument("--error", metavar="SPEC", help=f"law of the error X: {FAMILIES_HELP}")
@@ -21,55 +29,74 @@ def register(cmds) -> None:
                                 "per line) or .parquet (Monte Carlo only)")
             p.add_argument("--column", metavar="NAME",
                            help="the column of --error-samples to read from a table with several")
-            p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (method mc; default 0)")
+            p.add_argument("--seed", type=number, default=0,
+                           help="Monte Carlo seed, a whole number >= 0 (method mc; default 0)")
         p.add_argument("--utility", metavar="SPEC", default="norm(0, 1)",
-                       help="law of the true utility V (default: norm(0, 1))")
+                       help="law of the true utility V, with a finite mean that fits in double precision "
+                            "(default: norm(0, 1))")
         p.add_argument("--dependence", choices=["counterexample"],
                        help="X depends on V instead: 'counterexample' is X|V ~ N(0,4) if |V|<=1 else X = 0")
         add_json(p)
 
     p = cmds.add_parser("condexp", help="E[V | U >= t] and log P(U >= t) at each threshold")
     proxy_args(p, monte_carlo=True)
-    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T", help="thresholds")
+    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T",
+                   help="thresholds, finite numbers with P(U >= t) > 0")
     p.add_argument("--method", default="quadrature", choices=["quadrature", "mc"])
-    p.add_argument("--samples", type=number, default=1_000_000, help="Monte Carlo draws (method mc)")
+    p.add_argument("--samples", type=number, default=1_000_000,
+                   help="Monte Carlo draws (method mc), whole, 1 to 1e8 unless --max-work says more (default 1e6)")
+    max_work_arg(p)
     p.set_defaults(handler=condexp)
 
     p = cmds.add_parser("regime", help="which theorem decides lim E[V | U >= t], with the numbers")
     proxy_args(p)
-    p.add_argument("--decades", type=number, default=12, help="decades of t for the numerical evidence (default 12)")
+    p.add_argument("--decades", type=number, default=12,
+                   help="decades of t for the numerical evidence, whole, 2 to 40 (default 12)")
     p.set_defaults(handler=regime)
 
     p = cmds.add_parser("bon", help="best-of-n: E[V], E[U] and KL for each n (exact, or Monte Carlo)")
     proxy_args(p, monte_carlo=True)
-    p.add_argument("--n", type=number, nargs="+", required=True, metavar="N", help="numbers of draws")
+    p.add_argument("--n", type=number, nargs="+", required=True, metavar="N",
+                   help="numbers of draws, whole: 1 to 1e12 (exact), 1 to 2^24 = 16777216 (mc)")
     p.add_argument("--method", default="exact", choices=["exact", "mc"])
-    p.add_argument("--trials", type=number, default=1000, help="Monte Carlo trials (method mc)")
+    p.add_argument("--trials", type=number, default=1000,
+                   help="Monte Carlo trials (method mc), whole, >= 2; trials * max(n) at most 1e8 draws unless "
+                        "--max-work says more (default 1000)")
     p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
                    help="Monte Carlo backend: numpy, torch (CUDA when present) or auto (torch on CUDA)")
+    max_work_arg(p)
     p.set_defaults(handler=bon)
 
     p = cmds.add_parser("tilt", help="the KL-regularised optimum p exp(U / beta): E[V], E[U], KL")
     proxy_args(p)
-    p.add_argument("--beta", type=number, nargs="+", required=True, metavar="BETA", help="KL penalty weights (> 0)")
+    p.add_argument("--beta", type=number, nargs="+", required=True, metavar="BETA",
+                   help="KL penalty weights, each > 0; a beta so small that the tilted law leaves the double "
+                        "range or what the quadrature resolves (relative error above 1e-3) is refused")
     p.set_defaults(handler=tilt)
 
     p = cmds.add_parser("construct", help="move mass(t) above t keeping the base's shape: mean and KL to the base")
     p.add_argument("--base", metavar="SPEC", required=True, help=f"base law: {FAMILIES_HELP}")
-    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T", help="thresholds")
+    p.add_argument("--t", type=number, nargs="+", required=True, metavar="T",
+                   help="thresholds, finite, with base probability on both sides (> 1 with --mass-exponent)")
     mass = p.add_mutually_exclusive_group(required=True)
-    mass.add_argument("--mass-exponent", type=number, metavar="E", help="mass(t) = t^(-E)")
-    mass.add_argument("--mass", type=number, nargs="+", metavar="M", help="mass above t (one, or one per t)")
+    mass.add_argument("--mass-exponent", type=number, metavar="E", help="mass(t) = t^(-E), E > 0 and t^(-E) > 0")
+    mass.add_argument("--mass", type=number, nargs="+", metavar="M",
+                      help="mass above t, each in (0, 1) (one, or one per t)")
     add_json(p)
     p.set_defaults(handler=construct)
 
     p = cmds.add_parser("experiment", help="run a report experiment and draw its figure")
     p.add_argument("name", choices=["bon-synthetic"], help="bon-synthetic: best-of-n for synthetic proxies (G5)")
-    p.add_argument("--out", metavar="PNG", help="write the figure here")
-    p.add_argument("--trials", type=number, default=100, help="Monte Carlo trials (default 100)")
-    p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed (default 0)")
-    p.add_argument("--n-max", type=number, default=1e9, help="largest n computed exactly (default 1e9)")
-    p.add_argument("--mc-max", type=number, default=65536, help="largest n simulated (default 65536)")
+    p.add_argument("--out", metavar="PNG", help="write the figure here (.png, .pdf or .svg, in an existing folder)")
+    p.add_argument("--trials", type=number, default=100,
+                   help="Monte Carlo trials, whole, >= 2; 10 pairs x trials x mc-max at most 1e8 draws unless "
+                        "--max-work says more (default 100)")
+    p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed, a whole number >= 0 (default 0)")
+    p.add_argument("--n-max", type=number, default=1e9, help="largest n computed exactly, whole, 2 to 1e12 "
+                                                             "(default 1e9)")
+    p.add_argument("--mc-max", type=number, default=65536, help="largest n simulated, whole, 2 to 2^24 "
+                                                                "(default 65536)")
+    max_work_arg(p)
     add_json(p)
     p.set_defaults(handler=experiment)
 
@@ -108,7 +135,10 @@ def _render_list(title, keys):
 
 
 def condexp(args) -> None:
-    result = _proxy(args).conditional_utility(args.t, args.method, args.samples, args.seed, progress=show_progress(args))
+    from alignlab._limits import max_work
+    limit = max_work(args.max_work)
+    result = _proxy(args).conditional_utility(args.t, args.method, args.samples, args.seed,
+                                              progress=show_progress(args), max_work=limit)
     keys = ["t", "conditional_utility", "gain", "log_tail_probability", "relative_error", "standard_error",
             "accepted"]
     emit(args, result, _render_list(f"E[V | U >= t] ({result.method})", keys))
@@ -129,8 +159,10 @@ def regime(args) -> None:
 
 
 def bon(args) -> None:
+    from alignlab._limits import max_work
+    limit = max_work(args.max_work)
     result = _proxy(args).best_of_n(args.n, args.method, args.trials, args.seed, backend=args.backend,
-                                    progress=show_progress(args))
+                                    progress=show_progress(args), max_work=limit)
     keys = ["n", "utility", "proxy", "error", "kl", "kl_bound", "utility_se", "proxy_se"]
     emit(args, result, _render_list(f"best of n ({result.method})", keys))
 
@@ -151,14 +183,18 @@ def construct(args) -> None:
 
 
 def experiment(args) -> None:
+    from alignlab import _validate as v
+    from alignlab._limits import max_work
     from alignlab.goodhart.experiments import bon_synthetic
+    if args.out is not None:
+        v.output_file("out", args.out, FIGURE_SUFFIXES)             # before the work, not after it
     result = bon_synthetic(n_max=args.n_max, mc_max=args.mc_max, trials=args.trials, seed=args.seed,
-                           progress=show_progress(args))
+                           progress=show_progress(args), max_work=max_work(args.max_work))
     payload = {"experiment": args.name, "trials": result.trials, "seed": result.seed,
                "cases": [{"error": c.error, "utility": c.utility, "peak_n": c.peak_n, "peak_utility": c.peak_utility,
                           "n": c.exact.n, "utility_by_n": c.exact.utility, "mc_n": c.mc.n,
                           "mc_utility": c.mc.utility, "mc_utility_se": c.mc.utility_se} for c in result.cases]}
-    if args.out:
+    if args.out is not None:
         from alignlab.goodhart.plots import plot_bon_synthetic
         save_figure(plot_bon_synthetic(result), args.out)
         payload["out"] = args.out

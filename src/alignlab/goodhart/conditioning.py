@@ -18,7 +18,7 @@ from alignlab import _validate as v
 from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.goodhart._inputs import reals
-from alignlab.goodhart.montecarlo import conditional_moments
+from alignlab.goodhart.montecarlo import check_draws, conditional_moments
 from alignlab.goodhart.result_fields import ConditionalMeans, Provenance
 
 METHODS = ("quadrature", "mc")
@@ -49,13 +49,17 @@ class PointConditional(ConditionalMeans):
 
 
 def conditional_utility(model, t, method: str = "quadrature", samples: int = 1_000_000,
-                        seed: SeedLike = None, progress: ProgressLike = False) -> ConditionalUtility:
+                        seed: SeedLike = None, progress: ProgressLike = False,
+                        max_work: float | None = None) -> ConditionalUtility:
     """E[V | U >= t] for each ``t``: by quadrature, or by Monte Carlo (``method="mc"``) with ``samples``
-    draws from ``seed`` (``progress`` counts blocks of draws)."""
+    draws from ``seed`` (``progress`` counts blocks of draws; more than
+    :data:`~alignlab.goodhart.montecarlo.MAX_DRAWS` draws are refused unless ``max_work`` allows them)."""
     t = reals("t", t)
     v.choice("method", method, METHODS)
     if method == "mc":
-        return _monte_carlo(model, t, v.integer("samples", samples, low=1), seed_sequence(seed), progress)
+        samples = v.integer("samples", samples, low=1)
+        check_draws("samples", samples, model, max_work)
+        return _monte_carlo(model, t, samples, seed_sequence(seed), progress)
     return by_quadrature(model, t)
 
 

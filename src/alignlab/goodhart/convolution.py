@@ -38,6 +38,7 @@ def log_convolution(t, first: Factor, second: Factor, rtol: float = 1e-12) -> Lo
     # V side, in v: v on the anchor's side of c, first and second both nonzero
     v_lo = np.maximum(first.lo, t - second.hi)
     v_hi = np.minimum(first.hi, t - second.lo)
+    a_left = _own_edges(first, second, t, v_lo, v_hi, a_left)
     lo_a = np.where(a_left, v_lo, np.maximum(v_lo, c))
     hi_a = np.where(a_left, np.minimum(v_hi, c), v_hi)
     part_a = log_integral(lambda v, rows: first.log(v) + second.log(t[rows] - v), lo_a, hi_a,
@@ -53,6 +54,29 @@ def log_convolution(t, first: Factor, second: Factor, rtol: float = 1e-12) -> Lo
                           np.full((B, 1), second.median), np.full((B, 1), second.width), rtol=rtol,
                           lo_scale=_soft(lo_b, cx, scale), hi_scale=_soft(hi_b, cx, scale))
     return combine(part_a, part_b)
+
+
+def _own_edges(first: Factor, second: Factor, t, v_lo, v_hi, a_left):
+    """Which side is integrated in v: by default the one where V's anchor lies (``a_left``: the lower
+    one), but a factor unbounded at a finite end of the range must be integrated in its own variable,
+    where offsets from that end are exact: V's lower end cut at ``v_lo`` would be ``t - x`` rounded on
+    the X side. Rows whose ends ask for both orientations keep the default."""
+    lower_v = (_singular(first, first.lo, 1.0) & (v_lo == first.lo)) | \
+        (_singular(second, second.lo, 1.0) & (v_hi == t - second.lo))
+    lower_x = (_singular(first, first.hi, -1.0) & (v_hi == first.hi)) | \
+        (_singular(second, second.hi, -1.0) & (v_lo == t - second.hi))
+    return np.where(lower_v & ~lower_x, True, np.where(lower_x & ~lower_v, False, a_left))
+
+
+def _singular(factor: Factor, end: float, inward: float) -> bool:
+    """Whether the factor grows without bound toward a finite end of its support: its mass per unit
+    log offset from the end falls toward it at a rate below 0.9 (a bounded factor gives 1)."""
+    if not np.isfinite(end):
+        return False
+    d = max(abs(end), factor.width) * 2.0 ** -30 * np.array([1.0, np.exp(2.0)])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        m = np.asarray(factor.log(end + inward * d), dtype=float) + np.log(d)
+        return bool(np.isfinite(m[0]) and (m[1] - m[0]) / 2.0 < 0.9)
 
 
 def _soft(limit, cut, scale):

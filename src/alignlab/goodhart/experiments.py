@@ -19,6 +19,7 @@ the report reads them by name.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ from alignlab import _validate as v
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab._results import Result
-from alignlab.goodhart.best_of_n import MAX_N, MAX_N_SIMULATED, BestOfN
+from alignlab.goodhart.best_of_n import MAX_N, MAX_N_SIMULATED, BestOfN, check_simulation
 from alignlab.goodhart.conditioning import ConditionalUtility, PointConditional
 from alignlab.goodhart.construction import Construction, construct
 from alignlab.goodhart.dependence import counterexample
@@ -156,15 +157,18 @@ class BonSynthetic(Result):
 
 
 def bon_synthetic(errors=BON_ERRORS, utilities=BON_UTILITIES, n_max: float = 1e9, mc_max: int = 65536,
-                  trials: int = 100, seed: SeedLike = None, progress: ProgressLike = False) -> BonSynthetic:
+                  trials: int = 100, seed: SeedLike = None, progress: ProgressLike = False,
+                  max_work: float | None = None) -> BonSynthetic:
     """G5: best-of-n for every (utility, error) pair: exact for n = 1..n_max (four points per
     decade), Monte Carlo with ``trials`` trials for n = 1, 2, 4, ..., mc_max (pair ``(i, j)`` with
-    seed ``seed + 100 i + j``). ``progress`` counts pairs."""
+    seed ``seed + 100 i + j``). ``progress`` counts pairs. The draws of all pairs together are bounded
+    before any starts (``max_work`` raises the limit)."""
     n_max = v.integer("n_max", n_max, low=2, high=MAX_N)
     mc_max = v.integer("mc_max", mc_max, low=2, high=MAX_N_SIMULATED)
     trials = v.integer("trials", trials, low=2)
     base = base_seed(seed)
     n_mc = 2 ** np.arange(0, int(np.log2(mc_max)) + 1)
+    check_simulation(None, n_mc, trials, max_work, runs=len(errors) * len(utilities))
     n_exact = np.unique(np.concatenate([np.round(10.0 ** np.arange(0, np.log10(n_max) + 1e-9, 0.25)), n_mc])
                         ).astype(np.int64)
     cases = []
@@ -174,7 +178,8 @@ def bon_synthetic(errors=BON_ERRORS, utilities=BON_UTILITIES, n_max: float = 1e9
                 bar.update(bar.done, f"best-of-n: X ~ {e}, V ~ {u}")
                 proxy = Proxy(e, u)
                 exact = proxy.best_of_n(n_exact)
-                mc = proxy.best_of_n(n_mc, method="mc", trials=trials, seed=base + 100 * i + j)
+                mc = proxy.best_of_n(n_mc, method="mc", trials=trials, seed=base + 100 * i + j,
+                                     max_work=math.inf)          # all pairs' draws were checked above
                 k = int(np.argmax(exact.utility))
                 cases.append(BonCase(e, u, exact, mc, int(exact.n[k]), float(exact.utility[k])))
                 bar.advance()

@@ -5,16 +5,30 @@ Draws come in blocks of ``BLOCK`` pairs, block ``b`` from its own stream
 size. Standard errors are the usual ``sd / sqrt(k)`` of the ``k`` accepted (or selected) draws.
 ``root`` is the caller's :class:`~numpy.random.SeedSequence` (the caller records its seed);
 ``progress`` counts blocks (:mod:`alignlab._progress`).
+
+Work is bounded before any draw: :func:`check_draws` refuses more than :data:`MAX_DRAWS` draws of
+``(X, V)`` (about half a minute on one core here; a dependent error calls its Python callable once
+per draw and counts :data:`DEPENDENT_COST` draws each) unless ``max_work`` raises the limit.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import block_generator
 
 BLOCK = 1 << 16
+MAX_DRAWS = 1e8          # draws of (X, V) one Monte Carlo run may make unless max_work says more
+DEPENDENT_COST = 10      # a dependent error draws about ten times slower (one callable call per draw)
+
+
+def check_draws(param: str, draws: float, model, max_work: float | None = None) -> None:
+    """Refuse ``draws`` draws of ``model`` beyond :data:`MAX_DRAWS` (or ``max_work``), before any is made."""
+    cost = DEPENDENT_COST if getattr(model, "kind", "") == "dependent" else 1
+    unit = "draws of (X, V)" if cost == 1 else f"draws of (X, V) (a dependent error counts {cost} each)"
+    check_work(param, float(draws) * cost, MAX_DRAWS, unit, max_work)
 
 
 def conditional_moments(model, t, samples: int, root: np.random.SeedSequence, progress: ProgressLike = False):

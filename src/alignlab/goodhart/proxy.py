@@ -74,10 +74,11 @@ class Proxy:
 
     # -- conditioning ---------------------------------------------------------------------
     def conditional_utility(self, t, method: str = "quadrature", samples: int = 1_000_000,
-                            seed: SeedLike = None, progress: ProgressLike = False) -> conditioning.ConditionalUtility:
+                            seed: SeedLike = None, progress: ProgressLike = False,
+                            max_work: float | None = None) -> conditioning.ConditionalUtility:
         """E[V | U >= t] for each t (quadrature, or ``method="mc"`` with ``samples`` draws from ``seed``;
-        None: fresh entropy, recorded in the result's ``seed``)."""
-        return conditioning.conditional_utility(self.model, t, method, samples, seed, progress)
+        None: fresh entropy, recorded in the result's ``seed``; ``max_work`` raises the draw limit)."""
+        return conditioning.conditional_utility(self.model, t, method, samples, seed, progress, max_work)
 
     def conditional_utility_at(self, u) -> conditioning.PointConditional:
         """E[V | U = u] for each u."""
@@ -93,11 +94,13 @@ class Proxy:
 
     # -- optimisation by selection and by KL-regularised RL ----------------------------------
     def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None,
-                  backend: str = "numpy", progress: ProgressLike = False) -> _bon.BestOfN:
+                  backend: str = "numpy", progress: ProgressLike = False,
+                  max_work: float | None = None) -> _bon.BestOfN:
         """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"`` with ``trials``
-        trials from ``seed``, whose ``backend`` may be ``torch``: CUDA when present)."""
+        trials from ``seed``, whose ``backend`` may be ``torch``: CUDA when present; ``max_work`` raises
+        the draw limit)."""
         tails = self.tails if method == "exact" else None
-        return _bon.best_of_n(self.model, n, method, trials, seed, tails, backend, progress)
+        return _bon.best_of_n(self.model, n, method, trials, seed, tails, backend, progress, max_work)
 
     def tilt(self, beta) -> _tilt.Tilt:
         """The KL-regularised optimum proportional to p exp(U / beta)."""

@@ -5,17 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from alignlab.systems import SweepKind, System
-
-
-def commands(cmds) -> None:
-    from alignlab.goodhart.cli import register
-    register(cmds)
-
-
-def report(ctx):
-    from alignlab.goodhart.report import build
-    return build(ctx)
+from alignlab.systems import SweepKind, System, lazy
 
 
 def sweep_cell(error: str, utility: str, n: float, method: str, trials: int, stream) -> dict:
@@ -58,7 +48,7 @@ SYSTEM = System(
     help="catastrophic Goodhart: optimising a proxy U = X + V of true utility V",
     description="How much true utility V does optimising the proxy U = X + V buy? Conditioning, best-of-n and "
                 "the KL-regularised optimum, by exact quadrature.",
-    commands=commands, report=report,
+    commands=lazy("alignlab.goodhart.cli", "register"), report=lazy("alignlab.goodhart.report", "build"),
     sweeps=(SweepKind("goodhart-bon", "best-of-n E[V], E[U], KL over (error, utility, n)", sweep_cell,
                       ("mean_utility", "mean_proxy", "kl", "kl_bound", "mean_utility_se", "seconds"),
                       sweep_arguments, sweep_grid, integer_dims=("n",)),),

@@ -113,53 +113,68 @@ def _call_with(function, context, table, item):
     return function(context, item)
 
 
-def run_tasks(function, context, items, *, workers: int | None = None, scheduler: str | None = None,
-              table=None, on_done=None) -> list:
-    """``[function(context, item) for item in items]``, in this process (``workers`` = 1), on local
-    processes (spawned, each given ``context`` and ``table`` once), or on the Dask scheduler at
-    ``scheduler``. ``on_done(i)`` is called as item i finishes. ``function`` must be a top-level function."""
-    items = list(items)
-    results: list = [None] * len(items)
-    if scheduler is None and (workers == 1 or len(items) <= 1):
-        if table is not None:
+class Workers:
+    """Where tasks run, opened once for all the phases of a fit: this process (``workers`` = 1), local
+    processes (spawned; each receives ``context`` and the Lomax ``table`` once), or the Dask scheduler
+    at ``scheduler`` (both scattered to every worker). Use as a context manager."""
+
+    def __init__(self, context, *, workers: int | None = None, scheduler: str | None = None, table=None):
+        self.context, self.workers, self.scheduler, self.table = context, workers, scheduler, table
+        self._pool = self._client = self._shared = None
+
+    def __enter__(self) -> Workers:
+        if self.scheduler is not None:
+            from dask.distributed import Client
+
+            from alignlab._validate import ParameterError
+            try:
+                self._client = Client(self.scheduler, timeout=10)
+            except OSError as exc:
+                raise ParameterError("scheduler", f"cannot reach a dask scheduler at {self.scheduler} ({exc})") \
+                    from None
+            self._shared = self._client.scatter([self.context, self.table], broadcast=True)
+        elif self.workers != 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            self._pool = ProcessPoolExecutor(self.workers or os.cpu_count() or 1,
+                                             mp_context=multiprocessing.get_context("spawn"), initializer=_install,
+                                             initargs=(self.context, self.table))
+        elif self.table is not None:
             from alignlab.horizons import lomax_table
-            lomax_table.install(table)
-        for i, item in enumerate(items):
-            results[i] = function(context, item)
-            if on_done:
-                on_done(i)
+            lomax_table.install(self.table)
+        return self
+
+    def map(self, function, items, on_done=None) -> list:
+        """``[function(context, item) for item in items]``; ``on_done(i)`` as item i finishes.
+        ``function`` must be a top-level function (workers import it by name)."""
+        items = list(items)
+        results: list = [None] * len(items)
+        if self._client is not None:
+            from dask.distributed import as_completed
+            futures = [self._client.submit(_call_with, function, self._shared[0], self._shared[1], item, pure=False)
+                       for item in items]
+            index = {f.key: i for i, f in enumerate(futures)}
+            for future in as_completed(futures, loop=self._client.loop):
+                results[index[future.key]] = future.result()
+                if on_done:
+                    on_done(index[future.key])
+        elif self._pool is not None:
+            from concurrent.futures import as_completed
+            futures = {self._pool.submit(_call, function, item): i for i, item in enumerate(items)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if on_done:
+                    on_done(futures[future])
+        else:
+            for i, item in enumerate(items):
+                results[i] = function(self.context, item)
+                if on_done:
+                    on_done(i)
         return results
-    if scheduler is not None:
-        return _run_dask(function, context, items, scheduler, table, on_done, results)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    count = min(workers or os.cpu_count() or 1, len(items))
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=_install,
-                             initargs=(context, table)) as pool:
-        futures = {pool.submit(_call, function, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if on_done:
-                on_done(futures[future])
-    return results
 
-
-def _run_dask(function, context, items, scheduler, table, on_done, results):
-    from dask.distributed import Client, as_completed
-
-    from alignlab._validate import ParameterError
-    try:
-        client = Client(scheduler, timeout=10)
-    except OSError as exc:
-        raise ParameterError("scheduler", f"cannot reach a dask scheduler at {scheduler} ({exc})") from None
-    try:
-        shared = client.scatter([context, table], broadcast=True)
-        futures = [client.submit(_call_with, function, shared[0], shared[1], item, pure=False) for item in items]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures, loop=client.loop):
-            results[index[future.key]] = future.result()
-            if on_done:
-                on_done(index[future.key])
-    finally:
-        client.close()
-    return results
+    def __exit__(self, *exc) -> bool:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        return False

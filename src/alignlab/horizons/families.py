@@ -23,14 +23,16 @@ For a task of t minutes (p = success probability):
   :math:`p(t) = E[g(\log(t/\tau) + \sigma Z)]` with :math:`g(x) = F_{e^x}(B - e^x)` the steps curve
   against log n. Adds ``sigma`` (:math:`\sigma = 0` is ``steps``, computed as such). g can be a
   cliff far narrower than :math:`\sigma` (beta > 1, many subtasks), where Gauss-Hermite quadrature
-  in Z fails (12 nodes: errors up to 0.13 in p); instead g is replaced by its piecewise-linear
-  interpolant on ``MIXED_KNOTS`` equally spaced knots across the window where it falls from
-  :math:`1 - 10^{-7}` to :math:`10^{-7}` (found by a coarse scan), and the Gaussian average of a
-  piecewise-linear function is exact:
+  in Z fails (12 nodes: errors up to 0.13 in p). Instead g is computed exactly at knots (a scan of
+  the range the average reaches, then zooms where g falls from logit 6 to -6 and from 2 to -2),
+  replaced by its piecewise-linear interpolant L, and the Gaussian average of L is exact:
 
-  .. math:: E[g(m + \sigma Z)] = g_0 + \sum_k (g_{k+1} - g_k)\,\frac{\sigma}{h}
+  .. math:: E[L(m + \sigma Z)] = g_0 + \sum_k (g_{k+1} - g_k)\,\frac{\sigma}{h_k}
             \Bigl[\psi\Bigl(\frac{m - x_k}{\sigma}\Bigr) - \psi\Bigl(\frac{m - x_{k+1}}{\sigma}\Bigr)\Bigr],
-            \qquad \psi(u) = u\Phi(u) + \varphi(u).
+            \qquad \psi(u) = u\Phi(u) + \varphi(u),
+
+  plus the interpolant's error at m, g(m) - L(m), weighted by :math:`e^{-2\pi^2\sigma^2/h^2}` (how much
+  the Gaussian leaves of an error of period h), so that sigma = 0 is exactly ``steps``.
 
 Every family states its parameters as a vector :math:`\theta` the optimiser moves in (box-bounded),
 ``evaluate(theta, t)`` giving :math:`\log p`, :math:`\log(1-p)` and
@@ -47,10 +49,9 @@ import numpy as np
 
 from alignlab.horizons import lomax_table as lt
 
-_SCAN = 16                 # coarse scan of the steps curve against log n (steps-mixed)
-_ROOT_STEPS = 8           # false-position steps that place each knot on its level
-# steps-mixed knots: the steps curve crosses these logits there (dense near 1/2, out to 1e-6 and 1 - 1e-6)
-_LEVELS = 2.0 * np.sinh(np.linspace(np.arcsinh(7.0), -np.arcsinh(7.0), 32))
+_SCAN = 16                 # points per scan of the steps curve against log n (steps-mixed's knots)
+_ZOOM = (6.0, 2.0)         # each zoom rescans where the curve falls from logit +z to -z
+_BISECTIONS = 50           # halvings of log n in a horizon search (its bracket spans at most ~700)
 LN2 = math.log(2.0)
 
 
@@ -130,7 +131,7 @@ class Logistic(Family):
 
     def horizon(self, theta, level):
         a, b = theta[..., 0], theta[..., 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             x = (math.log(level / (1 - level)) - a) / b
             return np.where(b < 0, np.exp2(np.minimum(x, 1e4)), np.nan)
 
@@ -222,7 +223,7 @@ class Weibull(_CloglogFamily):
 @dataclass(frozen=True)
 class Steps(Family):
     r"""The independent-steps curve (module docstring). theta = (log beta, log tau, log kappa)
-    [, sigma] with :math:`\kappa = \beta\log B`; ``nodes`` Gauss-Hermite nodes for steps-mixed."""
+    [, sigma] with :math:`\kappa = \beta\log B`; ``mixed`` adds the log-normal spread of steps-mixed."""
 
     mixed: bool = False
 
@@ -310,113 +311,118 @@ class Steps(Family):
             columns.append(np.zeros_like(ell))
         return log_p, log_q, np.stack(columns, axis=-1)
 
-    def _knots(self, theta, gradient=True):
-        """Per row, knots x (D, J) in log n near where the steps curve crosses the logit levels ``_LEVELS``
-        (a few false-position steps from a coarse scan: they only need to be well spread), the curve's
-        value g there and, with ``gradient``, dg/d log beta and dg/d log kappa at the knots."""
+    def _place(self, theta, gradient=True, window=None):
+        """Per row, knots x (D, K) in log n where the steps curve is computed exactly: a scan of the whole
+        range, then two zooms, each a scan across the points where the previous scans saw the curve fall
+        from logit ``_ZOOM[i]`` to its negative (a cliff narrower than a scan step is resolved by the next).
+        The scan covers ``window`` = (lo, hi) per row (default: the table's n range and 12 more units each
+        side), cut at log B where success ends. Returns the knots and the curve's logit there, with its
+        gradients (in log beta, log kappa and log n at fixed n) when ``gradient``."""
         from alignlab.horizons.lomax_table import N_RANGE
-        rows = np.arange(theta.shape[0])[:, None]
         log_b = np.exp(theta[:, 2]) / np.exp(theta[:, 0])
-        lo = math.log(N_RANGE[0]) - 12.0
-        hi = np.minimum(log_b, math.log(N_RANGE[1]) + 12.0)
-        scan = lo + (hi - lo)[:, None] * np.linspace(0.0, 1.0, _SCAN)[None, :]
-        ell_scan, _ = self._curve(theta, scan, False)                      # decreasing along the scan
-        # a second scan across the scan intervals where the curve passes from logit 6 to -6 (a cliff can
-        # sit inside one of them)
-        a = np.clip((ell_scan >= 6.0).sum(axis=1) - 1, 0, _SCAN - 1)
-        b = np.clip(_SCAN - (ell_scan <= -6.0).sum(axis=1), 0, _SCAN - 1)
-        fine = scan[rows[:, 0], a][:, None] + (scan[rows[:, 0], b] - scan[rows[:, 0], a])[:, None] * \
-            np.linspace(0.0, 1.0, _SCAN + 2)[None, 1:-1]
-        ell_fine, _ = self._curve(theta, fine, False)
-        scan = np.concatenate([scan, fine], axis=1)
-        order = np.argsort(scan, axis=1, kind="stable")
-        scan = np.take_along_axis(scan, order, axis=1)
-        ell_scan = np.minimum.accumulate(np.take_along_axis(np.concatenate([ell_scan, ell_fine], axis=1), order,
-                                                            axis=1), axis=1)
-        points = scan.shape[1]
-        index = np.clip((ell_scan[:, None, :] >= _LEVELS[None, :, None]).sum(axis=2) - 1, 0, points - 2)
-        x_lo, x_hi = scan[rows, index], scan[rows, index + 1]
-        f_lo, f_hi = ell_scan[rows, index] - _LEVELS, ell_scan[rows, index + 1] - _LEVELS
-        # levels the scan does not bracket (beyond its ends) stay at the end they fall off
-        f_lo = np.where(np.isfinite(f_lo), f_lo, 1e300)
-        f_hi = np.where(np.isfinite(f_hi), np.minimum(f_hi, -1e-300), -1e300)
-        bracketed = (f_lo > 0) & (f_hi < 0)
-        last = np.zeros(x_lo.shape, dtype=int)
-        for _ in range(_ROOT_STEPS):
-            # false position with the Illinois modification (superlinear on a monotone curve)
-            with np.errstate(invalid="ignore", over="ignore"):
-                x = x_hi - f_hi * (x_hi - x_lo) / (f_hi - f_lo)
-            x = np.where(np.isfinite(x) & (x > x_lo) & (x < x_hi), x, 0.5 * (x_lo + x_hi))
-            f = self._curve(theta, x, False)[0] - _LEVELS
-            f = np.where(np.isfinite(f), f, -1e300)
-            up = f > 0
-            f_lo = np.where(~up & (last == -1), 0.5 * f_lo, f_lo)
-            f_hi = np.where(up & (last == 1), 0.5 * f_hi, f_hi)
-            x_lo, f_lo = np.where(up, x, x_lo), np.where(up, f, f_lo)
-            x_hi, f_hi = np.where(up, x_hi, x), np.where(up, f_hi, f)
-            last = np.where(up, 1, -1)
-        x = np.where(bracketed, np.where(np.abs(f_lo) < np.abs(f_hi), x_lo, x_hi), np.where(f_lo <= 0, x_lo, x_hi))
-        x = np.maximum.accumulate(x, axis=1)
+        if window is None:
+            count = theta.shape[0]
+            window = (np.full(count, math.log(N_RANGE[0]) - 12.0), np.full(count, math.log(N_RANGE[1]) + 12.0))
+        hi = np.minimum(window[1], log_b)
+        lo = np.minimum(window[0], hi - 1e-3)
+        x = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, _SCAN)[None, :]
         ell, grads = self._curve(theta, x, gradient)
-        g = np.exp(_log_sigmoid(ell))
+        inner = np.linspace(0.0, 1.0, _SCAN + 2)[None, 1:-1]
+        for level in _ZOOM:
+            a = np.clip((ell >= level).sum(axis=1) - 1, 0, x.shape[1] - 1)        # last point above the level
+            b = np.clip(x.shape[1] - (ell <= -level).sum(axis=1), 0, x.shape[1] - 1)
+            rows = np.arange(theta.shape[0])
+            start, stop = x[rows, a], x[rows, b]
+            more = start[:, None] + (stop - start)[:, None] * inner
+            more_ell, more_grads = self._curve(theta, more, gradient)
+            order = np.argsort(np.concatenate([x, more], axis=1), axis=1, kind="stable")
+            x = np.take_along_axis(np.concatenate([x, more], axis=1), order, axis=1)
+            ell = np.take_along_axis(np.concatenate([ell, more_ell], axis=1), order, axis=1)
+            if gradient:
+                grads = tuple(np.take_along_axis(np.concatenate([g0, g1], axis=1), order, axis=1)
+                              for g0, g1 in zip(grads, more_grads))
+        return x, ell, grads
+
+    def _knots(self, theta, gradient=True, window=None):
+        """Knots (:meth:`_place`), the curve g there and, with ``gradient``, dg/d log beta and dg/d log
+        kappa at the knots, which are held fixed: they only place the interpolant (so the gradient is
+        that of the interpolant through fixed knots)."""
+        x, ell, grads = self._place(theta, gradient, window)
+        g = np.exp(_log_sigmoid(np.minimum.accumulate(ell, axis=1)))
         if not gradient:
             return x, g, None
-        # the knots only place the interpolant: derivatives are taken with the knots held fixed
         dg = g * (1.0 - g)
         return x, g, (dg * grads[0], dg * grads[1])                        # dg/d log beta, dg/d log kappa
 
+    @staticmethod
+    def _window(theta, log_n):
+        """Where the Gaussian average at these log n reaches: 5 sigma beyond the extreme cells."""
+        reach = 5.0 * theta[:, 3] + 0.5
+        return log_n.min(axis=1) - reach, log_n.max(axis=1) + reach
+
     def _mixed(self, theta, log_n, gradient):
-        x, g, dg = self._knots(theta, gradient)                            # (D, J)
+        log_n = np.broadcast_to(log_n, (theta.shape[0], log_n.shape[1]))
+        x, g, dg = self._knots(theta, gradient, self._window(theta, log_n))   # (D, K)
         exact = self._plain(theta, log_n, gradient)
-        p, parts = self._average(theta[:, 3], x, g, log_n, np.exp(exact[0]))
+        g_m = np.exp(exact[0])
+        p, parts = self._average(theta[:, 3], x, g, log_n, g_m, dg)
         with np.errstate(divide="ignore"):
             log_p, log_q = np.log(p), np.log1p(-p)
         if not gradient:
             return log_p, log_q
-        sigma, h, u, phi, cdf, ramp, inside, at_m, keep, step, g_m, segment = parts
-        # p = (1 - keep) g_0 + keep g(m) + sum_k (g_{k+1} - g_k)(ramp_k - keep at_m_k): linear in the knot values
-        delta = ramp - keep[..., None] * at_m
-        weights = np.concatenate([(1.0 - keep)[..., None] - delta[..., :1], delta[..., :-1] - delta[..., 1:],
-                                  delta[..., -1:]], axis=-1)
-        d_beta = np.einsum("dcj,dj->dc", weights, dg[0])
-        d_kappa = np.einsum("dcj,dj->dc", weights, dg[1])
-        w = step / h
-        d_m = (w * (cdf[..., :-1] - cdf[..., 1:] - keep[..., None] * inside)).sum(axis=-1)
-        d_sigma = (w * (phi[..., :-1] - phi[..., 1:])).sum(axis=-1)
-        d_keep = keep * -4.0 * math.pi ** 2 * sigma[..., 0] / segment ** 2
-        d_sigma = d_sigma + d_keep * (g_m - g[:, :1] - (step * at_m).sum(axis=-1))
-        plain_grad = exact[2] * (g_m * np.exp(exact[1]))[..., None] * keep[..., None]
+        d_beta, d_kappa, d_m, d_sigma, keep = parts
+        plain_grad = exact[2] * (g_m * np.exp(exact[1]) * keep)[..., None]    # keep * grad g(m)
         grad_p = plain_grad + np.stack([d_beta, -d_m, d_kappa, d_sigma], axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             scale = 1.0 / (p * (1.0 - p))
         return log_p, log_q, np.where(np.isfinite(scale), scale, 0.0)[..., None] * grad_p
 
     @staticmethod
-    def _average(sigma, x, g, log_n, g_m):
-        """E[L(m + sigma Z)] + keep (g(m) - L(m)) for the piecewise-linear curve L through the knots
-        (x, g) (module docstring), at m = log n (D, C); g_m is the steps curve itself at m."""
+    def _average(sigma, x, g, log_n, g_m, dg=None):
+        """p = E[L(m + sigma Z)] + keep (g(m) - L(m)) for the piecewise-linear curve L through the knots
+        (x, g) (module docstring), at m = log n (D, C); g_m is the steps curve itself at m. With ``dg``
+        (dg/d log beta and dg/d log kappa at the knots) also p's derivatives: in log beta and log kappa
+        through the knot values, in m and in sigma, and ``keep``."""
         from scipy.special import ndtr
-        sigma = sigma[:, None, None]
-        m = log_n[:, :, None]
-        h = np.maximum(np.diff(x, axis=1), 1e-12)[:, None, :]              # segment lengths
-        u = (m - x[:, None, :]) / sigma                                    # (D, C, J)
-        phi = np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
-        cdf = ndtr(u)
-        psi = u * cdf + phi
-        step = np.diff(g, axis=1)[:, None, :]                              # g_{k+1} - g_k
-        # E[ramp_k(m + sigma Z)], the Gaussian average of the ramp from x_k to x_{k+1}
-        ramp = np.where(h < 1e-9 * sigma, cdf[..., :-1], sigma / h * (psi[..., :-1] - psi[..., 1:]))
-        inside = (m > x[:, None, :-1]) & (m < x[:, None, 1:])
-        at_m = np.clip((m - x[:, None, :-1]) / h, 0.0, 1.0)               # ramp_k(m)
-        # the interpolant's own error at m is kept in proportion to how little sigma averages it out
-        # (the Gaussian damps an error of period h by exp(-2 pi^2 sigma^2 / h^2)); exact at sigma = 0
-        segment = np.where(inside, h, np.inf).min(axis=-1)
-        keep = np.exp(-2.0 * (math.pi * sigma[..., 0] / segment) ** 2)
-        p = (1.0 - keep) * g[:, :1] + keep * g_m + (step * (ramp - keep[..., None] * at_m)).sum(axis=-1)
-        return np.clip(p, 0.0, 1.0), (sigma, h, u, phi, cdf, ramp, inside, at_m, keep, step, g_m, segment)
-
-    def success(self, theta, minutes):
-        return np.exp(self.evaluate(theta, minutes, gradient=False)[0])
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            sig = sigma[:, None, None]
+            m = log_n[:, :, None]
+            h = np.maximum(np.diff(x, axis=1), 1e-12)[:, None, :]          # segment lengths (D, 1, K-1)
+            u = (m - x[:, None, :]) / sig                                  # (D, C, K)
+            phi = np.exp(-0.5 * u * u) * (1.0 / math.sqrt(2.0 * math.pi))
+            cdf = ndtr(u)
+            psi = u * cdf + phi
+            # E[ramp_k(m + sigma Z)], the Gaussian average of the ramp from x_k to x_{k+1}
+            ramp = sig / h * (psi[..., :-1] - psi[..., 1:])
+            if (h < 1e-9 * sig).any():
+                ramp = np.where(h < 1e-9 * sig, cdf[..., :-1], ramp)
+            step = np.diff(g, axis=1)[:, None, :]                          # g_{k+1} - g_k
+            # the interpolant's own error at m is kept in proportion to how little sigma averages it out
+            # (the Gaussian damps an error of period h by exp(-2 pi^2 sigma^2 / h^2)); exact at sigma = 0
+            damping = -2.0 * (math.pi * sigma) ** 2
+            keep = np.zeros(log_n.shape)
+            if (np.exp(damping / h.max(axis=-1)[:, 0] ** 2) > 1e-15).any():
+                inside = (m > x[:, None, :-1]) & (m < x[:, None, 1:])
+                at_m = np.clip((m - x[:, None, :-1]) / h, 0.0, 1.0)       # ramp_k(m)
+                segment = np.where(inside, h, np.inf).min(axis=-1)
+                keep = np.exp(damping[:, None] / segment ** 2)
+                weight = ramp - keep[..., None] * at_m
+            else:
+                weight = ramp
+            p = np.clip((1.0 - keep) * g[:, :1] + keep * g_m + (step * weight).sum(axis=-1), 0.0, 1.0)
+            if dg is None:
+                return p, None
+            # p is linear in the knot values: sum_k w_k (dg_{k+1} - dg_k) + (1 - keep) dg_0
+            d_beta = (1.0 - keep) * dg[0][:, :1] + np.einsum("dck,dk->dc", weight, np.diff(dg[0], axis=1))
+            d_kappa = (1.0 - keep) * dg[1][:, :1] + np.einsum("dck,dk->dc", weight, np.diff(dg[1], axis=1))
+            slope = step / h
+            d_m = np.einsum("dck,dck->dc", slope, cdf[..., :-1] - cdf[..., 1:])
+            d_sigma = np.einsum("dck,dck->dc", slope, phi[..., :-1] - phi[..., 1:])
+            if keep.any():
+                d_m = d_m - keep * (slope * inside).sum(axis=-1)
+                d_keep = keep * 2.0 * damping[:, None] / (sigma[:, None] * segment ** 2)
+                d_sigma = d_sigma + d_keep * (g_m - g[:, :1] - (step * at_m).sum(axis=-1))
+            return p, (d_beta, d_kappa, d_m, d_sigma, keep)
 
     def params(self, theta):
         beta = np.exp(theta[..., 0])
@@ -435,33 +441,33 @@ class Steps(Family):
         return np.array(row)
 
     def horizon(self, theta, level):
-        """Bisection on log n between 1e-12 and B (success falls from 1 to 0 there); steps-mixed reuses
-        its knots, which do not depend on the task length."""
+        """Bisection on log n between 1e-12 and B (success falls from 1 to 0 there). steps-mixed bisects
+        twice: over knots spanning the whole range, then over knots in the window that its curve uses at
+        the first answer (so the curve evaluated at the horizon gives the level)."""
         theta = np.atleast_2d(theta)
         log_b = np.exp(theta[:, 2]) / np.exp(theta[:, 0])
         lo = np.full(theta.shape[0], math.log(1e-12))
         hi = log_b + (4.0 * theta[:, 3] if self.mixed else 0.0)
         mixed = self.mixed and bool((theta[:, 3] >= 1e-6).any())
-        if mixed:
-            x, g, _ = self._knots(theta, False)
-        target = math.log(level)
-        for _ in range(64):
-            mid = 0.5 * (lo + hi)
-            log_p = self._plain(theta, mid[:, None], False)[0]
+        windows = [None, "answer"] if mixed else [None]
+        for window in windows:
             if mixed:
-                p = self._average(np.maximum(theta[:, 3], 1e-300), x, g, mid[:, None], np.exp(log_p))[0]
-                p = np.where(theta[:, 3, None] >= 1e-6, p, np.exp(log_p))
-                with np.errstate(divide="ignore"):
-                    log_p = np.log(p)
-            above = log_p[:, 0] > target
-            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+                if window == "answer":
+                    middle = 0.5 * (lo + hi)
+                    window = self._window(theta, middle[:, None])
+                    lo, hi = window[0] - 1.0, np.minimum(window[1], log_b + 4.0 * theta[:, 3])
+                x, g, _ = self._knots(theta, False, window)
+            for _ in range(_BISECTIONS):
+                mid = 0.5 * (lo + hi)
+                log_p = self._plain(theta, mid[:, None], False)[0]
+                if mixed:
+                    p = self._average(np.maximum(theta[:, 3], 1e-300), x, g, mid[:, None], np.exp(log_p))[0]
+                    p = np.where(theta[:, 3, None] >= 1e-6, p, np.exp(log_p))
+                    with np.errstate(divide="ignore"):
+                        log_p = np.log(p)
+                above = log_p[:, 0] > math.log(level)
+                lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         return np.exp(0.5 * (lo + hi) + theta[:, 1])
-
-def _logsumexp(a, axis):
-    top = np.max(a, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        return np.log(np.sum(np.exp(a - top), axis=axis)) + np.squeeze(top, axis=axis)
 
 
 FAMILIES = {

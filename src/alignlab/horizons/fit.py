@@ -42,8 +42,8 @@ from alignlab.horizons.runs import WEIGHTS, Runs, load_runs, run_weights
 LEVELS = (0.5, 0.8)
 CV_CHOICES = ("family", "none")
 _CHUNK = 50                 # bootstrap draws per task
-_BOOTSTRAP_ITERATIONS = 40  # a draw's fit starts at the full-data optimum; a few crawl along flat ridges
-_POLISH = 3                 # multi-start: the best starts taken to full precision
+_BOOTSTRAP_ITERATIONS = 30  # bootstrap and CV fits start at the full-data optimum; a few crawl along ridges
+_POLISH = 2                 # multi-start: the best starts taken to full precision
 _BINS = 8
 
 
@@ -104,12 +104,11 @@ def fit_horizons(runs, *, agents=None, families=None, weights: str = "invsqrt", 
     context = {"agents": data, "families": names, "penalty": penalty, "cv": cv,
                "hierarchy": bs.Hierarchy.of(runs.family, runs.task, runs.agent), "root": root}
     chunks = [range(a, min(a + _CHUNK, bootstrap)) for a in range(0, bootstrap, _CHUNK)]
-    with tracker(progress, len(data) + bootstrap, "fitting curves") as bar:
-        fits = bs.run_tasks(_fit_agent, context, range(len(data)), workers=workers, scheduler=scheduler,
-                            table=table, on_done=lambda i: bar.advance(1, f"fitted {data[i].name}"))
-        context["fits"] = fits
-        draws = bs.run_tasks(_bootstrap_chunk, context, chunks, workers=workers, scheduler=scheduler,
-                             table=table, on_done=lambda i: bar.advance(len(chunks[i]), "bootstrap"))
+    with tracker(progress, len(data) + bootstrap, "fitting curves") as bar, \
+            bs.Workers(context, workers=workers, scheduler=scheduler, table=table) as pool:
+        fits = pool.map(_fit_agent, range(len(data)), lambda i: bar.advance(1, f"fitted {data[i].name}"))
+        draws = pool.map(_bootstrap_chunk, [(chunk, fits) for chunk in chunks],
+                         lambda i: bar.advance(len(chunks[i]), "bootstrap"))
     results = tuple(_summarise(agent, fit, [d[i] for d in draws], names, weights)
                     for i, (agent, fit) in enumerate(zip(data, fits)))
     return HorizonsResult(runs.source, weights, penalty, results, bootstrap, cv, seed_used(root))
@@ -147,7 +146,7 @@ def _fit_agent(context, index):
         if rows > 1:
             # every start briefly, then the best few to full precision
             rough = maximise(family, agent.minutes, np.repeat(s, rows, 0), np.repeat(f, rows, 0), starts, bounds,
-                             context["penalty"], tolerance=1e-6, iterations=40)
+                             context["penalty"], tolerance=1e-7, iterations=25)
             best = np.argsort(np.where(np.isfinite(rough.objective), -rough.objective, np.inf))[:_POLISH]
             starts = rough.theta[best]
         batch = maximise(family, agent.minutes, np.repeat(s, len(starts), 0), np.repeat(f, len(starts), 0),
@@ -171,7 +170,7 @@ def _cross_validate(agent: AgentData, family, theta, bounds, penalty):
     if not usable.any():
         return None
     batch = maximise(family, agent.minutes, s[usable], f[usable], np.tile(theta, (int(usable.sum()), 1)),
-                     bounds, penalty, tolerance=1e-9)
+                     bounds, penalty, tolerance=1e-9, iterations=40)
     return float(loglik(family, batch.theta, agent.minutes, held_s[usable], held_f[usable]).sum())
 
 
@@ -182,12 +181,14 @@ def _expand(per_run, agent: AgentData):
     return out
 
 
-def _bootstrap_chunk(context, draws):
-    """Refit every agent and family to the draws ``draws``: per agent, per family, (theta, horizons)
-    arrays with NaN where the draw left the agent no curve to fit. All agents of a family are fitted
-    as one batch, on the union of their task lengths (an agent's other lengths carry no weight)."""
+def _bootstrap_chunk(context, item):
+    """Refit every agent and family to the draws of ``item`` = (draw indices, full-data fits): per agent,
+    per family, (theta, horizons) arrays with NaN where the draw left the agent no curve to fit. All
+    agents of a family are fitted as one batch, on the union of their task lengths (an agent's other
+    lengths carry no weight)."""
+    draws, fits = item
     mult = bs.multiplicities(context["hierarchy"], context["root"], draws)
-    agents = [(a, fit) for a, fit in zip(context["agents"], context["fits"]) if fit is not None]
+    agents = [(a, fit) for a, fit in zip(context["agents"], fits) if fit is not None]
     union = np.unique(np.concatenate([a.minutes for a, _ in agents])) if agents else np.zeros(0)
     rows_s, rows_f, owner = [], [], []
     for i, (agent, _) in enumerate(agents):
@@ -209,7 +210,7 @@ def _bootstrap_chunk(context, draws):
             family = FAMILIES[name]
             start = np.stack([agents[i][1][name]["theta"] for i in owner[:, 0]])
             bounds = np.stack([family.bounds(agents[i][0].minutes) for i in owner[:, 0]])
-            batch = maximise(family, union, s, f, start, bounds, context["penalty"], tolerance=1e-9,
+            batch = maximise(family, union, s, f, start, bounds, context["penalty"], tolerance=1e-7,
                              iterations=_BOOTSTRAP_ITERATIONS)
             horizons = np.stack([family.horizon(batch.theta, q) for q in LEVELS], axis=1)
             for row, (i, d) in enumerate(owner):
@@ -257,9 +258,15 @@ def _summarise(agent: AgentData, fit, draws, names, weights) -> AgentHorizons:
                 params_ci = {p: _interval(np.asarray(x, dtype=float)) for p, x in named.items()}
         converged = fit[name]["converged"]
         notes = [] if converged else ["the optimiser stopped before reaching a maximum"]
-        bound_names = [p for p, hit in zip(family.param_names, fit[name]["at_bound"]) if hit]
-        if bound_names:
-            notes.append(f"{', '.join(bound_names)} on the bound of the family's domain")
+        if value > -1e-6 * float(agent.weight.sum()):
+            # the likelihood approaches its supremum 0: every run is predicted with certainty
+            converged = False
+            notes = ["the runs are perfectly separated by task length: no finite maximum (try a penalty)"]
+        bounds = family.bounds(agent.minutes)
+        for i, (p, hit) in enumerate(zip(family.param_names, fit[name]["at_bound"])):
+            if hit:
+                side = "lower" if abs(theta[i] - bounds[i, 0]) <= abs(theta[i] - bounds[i, 1]) else "upper"
+                notes.append(f"{p} at the {side} end of its range ({params[p]:.3g})")
         if name == "logistic" and params["slope"] >= 0:
             notes.append("success does not fall with task length (slope >= 0): no horizon")
         extrapolated = {f"p{int(q * 100)}": h is not None and not lo <= h <= hi for q, h in zip(LEVELS, horizon)}
@@ -270,7 +277,7 @@ def _summarise(agent: AgentData, fit, draws, names, weights) -> AgentHorizons:
     scored = {n: x.cv_loglik for n, x in fits.items() if x.cv_loglik is not None}
     best_cv = max(scored, key=scored.get) if scored else None
     return AgentHorizons(agent.name, runs, successes, agent.tasks, _families(agent), (lo, hi), fits, best_bic,
-                         best_cv, Curve(tuple(agent.minutes.tolist()), curves), None, binned)
+                         best_cv, Curve(tuple(agent.minutes.tolist()), curves), None, binned, scale)
 
 
 def _families(agent: AgentData) -> int:

@@ -23,7 +23,7 @@ n -> 0 and follows the bulk of the law for large n, which drifts like :math:`(\b
 beta > 1) keeps the bulk of every law near u = 0, so that at fixed u the table is smooth in
 :math:`\log\beta` and :math:`\log n`.
 
-**Construction** (:func:`build_table`, vectorised, about two seconds). For each beta node the
+**Construction** (:func:`build_table`, vectorised, a few seconds). For each beta node the
 transform :math:`G(s)` (:func:`alignlab.numerics.lomax_log_laplace`) is evaluated once on the
 Talbot contours (the nodes of :mod:`alignlab.numerics.laplace`, 32 and 24 nodes) of every point of a
 z grid; every n then costs only :math:`\sum_k w_k e^{s_k y} G(s_k)^n / s_k` (and the same with
@@ -252,11 +252,11 @@ def build_table() -> LomaxTable:
 def _logit_curves(beta: float, z: np.ndarray, ns: np.ndarray):
     """The logit of F_n at y(z) for every n (rows), from the primary Talbot contour, and where the
     check contour agrees with it."""
-    from alignlab.numerics.laplace import _talbot_contour
+    from alignlab.numerics.laplace import talbot_contour
     from alignlab.numerics.lomax_sum import lomax_log_laplace
 
     y = np.expm1(np.logaddexp(0.0, z) / beta)
-    contours = [_talbot_contour(m) for m in _TALBOT]
+    contours = [talbot_contour(m) for m in _TALBOT]
     split = contours[0][0].size
     scale = np.repeat([float(m) for m in _TALBOT], [c[0].size for c in contours])[None, :] / y[:, None]
     s = scale * np.concatenate([c[0] for c in contours])[None, :]

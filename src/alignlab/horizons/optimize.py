@@ -83,6 +83,10 @@ def maximise(family, minutes, successes, failures, start, bounds, penalty=None, 
         scale = np.where(frozen, 1.0, np.maximum(diag, 1e-12))
         system = system + (lam[active, None] * scale)[:, :, None] * eye + np.where(frozen, 1.0, 0.0)[:, :, None] * eye
         step = np.linalg.solve(system, g[..., None])[..., 0]
+        # the quadratic model's gain from a full Newton step (lambda = 0) bounds what a step can still give
+        newton = np.linalg.solve(np.where(mask, inf, 0.0) + np.where(frozen, 1.0, 0.0)[:, :, None] * eye +
+                                 1e-12 * eye, g[..., None])[..., 0]
+        flat = 0.5 * np.einsum("dk,dk->d", g, newton) <= tolerance * (1.0 + np.abs(value[active]))
         trial = np.clip(th + step, lo, hi)
         t_value, t_grad, t_info = _state(family, trial, minutes, successes[active], failures[active],
                                          weight[active], penalty)
@@ -95,21 +99,23 @@ def maximise(family, minutes, successes, failures, start, bounds, penalty=None, 
         lam[active[~better]] *= 5.0
         refused[idx] = 0
         refused[active[~better]] += 1
-        small = (moved < 1e-10) | (better & (gain <= tolerance * (1.0 + np.abs(value[active]))))
+        small = (moved < 1e-10) | (better & (gain <= tolerance * (1.0 + np.abs(value[active])))) | flat
         # steps that keep failing: the maximum is reached to the precision the curve is computed with
         stuck = (refused[active] >= _REFUSALS) | (lam[active] > _LAMBDA_MAX)
         finished = small | stuck
         ended = active[finished]
-        converged[ended] = small[finished] | _stationary(grad[ended], theta[ended], lower[ended], upper[ended])
+        converged[ended] = small[finished] | _stationary(grad[ended], theta[ended], lower[ended], upper[ended],
+                                                         weight[ended].sum(axis=1))
         done[ended] = True
     at_bound = (np.isclose(theta, lower, rtol=0, atol=1e-9) | np.isclose(theta, upper, rtol=0, atol=1e-9))
     return Batch(theta, value, converged & np.isfinite(value), at_bound)
 
 
-def _stationary(grad, theta, lo, hi):
-    """Whether the projected gradient is negligible (the damping grew because no step can gain)."""
+def _stationary(grad, theta, lo, hi, total):
+    """Whether the projected gradient is negligible next to the data's total weight (no step could gain:
+    the maximum is reached to the precision the curve is computed with)."""
     g = np.where(((theta <= lo) & (grad < 0)) | ((theta >= hi) & (grad > 0)), 0.0, grad)
-    return np.abs(g).max(axis=1) < 1e-6
+    return np.abs(g).max(axis=1) < 1e-4 * total
 
 
 def _state(family, theta, minutes, successes, failures, weight, penalty):

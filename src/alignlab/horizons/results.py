@@ -62,7 +62,9 @@ class Binned(Result):
 class AgentHorizons(Result):
     """Every family fitted to one agent. ``successes`` is the sum of scores; ``tasks`` and ``families``
     count the distinct tasks and task families it ran; ``best_bic`` and ``best_cv`` name the family with
-    the smallest BIC and the largest held-out log-likelihood; ``note`` says why there are no fits."""
+    the smallest BIC and the largest held-out log-likelihood; ``note`` says why there are no fits.
+    ``loglik_scale`` (n_eff / sum of weights) turns a log-likelihood under the chosen weights into nats
+    on the scale of the effective number of runs."""
 
     agent: str
     runs: int
@@ -76,6 +78,7 @@ class AgentHorizons(Result):
     curve: Curve
     note: str | None = None
     binned: Binned | None = field(default=None, metadata=BULK)
+    loglik_scale: float | None = field(default=None, metadata=BULK)
 
 
 @dataclass(frozen=True)

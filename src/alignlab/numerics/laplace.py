@@ -62,7 +62,11 @@ _ABSOLUTE_FLOOR = 1e-12   # the two Talbot node counts agree to round-off (~1e-1
 _MAX_LINE_NODES = 20_000
 
 
-def _talbot_contour(n_nodes: int):
+def talbot_contour(n_nodes: int):
+    """Nodes ``zeta`` and weights ``w`` of Weideman's optimised Talbot contour with ``n_nodes`` nodes, the
+    half with theta > 0 (conjugate symmetry; the weights include the factor 2 of the real part). At a
+    point y the contour is s = (N / y) zeta with weights (N / y) w: P(Y <= y) is the real part of
+    sum (N / y) w e^{s y} L(s) / s."""
     theta = (np.arange(n_nodes // 2) + 0.5) * (2.0 * np.pi / n_nodes)
     zeta = _SIGMA + _MU * theta / np.tan(_A * theta) + 1j * _NU * theta
     dzeta = _MU * (1.0 / np.tan(_A * theta) - _A * theta / np.sin(_A * theta) ** 2) + 1j * _NU
@@ -71,7 +75,7 @@ def _talbot_contour(n_nodes: int):
     return zeta, weight
 
 
-_CONTOURS = {n: _talbot_contour(n) for n in TALBOT_NODES}
+_CONTOURS = {n: talbot_contour(n) for n in TALBOT_NODES}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,11 @@ integrals, one per row, in four steps:
    midpoint to the next anchor, or, on the outside, until the integrand is negligible (found by
    probing outward). In ``s`` a power law is an exponential, so a 15-point rule is exact to
    rounding on every panel, whatever the scale. Support edges get fans that reach 1e-26 of the
-   gap, which absorbs integrable endpoint singularities.
+   gap, which absorbs integrable endpoint singularities. At an edge ``e != 0`` where the integrand
+   is infinite, offsets that small would land on ``e`` itself (doubles near ``e`` are
+   ``|e| * 2^-52`` apart): there the fan stops at ``|e| * RESOLVE``, the mass closer in is
+   extrapolated from the integrand's log-linear decay in the log offset (exact for a power-law
+   singularity), and the row is refined to ``SINGULAR_RTOL`` at most.
 2. **Peak.** The largest value on the fan breakpoints is refined by golden-section search and
    becomes an anchor with its own scale (the distance over which ``g`` drops by 2), so a narrow
    bump far from every anchor (two light tails balancing at ``t/2``) is resolved.
@@ -56,6 +60,9 @@ PROBE = 4.0               # outward probes at ratio e^4
 EPS = np.finfo(float).eps
 MAX_LOG_OFFSET = 700.0    # offsets stay below e^700 ~ 1e304, inside the double range
 INSET = 1e-6              # breakpoints are evaluated this far inside their panels (edges may be singular)
+RESOLVE = 2.0 ** -26      # the closest a fan comes to a singular edge e != 0: |e| RESOLVE, 2^26 doubles away
+SINGULAR_RTOL = 1e-9      # rows with such an edge stop refining here: the rounding of the offsets next to it
+                          # (|e| eps against |e| RESOLVE) is noise no finer panel removes
 RTOL = 1e-11              # the relative accuracy alignlab asks of its tail integrals by default
 
 
@@ -104,14 +111,15 @@ def log_integral(logf: LogF, lo, hi, anchors, scales, *, rtol: float = 1e-12, ma
     f = _Rows(counter, live)
 
     pts, wid = _anchor_table(lo, hi, anchors, scales, *limit_scales)
+    floors = _singular_edges(f, lo, hi, *limit_scales)
     ext_lo, ext_hi, leak = _extents(f, pts, wid, lo, hi)
-    peak, peak_scale, g_peak = _find_peak(f, pts, wid, lo, hi, ext_lo, ext_hi)
+    peak, peak_scale, g_peak = _find_peak(f, pts, wid, lo, hi, ext_lo, ext_hi, floors)
     # a peak inside an anchor's linear panel, no narrower than it, is already resolved
     covered = (np.abs(pts - peak[:, None]) <= np.exp(INNER) * wid) & (peak_scale[:, None] >= np.exp(INNER) * wid)
     new = np.where(covered.any(axis=1), np.nan, peak)
     pts, wid = _anchor_table(lo, hi, np.column_stack([anchors, new]), np.column_stack([scales, peak_scale]),
                              *limit_scales)
-    panels = _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi)
+    panels = _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi, floors)
     panels = _prune(f, panels)
     # exp(g) carries the rounding of g (eps |g|) and of the peak's position (eps |v| g'): no rule
     # can do better, so refinement stops there. A peak at an anchor varies on the anchor's scale.
@@ -122,9 +130,17 @@ def log_integral(logf: LogF, lo, hi, anchors, scales, *, rtol: float = 1e-12, ma
     interior = (peak - lo > 4 * scale_at_peak) & (hi - peak > 4 * scale_at_peak)
     position = np.where(interior, np.nan_to_num(np.abs(peak) / scale_at_peak, nan=0.0, posinf=0.0), 0.0)
     rounding = 8 * EPS * (g_abs + 1.0 + position)
-    log_value, rel_error = _gauss_kronrod(f, panels, lo.size, np.maximum(rtol, 8 * rounding), max_rounds)
+    floor = np.where(np.isfinite(floors[0]) | np.isfinite(floors[1]), SINGULAR_RTOL, 0.0)
+    log_value, rel_error = _gauss_kronrod(f, panels, lo.size, np.maximum(np.maximum(rtol, 8 * rounding), floor),
+                                          max_rounds)
     # mass the fans cannot reach: beyond e^700 (super-heavy tails) or inside e^-60 of a hard edge
-    leak = np.logaddexp(leak, _edge_leak(f, pts, wid, lo, hi))
+    edge_leak, edge_mass = _edge_leak(f, pts, wid, lo, hi, floors)
+    leak = np.logaddexp(leak, edge_leak)
+    if np.isfinite(edge_mass).any():               # singular edges: the extrapolated mass inside the floor
+        total = np.logaddexp(log_value, edge_mass)
+        with np.errstate(invalid="ignore"):
+            rel_error = np.where(np.isfinite(total), rel_error * np.exp(log_value - total), rel_error)
+        log_value = total
     with np.errstate(over="ignore", invalid="ignore"):
         rel_error = rel_error + np.nan_to_num(np.exp(leak - log_value), nan=0.0)
     unresolved = interior & np.isfinite(g_peak) & (scale_at_peak < 64 * EPS * np.maximum(np.abs(peak), 1e-300))
@@ -240,8 +256,47 @@ def _extents(f, pts, wid, lo, hi):
     return out[0], out[1], leak
 
 
-def _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi):
-    """Panels (row, origin, direction, s0, s1, is_log) tiling [lo, hi] from the anchors' fans."""
+def _singular_edges(f, lo, hi, lo_scale, hi_scale):
+    """Per row, the log of the smallest offset a fan may take into the lower and the upper limit:
+    ``log(|e| RESOLVE)`` at a hard edge ``e != 0`` where the integrand is singular, else -inf (no floor).
+
+    Singular: infinite at ``e``, or growing toward ``e`` (the mass per unit log offset falls toward the
+    edge at a rate below 0.9, where a bounded integrand gives 1), measured at offsets ``|e| RESOLVE``
+    and ``e^DS`` times that. The value at ``e`` alone can miss it: ``e`` rounded to a double may lie
+    just outside the support, where the integrand is zero."""
+    out = []
+    width = hi - lo
+    for edge, scale, inward in ((lo, lo_scale, 1.0), (hi, hi_scale, -1.0)):
+        floor = np.full(edge.size, -np.inf)
+        hard = np.flatnonzero(np.isfinite(edge) & np.isnan(scale) & (edge != 0)
+                              & (width > 2 * np.abs(edge) * RESOLVE * np.exp(DS)))
+        if hard.size:
+            e = edge[hard]
+            at = f(e, hard)
+            m = []
+            for j in range(2):
+                x = e + inward * np.abs(e) * RESOLVE * np.exp(j * DS)
+                m.append(f(x, hard) + np.log(np.abs(x - e)))
+            with np.errstate(invalid="ignore"):
+                rate = (m[1] - m[0]) / DS
+            singular = hard[(at >= np.finfo(float).max) | (np.isfinite(m[0]) & (rate < 0.9))]
+            floor[singular] = np.log(np.abs(edge[singular]) * RESOLVE)
+        out.append(floor)
+    return out
+
+
+def _point_floors(pts, lo, hi, floors):
+    """The floors of :func:`_singular_edges` at the points of the anchor table (-inf elsewhere)."""
+    out = np.full(pts.shape, -np.inf)
+    if floors is not None:
+        out = np.where(pts == lo[:, None], floors[0][:, None], out)
+        out = np.where(pts == hi[:, None], floors[1][:, None], out)
+    return out
+
+
+def _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi, floors=None):
+    """Panels (row, origin, direction, s0, s1, is_log) tiling [lo, hi] from the anchors' fans; ``floors``
+    (:func:`_singular_edges`) stop the fans into singular edges short of them."""
     B, A = pts.shape
     rows = np.repeat(np.arange(B), A)
     p = pts.ravel()
@@ -249,6 +304,8 @@ def _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi):
     nxt = np.column_stack([pts[:, 1:], np.full(B, np.nan)]).ravel()
     prv = np.column_stack([np.full(B, np.nan), pts[:, :-1]]).ravel()
     is_edge = np.isnan(w) & ~np.isnan(p)
+    floor = np.where(is_edge, _point_floors(pts, lo, hi, floors).ravel(), -np.inf)
+    singular = np.isfinite(floor)
     e_lo = np.repeat(ext_lo, A)
     e_hi = np.repeat(ext_hi, A)
     pieces = []
@@ -259,12 +316,13 @@ def _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi):
         length = np.where(outer, np.exp(np.minimum(ext, MAX_LOG_OFFSET)), half)
         use = ~np.isnan(p) & ~np.isnan(length) & (length > 0)
         log_len = np.log(np.where(use, length, 1.0))
-        log_r0 = np.where(is_edge, log_len - EDGE_DEPTH, np.log(np.where(np.isnan(w), 1.0, w)) + INNER)
+        log_r0 = np.where(is_edge, np.maximum(log_len - EDGE_DEPTH, floor),
+                          np.log(np.where(np.isnan(w), 1.0, w)) + INNER)
         log_r0 = np.minimum(log_r0, log_len)
         n_log = np.where(use, np.ceil((log_len - log_r0) / DS - 1e-9).astype(int), 0)
         n_log = np.maximum(n_log, 0)
-        # linear panel [0, r0]
-        idx = np.flatnonzero(use)
+        # linear panel [0, r0]; at a singular edge its mass is the edge leak instead
+        idx = np.flatnonzero(use & ~singular)
         pieces.append((rows[idx], p[idx], np.full(idx.size, direction), np.zeros(idx.size),
                        np.exp(log_r0[idx]), np.zeros(idx.size, dtype=bool)))
         k_max = int(n_log.max()) if n_log.size else 0
@@ -312,10 +370,10 @@ class _Panels:
         return self.origin + self.direction * lo_s, self.origin + self.direction * hi_s
 
 
-def _find_peak(f, pts, wid, lo, hi, ext_lo, ext_hi):
+def _find_peak(f, pts, wid, lo, hi, ext_lo, ext_hi, floors=None):
     """Position of the largest integrand value and its scale. A maximum at an anchor is resolved
     by that anchor's fans; one between fan breakpoints is refined by golden-section search."""
-    panels = _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi)
+    panels = _fan_panels(pts, wid, lo, hi, ext_lo, ext_hi, floors)
     a, b = panels.ends(INSET)
     B = lo.size
     xs = np.concatenate([a, b])
@@ -361,29 +419,56 @@ def _log_series(log_ratio, step):
     return np.log(2 * step) - np.log(np.maximum(1 - r, 1e-3))
 
 
-def _edge_leak(f, pts, wid, lo, hi):
+def _edge_leak(f, pts, wid, lo, hi, floors=None):
     """log of a bound on the mass inside the innermost panel next to each hard edge,
     [e, e + r0] with r0 = e^-EDGE_DEPTH of the half-gap: the geometric series of the densities
-    times offsets there and one fan step further out."""
+    times offsets there and one fan step further out. At a singular edge (``floors``) r0 is the
+    floor and the mass inside it is extrapolated instead: returns (log error bound, log mass to add;
+    -inf where none)."""
     B = lo.size
     rows = np.arange(B)
     out = np.full(B, -np.inf)
+    extra = np.full(B, -np.inf)
     valid = ~np.isnan(pts)
     first = np.argmax(valid, axis=1)
     last = pts.shape[1] - 1 - np.argmax(valid[:, ::-1], axis=1)
-    for edge, idx, nxt, sign in ((lo, first, np.minimum(first + 1, pts.shape[1] - 1), 1.0),
-                                 (hi, last, np.maximum(last - 1, 0), -1.0)):
+    no_floor = np.full(B, -np.inf)
+    for edge, idx, nxt, sign, floor in ((lo, first, np.minimum(first + 1, pts.shape[1] - 1), 1.0,
+                                         no_floor if floors is None else floors[0]),
+                                        (hi, last, np.maximum(last - 1, 0), -1.0,
+                                         no_floor if floors is None else floors[1])):
         hard = (np.isfinite(edge) & np.isnan(wid[rows, idx]) & (pts[rows, idx] == edge) & (nxt != idx)
                 & ~np.isnan(pts[rows, nxt]))
         if not hard.any():
             continue
-        r = np.flatnonzero(hard)
+        singular = hard & np.isfinite(floor)
+        r = np.flatnonzero(hard & ~singular)
         log_r0 = np.log(np.abs(pts[r, nxt[r]] - edge[r]) / 2) - EDGE_DEPTH
         with np.errstate(divide="ignore", invalid="ignore"):
             inner = f(edge[r] + sign * np.exp(log_r0) / 2, r) + log_r0
             outer = f(edge[r] + sign * np.exp(log_r0 + DS / 2), r) + log_r0 + DS / 2
             out[r] = np.where(np.isfinite(inner), inner + _log_series(inner - outer, DS), -np.inf)
-    return out
+        r = np.flatnonzero(singular)
+        if r.size:
+            log_half = np.log(np.abs(pts[r, nxt[r]] - edge[r]) / 2)
+            log_r0 = np.minimum(np.maximum(log_half - EDGE_DEPTH, floor[r]), log_half)
+            # mass per unit log offset m(s) = g(e + e^s) + s, growing at rate k away from the edge (an
+            # integrable power singularity |v - e|^-p has k = 1 - p exactly): int_-inf^s0 e^m ds = e^m(s0)/k,
+            # added to the integral; its error is the change of k over the next DS...
+            m = []
+            for j in range(3):
+                x = edge[r] + sign * np.exp(log_r0 + j * DS)
+                m.append(f(x, r) + np.log(np.abs(x - edge[r])))       # the offset x really has (exact: Sterbenz)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                k1, k2 = np.nan_to_num((m[1] - m[0]) / DS, nan=0.0), np.nan_to_num((m[2] - m[1]) / DS, nan=0.0)
+                decays = np.isfinite(m[0]) & (k1 > 1e-2)
+                mass = m[0] - np.log(np.where(decays, k1, 1.0))
+                extra[r] = np.where(decays, mass, -np.inf)
+                # ... plus the rounding of the fan's innermost offsets (|e| eps against r0), which the
+                # Gauss-Kronrod estimate does not see
+                change = np.log(np.abs(k1 - k2) / np.where(decays, k1, 1.0) + 8 * EPS / RESOLVE)
+                out[r] = np.where(decays, mass + change, np.where(np.isfinite(m[0]), np.inf, -np.inf))
+    return out, extra
 
 
 def _golden(f, a, b, rows, iterations: int = 48):

@@ -74,15 +74,16 @@ def _verdict(ok: bool) -> str:
 
 
 def _s1(running) -> Claim:
-    """A threshold exists where the mean turns finite, and it moves with alpha; the simulated running
-    mean agrees (grows by more than half below it, settles within 5% of the exact mean above it)."""
+    """A threshold exists where the mean turns finite (closed forms just below and above 1/alpha), it moves
+    with alpha, and simulation agrees where a finite sample can: at Q = 4 (beta = 2) the running mean of
+    1e7 draws is within 2% of the exact mean (its error is of order sqrt(log n / n), below 1e-3). Below the
+    threshold no finite sample can show an infinite mean; the running means there are shown, not tested."""
     below, above = StepsModel(ALPHA, 1.9), StepsModel(ALPHA, 2.1)
     thresholds = {a: StepsModel(a, 1.0).critical_q for a in (0.25, 0.5, 1.0)}
     early, late = running.sizes[len(running.sizes) // 3], running.sizes[-1]
-    grows = running.mean_at(1.9, late) > 1.5 * running.mean_at(1.9, early)
-    settles = abs(running.mean_at(2.5, late) / running.exact_mean(2.5) - 1) < 0.05
+    settles = abs(running.mean_at(4.0, late) / running.exact_mean(4.0) - 1) < 0.02
     ok = (math.isinf(below.mean_subtask_time) and math.isfinite(above.mean_subtask_time)
-          and len(set(thresholds.values())) == len(thresholds) and grows and settles)
+          and len(set(thresholds.values())) == len(thresholds) and settles)
     return Claim(
         "S1", "There is a critical threshold of intelligence below which the distribution of time to complete a "
               "subtask has infinite mean. This threshold depends on alpha.",
@@ -91,7 +92,9 @@ def _s1(running) -> Claim:
         f"1/alpha. At alpha = {ALPHA}: Q = 1.9 gives E[M] = {_fmt(below.mean_subtask_time)}, Q = 2.1 gives "
         f"{_fmt(above.mean_subtask_time)}. Simulated running means agree: at Q = 1.9 the sample mean grows from "
         f"{_fmt(running.mean_at(1.9, early))} to {_fmt(running.mean_at(1.9, late))} over {early:.0e}-{late:.0e} draws, "
-        f"at Q = 2.5 it settles at {_fmt(running.mean_at(2.5, late))} (exact {_fmt(running.exact_mean(2.5))}). "
+        f"at Q = 2.5 it is {_fmt(running.mean_at(2.5, late))} (exact {_fmt(running.exact_mean(2.5))}; variance "
+        f"infinite, so it converges slowly) and at Q = 4 {_fmt(running.mean_at(4.0, late))} (exact "
+        f"{_fmt(running.exact_mean(4.0))}). "
         f"Q_c = 1/alpha: " + ", ".join(f"{_fmt(q)} at alpha = {a:g}" for a, q in thresholds.items()) + ".",
         "for power-law approach times; S5 covers other tails", ("steps_phase", "steps_running_mean"))
 

@@ -5,19 +5,9 @@ from __future__ import annotations
 import math
 import time
 
-from alignlab.systems import SweepKind, System
+from alignlab.systems import SweepKind, System, lazy
 
 SWEEP_QUANTILES = (0.1, 0.5, 0.9)
-
-
-def commands(cmds) -> None:
-    from alignlab.steps.cli import register
-    register(cmds)
-
-
-def report(ctx):
-    from alignlab.steps.report import build
-    return build(ctx)
 
 
 def sweep_cell(alpha: float, q: float, n: float, method: str, trials: int, stream) -> dict:
@@ -70,7 +60,7 @@ SYSTEM = System(
     "steps", "Independent-steps model of cognitive power", order=10,
     help="the independent-steps model of cognitive power",
     description="A mind of power Q picks the fastest of Q power-law approaches to each of n serial subtasks.",
-    commands=commands, report=report,
+    commands=lazy("alignlab.steps.cli", "register"), report=lazy("alignlab.steps.report", "build"),
     sweeps=(SweepKind("steps", "task-time quantiles over (alpha, Q, n)", sweep_cell,
                       ("log10_q10", "log10_median", "log10_q90", "mean_per_subtask", "seconds"),
                       sweep_arguments, sweep_grid, integer_dims=("n",)),),

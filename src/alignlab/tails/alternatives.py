@@ -27,10 +27,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import integrate, optimize, special
 
+from alignlab.tails.power_law_model import log_ratio
+
 # An alternative whose log density differs from a straight line in log x (a power law) by less than
 # this many nats across the whole observed tail cannot be told from the power law: its parameters
 # (a lognormal with mu far below xmin, a stretched exponential with beta near 0) describe nothing.
 DEGENERATE_NATS = 1.0
+# The alternatives are fitted in t = x / xmin (the truncated power law's likelihood holds the sum of t):
+# a tail spanning more than this cannot be compared in double precision.
+MAX_SPAN = 1e300
 
 
 @dataclass(frozen=True)
@@ -46,13 +51,14 @@ class Fitted:
 
 
 def power_law_logpdf(x: np.ndarray, xmin: float, alpha: float) -> np.ndarray:
-    return math.log(alpha - 1.0) - math.log(xmin) - alpha * np.log(x / xmin)
+    return math.log(alpha - 1.0) - math.log(xmin) - alpha * log_ratio(x, xmin)
 
 
 def exponential(x: np.ndarray, xmin: float) -> Fitted:
     excess = x - xmin
-    rate = 1.0 / excess.mean()
-    return Fitted("exponential", False, {"lambda": rate}, math.log(rate) - rate * excess)
+    top = float(excess.max())
+    mean = float(np.mean(excess / top)) * top           # no overflow for values near the double range
+    return Fitted("exponential", False, {"lambda": 1.0 / mean}, -math.log(mean) - excess / mean)
 
 
 def _log_z_gauss(a: float, b: float) -> float:
@@ -66,7 +72,7 @@ def _log_z_gauss(a: float, b: float) -> float:
 
 
 def lognormal(x: np.ndarray, xmin: float) -> Fitted:
-    y = np.log(x / xmin)
+    y = log_ratio(x, xmin)
     m, s1, s2 = y.size, y.sum(), (y * y).sum()
 
     def nll(p):
@@ -90,7 +96,7 @@ def lognormal(x: np.ndarray, xmin: float) -> Fitted:
 
 
 def stretched_exponential(x: np.ndarray, xmin: float) -> Fitted:
-    y = np.log(x / xmin)
+    y = log_ratio(x, xmin)
     m, sy = y.size, y.sum()
     upper = min(20.0, 600.0 / max(y.max(), 1e-300))
 
@@ -109,7 +115,8 @@ def stretched_exponential(x: np.ndarray, xmin: float) -> Fitted:
     degenerate = curvature < DEGENERATE_NATS
     note = (f"the stretched-exponential fit is the power-law limit (beta = {beta:.2g}): over the observed tail it "
             f"differs from a power law by {curvature:.2g} nats" if degenerate else "")
-    lam = theta * xmin ** (-beta)
+    with np.errstate(over="ignore"):
+        lam = float(np.exp(math.log(theta) - beta * math.log(xmin)))     # inf beyond the double range (JSON null)
     return Fitted("stretched_exponential", False, {"beta": beta, "lambda": lam}, logpdf, degenerate, note)
 
 
@@ -124,8 +131,12 @@ def log_expint(s: float, z: float) -> float:
         return -math.log(s - 1.0) if s > 1.0 else math.inf
     r_star = math.log((1.0 - s) / z) if s < 1.0 and (1.0 - s) > z else 0.0
 
+    log_z = math.log(z)
+
     def h(r):
-        return -(s - 1.0) * r - z * math.expm1(r)
+        # z (e^r - 1), as e^(log z + r) where e^r alone would overflow (a tiny z puts the mode far out)
+        grow = z * math.expm1(r) if r < 700.0 else math.exp(min(log_z + r, 700.0))
+        return -(s - 1.0) * r - grow
 
     peak = h(r_star)
     upper = r_star + 1.0
@@ -138,8 +149,8 @@ def log_expint(s: float, z: float) -> float:
 
 
 def truncated_power_law(x: np.ndarray, xmin: float, alpha_start: float) -> Fitted:
-    t = x / xmin
-    y = np.log(t)
+    t = x / xmin                      # at most MAX_SPAN (checked by compare)
+    y = log_ratio(x, xmin)
     m, sy, st = y.size, y.sum(), t.sum()
 
     def nll(p):

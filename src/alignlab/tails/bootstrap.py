@@ -16,7 +16,8 @@ Every resample draws from its own stream ``block_generator(seed, stage, attempt,
 the squared statistics are summed in replicate order, so the result depends on ``seed`` only,
 never on ``workers``. When :math:`k_2 \ge k_1` (a false AMSE minimum) the search restarts above
 0.5% of ``n``, up to three times, and the result says so. ``progress`` counts resamples
-(:mod:`alignlab._progress`), ``2 * samples`` per attempt.
+(:mod:`alignlab._progress`), ``2 * samples`` per attempt. The work, ``samples * (n1 + n2)`` resampled
+values per attempt with every retry counted, is checked against :data:`MAX_RESAMPLED` before it starts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, block_generator, seed_sequence
 from alignlab._results import Result
@@ -35,6 +37,7 @@ from alignlab.tails.parallel import ordered_map, worker_count
 T_BOOTSTRAP = 0.5
 EPS_STOP = 0.99
 RETRIES = 3
+MAX_RESAMPLED = 4e9      # resampled values, every retry counted (a few minutes here) unless max_work says more
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,10 @@ def _argmin_amse(positive_logs, size, root, stage, attempt, samples, workers, lo
 
 
 def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = None, samples: int = 500,
-                     workers: int | None = None, progress: ProgressLike = False) -> DoubleBootstrap:
-    """The double-bootstrap ``k`` for Hill's estimator from the logs of the positive values (any order)."""
+                     workers: int | None = None, progress: ProgressLike = False,
+                     max_work: float | None = None) -> DoubleBootstrap:
+    """The double-bootstrap ``k`` for Hill's estimator from the logs of the positive values (any order);
+    ``max_work`` raises the limit :data:`MAX_RESAMPLED` on its work."""
     samples = v.integer("bootstrap_samples", samples, low=10, high=100_000)
     workers = worker_count(workers)
     n = positive_logs.size
@@ -114,6 +119,8 @@ def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = None, sample
     eps = 0.5 * (1.0 + math.log(int(T_BOOTSTRAP * n)) / math.log(n))
     n1 = int(n ** eps)
     n2 = int(n1 * n1 / n)
+    check_work("bootstrap_samples", float(samples) * (n1 + n2) * (RETRIES + 1), MAX_RESAMPLED,
+               "resampled values (every retry counted)", max_work)
     lowest = 2
     note = ""
     with tracker(progress, 2 * samples, "double bootstrap for k") as bar:

@@ -5,16 +5,27 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+from alignlab import _validate as v
+from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
 from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
 
+DIAGNOSIS_FILES = ("diagnosis.png", "diagnosis.json")
+
 
 def register(cmds) -> None:
-    """Add the commands of `alignlab tails ...` to ``cmds`` (the subparsers of the system's command)."""
+    """Add the commands of `alignlab tails ...` to ``cmds`` (the subparsers of the system's command).
+
+    Domains and limits: docs/tails.md, "Limits and guarantees"."""
+
+    def max_work_arg(p, unit: str, limit: str):
+        p.add_argument("--max-work", default=None, metavar=unit.upper().replace(" ", "-"),
+                       help=f"raise the limit of {limit} {unit} on purpose (a number > 0)")
 
     def input_args(p):
-        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet")
+        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet; "
+                                                    "finite real numbers (at least 10, not all equal)")
         p.add_argument("--column", metavar="NAME", help="the column to read from a table with several")
         p.add_argument("--drop-nonfinite", action="store_true", help="drop NaN/inf values instead of failing")
         add_json(p)
@@ -22,37 +33,54 @@ def register(cmds) -> None:
     p = cmds.add_parser("fit", help="Clauset-style power-law fit: xmin by KS, alpha by maximum likelihood")
     input_args(p)
     p.add_argument("--discrete", action="store_true", help="whole-number data: exact Hurwitz-zeta likelihood")
-    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it")
-    p.add_argument("--min-tail", type=number, default=10, help="smallest tail considered (default 10)")
+    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it: > 0, leaving at least "
+                                               "--min-tail values at or above it")
+    p.add_argument("--min-tail", type=number, default=10,
+                   help="smallest tail considered, whole, 2 to the number of values (default 10)")
     p.add_argument("--gof", action="store_true", help="add the bootstrap goodness-of-fit p-value")
-    p.add_argument("--replicates", type=number, default=1000, help="bootstrap data sets for --gof (default 1000)")
-    p.add_argument("--seed", type=number, default=0, help="seed for --gof (default 0)")
-    p.add_argument("--workers", type=number, default=None, help="threads for --gof (default: all cores)")
-    p.add_argument("--out", metavar="PNG", help="write the fitted tail on log-log axes here")
+    p.add_argument("--replicates", type=number, default=1000,
+                   help="bootstrap data sets for --gof, whole, 10 to 1e6; replicates * n at most 1e8 values fitted "
+                        "unless --max-work says more (default 1000)")
+    p.add_argument("--seed", type=number, default=0, help="seed for --gof, a whole number >= 0 (default 0)")
+    p.add_argument("--workers", type=number, default=None,
+                   help="threads for --gof, whole, 1 to 256 (default: all cores)")
+    p.add_argument("--out", metavar="PNG", help="write the fitted tail on log-log axes here (.png, .pdf or .svg, "
+                                                "in an existing folder)")
+    max_work_arg(p, "values fitted", "1e8")
     p.set_defaults(handler=fit)
 
     p = cmds.add_parser("hill", help="Hill estimates for every k, with k chosen by the double bootstrap")
     input_args(p)
-    p.add_argument("--k", type=number, help="use this k instead of the double bootstrap")
+    p.add_argument("--k", type=number, help="use this k instead of the double bootstrap: whole, 1 to the number "
+                                            "of positive values - 1")
     p.add_argument("--excess", action="store_true", help="use the excess over the mean, x - mean(x)")
-    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed (default 0)")
-    p.add_argument("--bootstrap-samples", type=number, default=500, help="resamples per bootstrap (default 500)")
-    p.add_argument("--out", metavar="PNG", help="write the Hill plot with its 95%% band here")
+    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed, a whole number >= 0 (default 0)")
+    p.add_argument("--bootstrap-samples", type=number, default=500,
+                   help="resamples per bootstrap, whole, 10 to 1e5; at most 4e9 resampled values in all (every "
+                        "retry counted) unless --max-work says more (default 500)")
+    p.add_argument("--out", metavar="PNG", help="write the Hill plot with its 95%% band here (.png, .pdf or .svg, "
+                                                "in an existing folder)")
+    max_work_arg(p, "resampled values", "4e9")
     p.set_defaults(handler=hill)
 
     p = cmds.add_parser("compare", help="power law against exponential, lognormal, stretched exponential, "
                                         "truncated power law")
     input_args(p)
-    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it")
-    p.add_argument("--significance", type=number, default=0.1, help="p below this decides (default 0.1)")
+    p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it: > 0, leaving at least 10 "
+                                               "values at or above it")
+    p.add_argument("--significance", type=number, default=0.1, help="p below this decides, in (0, 1) (default 0.1)")
     p.set_defaults(handler=compare)
 
     p = cmds.add_parser("diagnose", help="heavy, light or ambiguous? figures, evidence, what it means for "
                                          "optimisation")
     input_args(p)
-    p.add_argument("--out", metavar="DIR", help="write diagnosis.png and diagnosis.json here")
-    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed (default 0)")
-    p.add_argument("--bootstrap-samples", type=number, default=500, help="resamples per bootstrap (default 500)")
+    p.add_argument("--out", metavar="DIR", help="write diagnosis.png and diagnosis.json here: a new or empty folder, "
+                                                "or one holding only an earlier diagnosis")
+    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed, a whole number >= 0 (default 0)")
+    p.add_argument("--bootstrap-samples", type=number, default=500,
+                   help="resamples per bootstrap, whole, 10 to 1e5; at most 4e9 resampled values in all (every "
+                        "retry counted) unless --max-work says more (default 500)")
+    max_work_arg(p, "resampled values", "4e9")
     p.set_defaults(handler=diagnose)
 
 
@@ -81,12 +109,15 @@ def _source(samples) -> dict:
 
 
 def fit(args) -> None:
+    from alignlab._limits import max_work
     from alignlab.tails import fit_power_law
+    if args.out is not None:
+        v.output_file("out", args.out, FIGURE_SUFFIXES)             # before the work, not after it
     samples, result = _compute(args, fit_power_law, discrete=args.discrete, xmin=args.xmin,
                                min_tail=args.min_tail, gof=args.gof, replicates=args.replicates, seed=args.seed,
-                               workers=args.workers, progress=show_progress(args))
+                               workers=args.workers, progress=show_progress(args), max_work=max_work(args.max_work))
     payload = {**result.to_json(), **_source(samples)}
-    if args.out:
+    if args.out is not None:
         from alignlab.tails.plots import plot_power_law
         save_figure(plot_power_law(result), args.out)
         payload["out"] = args.out
@@ -94,12 +125,16 @@ def fit(args) -> None:
 
 
 def hill(args) -> None:
+    from alignlab._limits import max_work
     from alignlab.tails import hill as hill_path
+    if args.out is not None:
+        v.output_file("out", args.out, FIGURE_SUFFIXES)
     samples, result = _compute(args, hill_path, excess=args.excess,
                                k=args.k if args.k is not None else "bootstrap", seed=args.seed,
-                               bootstrap_samples=args.bootstrap_samples, progress=show_progress(args))
+                               bootstrap_samples=args.bootstrap_samples, progress=show_progress(args),
+                               max_work=max_work(args.max_work))
     payload = {**result.to_json(), **_source(samples), "excess_over_mean": args.excess}
-    if args.out:
+    if args.out is not None:
         from alignlab.tails.plots import plot_hill
         save_figure(plot_hill(result), args.out)
         payload["out"] = args.out
@@ -137,18 +172,35 @@ def compare(args) -> None:
     emit(args, payload, render)
 
 
+def _diagnosis_folder(path) -> Path:
+    """``--out`` of diagnose, checked before any work: a folder name (not ``-``, which reads as standard
+    output) that is new, empty, or holds only an earlier diagnosis, so that nothing is written among
+    other files (``.`` in a data folder, ``/``)."""
+    out = v.output_dir("out", path)
+    if str(path).strip() == "-":
+        raise ParameterError("out", "must be a folder name ('-' reads as standard output; --json prints there)")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in DIAGNOSIS_FILES)
+        if others:
+            shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            raise ParameterError("out", f"must be a new or empty folder, or one holding only an earlier diagnosis "
+                                        f"({', '.join(DIAGNOSIS_FILES)}) (got {str(path)!r}, which holds {shown})")
+    return out
+
+
 def diagnose(args) -> None:
+    from alignlab._limits import max_work
     from alignlab.tails import diagnose as diagnose_tails
+    out = _diagnosis_folder(args.out) if args.out is not None else None
     samples, result = _compute(args, diagnose_tails, seed=args.seed, bootstrap_samples=args.bootstrap_samples,
-                               progress=show_progress(args))
+                               progress=show_progress(args), max_work=max_work(args.max_work))
     payload = {**result.to_json(), **_source(samples)}
-    if args.out:
+    if out is not None:
         import json
 
         from alignlab._results import jsonable
         from alignlab.tails.plots import plot_diagnosis
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)
         title = f"{Path(samples.source).name}: {result.verdict}"
         save_figure(plot_diagnosis(result, title=title), out / "diagnosis.png")
         (out / "diagnosis.json").write_text(json.dumps(jsonable(payload), indent=2))

@@ -104,22 +104,27 @@ class Diagnosis(Result):
 
 
 def diagnose(samples, *, seed: SeedLike = None, bootstrap_samples: int = 500, workers: int | None = None,
-             progress: ProgressLike = False) -> Diagnosis:
+             progress: ProgressLike = False, max_work: float | None = None) -> Diagnosis:
     """Diagnose the upper tail of ``samples`` (any real numbers; the tail of interest is the upper one).
 
-    ``seed``, ``bootstrap_samples``, ``workers`` and ``progress`` go to the double bootstrap for Hill's ``k``."""
+    ``seed``, ``bootstrap_samples``, ``workers``, ``progress`` and ``max_work`` go to the double bootstrap
+    for Hill's ``k``."""
     x = as_sample(samples)
-    fits = tuple(threshold_fit(x, level) for level in LEVELS
-                 if round((1 - level) * x.size) >= MIN_EXCESSES)
-    if len(fits) < 2:
+    levels = [level for level in LEVELS if round((1 - level) * x.size) >= MIN_EXCESSES]
+    if len(levels) < 2:
         raise ParameterError("samples", f"a tail verdict needs at least {MIN_EXCESSES} values above the 95% "
                                         f"quantile, so n >= {math.ceil(MIN_EXCESSES / 0.05)} (got {x.size})")
+    fits = tuple(f for f in (threshold_fit(x, level, MIN_EXCESSES) for level in levels) if f is not None)
+    if len(fits) < 2:
+        raise ParameterError("samples", f"a tail verdict needs at least {MIN_EXCESSES} distinct excesses over the "
+                                        f"90% and 95% quantiles, but ties leave fewer ({np.unique(x).size} distinct "
+                                        f"values of {x.size})")
     mean, sd = float(x.mean()), float(x.std(ddof=1))
     excess = x - mean
     root = seed_sequence(seed)
     logs = descending_logs(excess, "the Hill estimator")
     h = hill_from_logs(logs, x.size, "bootstrap", seed=root, bootstrap_samples=bootstrap_samples, workers=workers,
-                       progress=progress)
+                       progress=progress, max_work=max_work)
     mom = moment_from_logs(logs, x.size, k=min(h.chosen_k, logs.size - 1))
     pick = pickands_from_sample(x, k=max(1, min(h.chosen_k, x.size // 4)))
     verdict, votes = _verdict(fits)
@@ -190,7 +195,13 @@ def _figure_data(x: np.ndarray, excess: np.ndarray) -> FigureData:
     me = np.array([np.mean(x[x > t] - t) if np.any(x > t) else np.nan for t in u])
     me_se = np.array([np.std(x[x > t] - t, ddof=1) / math.sqrt(max(np.sum(x > t) - 1, 1))
                       if np.sum(x > t) > 1 else np.nan for t in u])
-    counts, edges = np.histogram(x, bins=min(100, max(10, int(math.sqrt(n)))))
+    # binned in units of a power of two near the largest value (exact, and the range stays finite for
+    # values near 1e308), and no more bins than the doubles between the extremes can separate
+    scale = math.ldexp(1.0, math.frexp(float(np.abs(ordered).max()))[1] - 1)
+    scaled = ordered / scale
+    separable = float(scaled[-1] - scaled[0]) / (16 * np.finfo(float).eps)
+    counts, edges = np.histogram(scaled, bins=int(max(1.0, min(100.0, max(10.0, math.sqrt(n)), separable))))
+    edges = edges * scale
     return FigureData(normal_qq=(stats.norm.ppf(probs), z[idx]),
                       exponential_qq=(-np.log1p(-(pidx + 0.5) / pos.size), pos[pidx] / pos.mean()),
                       mean_excess=(u, me, me_se), histogram=(edges, counts))

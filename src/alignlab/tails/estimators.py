@@ -76,15 +76,16 @@ class TailPath(Result):
 
 def _path(estimator: str, n: int, ks: np.ndarray, xi: np.ndarray, se: np.ndarray, k, logs: np.ndarray | None,
           seed: SeedLike = None, bootstrap_samples: int = 500, workers: int | None = None,
-          progress: ProgressLike = False) -> TailPath:
+          progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
     """The path with its chosen point, for a ``k`` argument of "bootstrap" (the double bootstrap on the
-    descending ``logs``), a whole number, or None (no choice)."""
+    descending ``logs``, its work bounded by ``max_work``), a whole number, or None (no choice)."""
     if k is None:
         return TailPath(estimator, n, ks, xi, se)
     if isinstance(k, str) and logs is not None:          # Pickands has no bootstrap: its k must be a number
         v.choice("k", k, ("bootstrap",))
         root = seed_sequence(seed)
-        db = double_bootstrap(logs, seed=root, samples=bootstrap_samples, workers=workers, progress=progress)
+        db = double_bootstrap(logs, seed=root, samples=bootstrap_samples, workers=workers, progress=progress,
+                              max_work=max_work)
         selection, chosen, used = "double-bootstrap", int(min(max(db.k, int(ks[0])), int(ks[-1]))), seed_used(root)
     else:
         selection, chosen, db, used = "fixed", v.integer("k", k, low=int(ks[0]), high=int(ks[-1])), None, None
@@ -106,16 +107,18 @@ def descending_logs(x: np.ndarray, purpose: str) -> np.ndarray:
 
 
 def hill(samples, k="bootstrap", *, seed: SeedLike = None, bootstrap_samples: int = 500,
-         workers: int | None = None, progress: ProgressLike = False) -> TailPath:
+         workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
     """Hill estimates for every ``k`` < number of positive values, with standard errors ``xi/sqrt(k)``.
 
     ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
-    ``seed``, on ``workers`` threads; ``progress`` counts resamples), an int fixes it, ``None`` gives the
-    path only (the fast choice for very large samples: one sort, one cumulative sum).
+    ``seed``, on ``workers`` threads; ``progress`` counts resamples; ``max_work`` raises its work limit),
+    an int fixes it, ``None`` gives the path only (the fast choice for very large samples: one sort, one
+    cumulative sum).
     """
     x = as_sample(samples)
     return hill_from_logs(descending_logs(x, "the Hill estimator"), x.size, k, seed=seed,
-                          bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
+                          bootstrap_samples=bootstrap_samples, workers=workers, progress=progress,
+                          max_work=max_work)
 
 
 def hill_from_logs(logs: np.ndarray, n: int, k="bootstrap", **choice) -> TailPath:
@@ -126,7 +129,8 @@ def hill_from_logs(logs: np.ndarray, n: int, k="bootstrap", **choice) -> TailPat
 
 
 def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = None, bootstrap_samples: int = 500,
-                  workers: int | None = None, progress: ProgressLike = False) -> TailPath:
+                  workers: int | None = None, progress: ProgressLike = False,
+                  max_work: float | None = None) -> TailPath:
     """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1); ``k`` as for :func:`hill`."""
     u = v.real("u", u, low=1.0, low_open=True, high=100.0)
     x = as_sample(samples)
@@ -140,7 +144,7 @@ def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = No
     xi = (csum[upper] - csum[ks]) / (upper - ks)
     factor = math.sqrt(2.0 * (u - 1.0 - math.log(u))) / (u - 1.0)
     return _path("smoothed_hill", x.size, ks, xi, factor * np.abs(xi) / np.sqrt(ks), k, logs, seed=seed,
-                 bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
+                 bootstrap_samples=bootstrap_samples, workers=workers, progress=progress, max_work=max_work)
 
 
 def pickands(samples, k: int | None = None) -> TailPath:
@@ -175,7 +179,7 @@ def pickands_variance(xi: np.ndarray) -> np.ndarray:
 
 
 def moment(samples, k: int | str | None = None, *, seed: SeedLike = None, bootstrap_samples: int = 500,
-           workers: int | None = None, progress: ProgressLike = False) -> TailPath:
+           workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
     """Dekkers-Einmahl-de Haan moment estimator for every ``k`` (any sign of xi), with standard errors.
 
     ``k``: None (path only), an int, or "bootstrap" for the Hill double-bootstrap choice (meaningful
@@ -183,7 +187,8 @@ def moment(samples, k: int | str | None = None, *, seed: SeedLike = None, bootst
     """
     x = as_sample(samples)
     return moment_from_logs(descending_logs(x, "the moment estimator"), x.size, k, seed=seed,
-                            bootstrap_samples=bootstrap_samples, workers=workers, progress=progress)
+                            bootstrap_samples=bootstrap_samples, workers=workers, progress=progress,
+                            max_work=max_work)
 
 
 def moment_from_logs(logs: np.ndarray, n: int, k: int | str | None = None, **choice) -> TailPath:

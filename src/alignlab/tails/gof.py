@@ -10,6 +10,7 @@ full xmin scan, or the same fixed xmin), and
 Small ``p`` (CSN use 0.1) rules the power law out. Replicate ``r`` draws from its own stream
 ``block_generator(seed, r)``, so ``p`` depends on the seed and the number of replicates only,
 never on ``workers``. Its Monte Carlo standard error is :math:`\sqrt{p(1-p)/\text{replicates}}`.
+The work, ``replicates * n`` values fitted, is checked against :data:`MAX_FITTED` before it starts.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, block_generator, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab.tails.parallel import ordered_map, worker_count
 from alignlab.tails.power_law_model import fit_sorted, sample_tail
+
+MAX_FITTED = 1e8         # values fitted by the bootstrap (replicates * n; minutes here) unless max_work says more
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,11 @@ class GoodnessOfFit(Result):
 
 
 def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = None, workers: int | None = None,
-                    progress: ProgressLike = False) -> GoodnessOfFit:
+                    progress: ProgressLike = False, max_work: float | None = None) -> GoodnessOfFit:
     """The CSN bootstrap p-value of ``fit`` (a :class:`~alignlab.tails.power_law.PowerLawFit`); ``progress``
-    counts replicates."""
+    counts replicates; ``max_work`` raises the limit :data:`MAX_FITTED` on the values fitted."""
     replicates = v.integer("replicates", replicates, low=10, high=1_000_000)
+    check_work("replicates", float(replicates) * fit.n, MAX_FITTED, "values fitted", max_work)
     workers = worker_count(workers)
     root = seed_sequence(seed)
     data = fit.data

@@ -78,6 +78,14 @@ def compare(samples=None, *, fit: PowerLawFit | None = None, alternatives=alt.AL
         raise v.ParameterError("discrete", "likelihood-ratio comparisons are implemented for continuous fits only "
                                            "(fit without --discrete to compare)")
     tail = fit.tail
+    where = "xmin" if fit.xmin_fixed else "samples"
+    if not (np.isfinite(fit.alpha) and tail[-1] > fit.xmin):
+        raise v.ParameterError(where, f"the {tail.size} values at or above xmin = {fit.xmin:g} are all equal: there "
+                                      "is no tail to compare")
+    if not tail[-1] / fit.xmin <= alt.MAX_SPAN:
+        raise v.ParameterError(where, f"the tail from xmin = {fit.xmin:g} to {tail[-1]:g} spans more than "
+                                      f"{alt.MAX_SPAN:g}, beyond what the alternatives' likelihoods hold in double "
+                                      "precision" + (": give a larger xmin" if fit.xmin_fixed else ""))
     pl = alt.power_law_logpdf(tail, fit.xmin, fit.alpha)
     results = []
     for name in alternatives:

@@ -76,13 +76,16 @@ def fit_gpd(excesses: np.ndarray) -> tuple[float, float]:
     return xi, float(sigma)
 
 
-def threshold_fit(x: np.ndarray, level: float) -> ThresholdFit:
-    """GPD fit to the excesses of ``x`` over its ``level`` quantile."""
+def threshold_fit(x: np.ndarray, level: float, min_excesses: int = 1) -> ThresholdFit | None:
+    """GPD fit to the excesses of ``x`` over its ``level`` quantile; None when ties leave fewer than
+    ``min_excesses`` values strictly above it."""
     ordered = np.sort(x)
     k = int(round((1.0 - level) * x.size))
     u = float(ordered[x.size - k - 1])
     excess = ordered[x.size - k:] - u
     excess = excess[excess > 0]
+    if excess.size < max(1, min_excesses):
+        return None
     xi, sigma = fit_gpd(excess)
     se = (1.0 + xi) / math.sqrt(excess.size) if xi > -0.5 else math.nan
     return ThresholdFit(level, u, int(excess.size), xi, sigma, se)

@@ -51,16 +51,19 @@ def plot_power_law(fit: PowerLawFit, ax=None, title: str | None = None):
     own = ax is None
     if own:
         _, ax = figure(figsize=(6.4, 4.4))
-    data = fit.data
+    # log axes need a decade of room above the largest value: data near 1e308 are drawn in units of 10^k
+    k = max(0, int(np.ceil(np.log10(fit.data[-1]))) - 300)
+    unit = 10.0 ** k
+    data = fit.data / unit
     n = data.size
     idx = np.unique(np.geomspace(1, n, min(n, 3000)).astype(np.int64) - 1)
     ax.loglog(data[idx], (n - idx) / n, ".", ms=2.5, color="#2e2e2e", label="data")
-    xs = np.geomspace(fit.xmin, data[-1], 200)
+    xs = np.geomspace(fit.xmin / unit, data[-1], 200)
     frac = fit.n_tail / n
-    ax.loglog(xs, frac * (xs / fit.xmin) ** (-fit.tail_index), color="#d1495b", lw=1.6,
+    ax.loglog(xs, frac * (xs / (fit.xmin / unit)) ** (-fit.tail_index), color="#d1495b", lw=1.6,
               label=f"power law: alpha = {fit.alpha:.3f} +/- {fit.sigma:.3f}, xmin = {fit.xmin:.4g}")
-    ax.axvline(fit.xmin, color="#d1495b", ls=":", lw=1)
-    ax.set_xlabel("x")
+    ax.axvline(fit.xmin / unit, color="#d1495b", ls=":", lw=1)
+    ax.set_xlabel("x" if k == 0 else f"x / 1e{k}")
     ax.set_ylabel("P(X >= x)")
     extra = "" if fit.p_value is None else f", bootstrap p = {fit.p_value:.3f}"
     ax.set_title(title or f"Power-law fit (KS = {fit.ks:.4f}, n_tail = {fit.n_tail}{extra})")

@@ -61,17 +61,19 @@ class PowerLawFit(Result):
 
 def fit_power_law(samples, *, discrete: bool = False, xmin: float | None = None, min_tail: int = MIN_TAIL,
                   gof: bool = False, replicates: int = 1000, seed: SeedLike = None,
-                  workers: int | None = None, progress: ProgressLike = False) -> PowerLawFit:
+                  workers: int | None = None, progress: ProgressLike = False,
+                  max_work: float | None = None) -> PowerLawFit:
     """Fit a power law to the upper tail of ``samples`` (positive numbers; whole numbers with ``discrete``).
 
     ``xmin`` fixes the lower bound instead of scanning for it. ``gof`` adds the bootstrap p-value
     from ``replicates`` synthetic data sets drawn with ``seed`` (on ``workers`` threads; the value
-    does not depend on their number; ``progress`` counts replicates).
+    does not depend on their number; ``progress`` counts replicates; ``max_work`` raises the limit on
+    its work, :data:`alignlab.tails.gof.MAX_FITTED` values fitted).
     """
     x = require_positive(as_sample(samples))
     if discrete:
         require_integers(x)
-    min_tail = v.integer("min_tail", min_tail, low=2)
+    min_tail = v.integer("min_tail", min_tail, low=2, high=max(2, x.size))
     data = np.sort(x)
     if xmin is not None:
         xmin = v.real("xmin", xmin, low=0.0, low_open=True)
@@ -87,7 +89,8 @@ def fit_power_law(samples, *, discrete: bool = False, xmin: float | None = None,
                                           f"{min_tail} tail points above any distinct value (n = {x.size})")
     if gof:
         from alignlab.tails.gof import goodness_of_fit
-        result = goodness_of_fit(fit, replicates=replicates, seed=seed, workers=workers, progress=progress)
+        result = goodness_of_fit(fit, replicates=replicates, seed=seed, workers=workers, progress=progress,
+                                 max_work=max_work)
         fit = dataclasses.replace(fit, p_value=result.p_value, gof_replicates=result.replicates, seed=result.seed)
     return fit
 

@@ -108,6 +108,15 @@ class TailModel:
         return float(1.0 / np.sqrt(m * var_log))
 
 
+def log_ratio(x, xmin: float) -> np.ndarray:
+    """log(x / xmin), accurate near 1, and finite where x / xmin overflows (a subnormal xmin, a tail
+    spanning more than the double range)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(over="ignore"):
+        ratio = x / xmin
+    return np.where(np.isfinite(ratio), np.log(ratio), np.log(x) - np.log(xmin))
+
+
 def discrete_alpha(xmin: np.ndarray, mean_log: np.ndarray) -> np.ndarray:
     r"""Exact discrete MLE: the root of
     :math:`g(\alpha) = \partial_\alpha\log\zeta(\alpha, x_{min}) + \overline{\log x}`.
@@ -224,10 +233,10 @@ def _fixed_xmin(sorted_x: np.ndarray, discrete: bool, xmin: float) -> Estimate |
     m = tail.size
     values, first = np.unique(tail, return_index=True)
     at_or_above = (m - first).astype(float)
-    log_excess = np.log(tail / xmin)
+    log_excess = log_ratio(tail, xmin)
     if not discrete:
         alpha = 1.0 + m / log_excess.sum()
-        surv = np.exp((1.0 - alpha) * np.log(values / xmin))
+        surv = np.exp((1.0 - alpha) * log_ratio(values, xmin))
         sigma = (alpha - 1.0) / np.sqrt(m)
     else:
         alpha = float(discrete_alpha(xmin, np.log(xmin) + log_excess.mean()))

@@ -5,20 +5,10 @@ from __future__ import annotations
 import math
 import time
 
-from alignlab.systems import SweepKind, System
+from alignlab.systems import SweepKind, System, lazy
 
 SWEEP_VARIABLES = ("tripped", "trip_step", "learned_step", "detection_latency", "probe_lead_over_eval",
                    "map_lead_over_eval", "relearn_steps", "first_learn_steps", "monitor_overhead", "seconds")
-
-
-def commands(cmds) -> None:
-    from alignlab.tripwire.cli import register
-    register(cmds)
-
-
-def report(ctx):
-    from alignlab.tripwire.report import build
-    return build(ctx)
 
 
 def sweep_cell(seed: float, control: bool, erase: str | None, shadow: bool, config: dict | None = None,
@@ -63,7 +53,7 @@ SYSTEM = System(
     description="A small transformer learns a world whose corpus never states a hidden fact but lets it be "
                 "inferred. Monitors (eval puzzles, probes) trip a calibrated circuit breaker; erasure and "
                 "relearning are measured.",
-    commands=commands, report=report,
+    commands=lazy("alignlab.tripwire.cli", "register"), report=lazy("alignlab.tripwire.report", "build"),
     sweeps=(SweepKind("tripwire", "tripwire runs over seeds (default world)", sweep_cell, SWEEP_VARIABLES,
                       sweep_arguments, sweep_grid, integer_dims=("seed",)),),
 )
