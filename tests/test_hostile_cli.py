@@ -69,6 +69,7 @@ BASES = {
     ("report",): ["--only", "toy-absent", "--out", "rep"],
     ("horizons", "fit"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none"],
     ("horizons", "plot"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none", "--out", "figs"],
+    ("horizons", "trend"): ["--published", "PUBLISHED", "--suite", "1.1", "--bootstrap", "20"],
 }
 # commands whose valid runs are minutes of work: every example mutates them into something they refuse
 # quickly or run on a tiny configuration
@@ -85,7 +86,7 @@ OUTS = ["", "out.zarr", "out.png", "out", "/proc/x/y", "missing/sub/out.png", "m
         "EXISTING_DIR", "out.xyz", "/", ".", "-"]
 FILES = ["GOOD", "EMPTY_NPY", "BOOL_NPY", "COMPLEX_NPY", "MATRIX_NPY", "TEXT_GARBAGE", "BINARY_GARBAGE", "MISSING",
          "EXISTING_DIR", "HUGE_NPY", "CONSTANT_NPY", "NAN_TXT", "BAD_PARQUET", "BAD_JSON_DIR", "RUNS", "BAD_RUNS",
-         "EMPTY_RUNS"]
+         "EMPTY_RUNS", "PUBLISHED"]
 TEXT = ["0-1", "0-1000000000", "a-b", "5-2", "-1", "0,3,5-7", "", "x" * 300, "eval", "probe", "nosuch", "leace",
         "unlearn", "blocks.0.hook_resid_post", "1e9", "tcp://127.0.0.1:1", "serial", "bogus"]
 
@@ -122,7 +123,7 @@ def pool(action) -> list[str]:
         return SPECS
     if name in ("out", "calibration"):
         return OUTS
-    if name in ("file", "folder", "path", "runs"):
+    if name in ("file", "folder", "path", "runs", "published", "release_dates"):
         return FILES
     if action.type is not None or name in ("seed", "trials", "workers", "max_work", "n", "alpha", "q", "t"):
         return NUMBERS
@@ -137,7 +138,8 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "MISSING": "missing.npy", "EXISTING_DIR": "existing_dir", "HUGE_NPY": "huge.npy",
              "CONSTANT_NPY": "constant.npy", "NAN_TXT": "nan.txt", "BAD_PARQUET": "bad.parquet",
              "BAD_JSON_DIR": "bad_run", "EXISTING_FILE": "existing.txt", "FOLDER": "bad_run", "STORE": "store.zarr",
-             "RUNS": "runs.jsonl", "BAD_RUNS": "bad_runs.csv", "EMPTY_RUNS": "empty.jsonl"}
+             "RUNS": "runs.jsonl", "BAD_RUNS": "bad_runs.csv", "EMPTY_RUNS": "empty.jsonl",
+             "PUBLISHED": "published.csv", "FILE": "good.npy"}
     np.save(root / "good.npy", rng.pareto(2.0, 300) + 1)
     np.save(root / "empty.npy", np.zeros(0))
     np.save(root / "bool.npy", np.ones(50, dtype=bool))
@@ -167,6 +169,11 @@ def write_fixtures(root: Path) -> dict[str, str]:
     (root / "runs.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     (root / "bad_runs.csv").write_text("alias,task_id,task_family,human_minutes,score_binarized\na,t,f,-3,2\n")
     (root / "empty.jsonl").write_text("")
+    lines = ["suite_version,model,release_date,p50_minutes,p50_ci_low,p50_ci_high,is_sota"]
+    for i in range(6):                           # a published table of METR's shape: six models a year apart
+        p50 = 2.0 ** (i + 1)
+        lines.append(f"1.1,m{i},{2019 + i}-06-01,{p50},{p50 / 2},{p50 * 2},True")
+    (root / "published.csv").write_text("\n".join(lines) + "\n")
     return files
 
 
@@ -238,7 +245,7 @@ def test_command_keeps_the_contract_on_hostile_input(path, parser, data, tmp_pat
             else:
                 argv += [flag, value]
         else:                                      # a positional: replace the base's first positional
-            placeholders = [k for k, a in enumerate(argv) if a in files or a in ("FILE", "FOLDER", "STORE", "RUNS")]
+            placeholders = [k for k, a in enumerate(argv) if a in ("FILE", "FOLDER", "STORE", "RUNS")]
             if placeholders:
                 argv[placeholders[0]] = value
             else:

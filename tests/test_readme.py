@@ -29,7 +29,7 @@ TINY_TRIPWIRE = ["--n-known", "32", "--n-hidden", "8", "--d-model", "32", "--d-m
 
 def argv_of(command: str) -> list[str]:
     argv = shlex.split(command)[1:]
-    if argv[:1] == ["tripwire"] and argv[1:2] in (["run"], ["calibrate"]):
+    if argv[:2] in (["tripwire", "run"], ["tripwire", "calibrate"], ["sweep", "tripwire"]):
         argv += TINY_TRIPWIRE
     return argv
 
@@ -88,25 +88,26 @@ def test_the_readme_shows_commands():
     assert len(COMMANDS) >= 15
 
 
+@pytest.fixture(scope="module")
+def walkthrough(tmp_path_factory):
+    """One folder for the whole README, as a reader works through it: a command reads what earlier ones
+    wrote (the calibration, the sweep store)."""
+    return tmp_path_factory.mktemp("readme")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command,shown", COMMANDS, ids=[c for c, _ in COMMANDS])
-def test_readme_command_runs_as_shown(command, shown, tmp_path, monkeypatch):
+def test_readme_command_runs_as_shown(command, shown, walkthrough, monkeypatch):
     if "../shared/data" in command:
         if not SHARED_DATA.is_dir():
             pytest.skip("the shared data folder is absent")
         command = command.replace("../shared/data", str(SHARED_DATA))
-    monkeypatch.chdir(tmp_path)
-    argv = argv_of(command)
-    for earlier, _ in COMMANDS:             # a command may read what an earlier one wrote (tripwire cal/)
-        if earlier == command:
-            break
-        if "--out cal/" in earlier and "--calibration cal" in command:
-            run_cli(argv_of(earlier))
-    code, out, err = run_cli(argv)
+    monkeypatch.chdir(walkthrough)
+    code, out, err = run_cli(argv_of(command))
     allowed = next((codes for prefix, codes in EXIT.items() if command.startswith(f"alignlab {prefix}")), (0,))
     assert code in allowed, f"{command}: exit {code}: {err}"
     if shown is not None and shown.lstrip().startswith("{"):
-        assert "--json" in argv
+        assert "--json" in command
         printed = json.loads(out)
         missing = top_level_keys(shown) - set(printed)
         assert not missing, f"{command}: the README shows keys the command does not print: {sorted(missing)}"

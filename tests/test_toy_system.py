@@ -39,7 +39,6 @@ def test_toy_system_is_a_sweep_kind(toy, tmp_path):
                                  "--json"])
     assert code == 0, err
     assert json.loads(stdout)["done"] == 3
-    from alignlab.sweep import SweepStore  # noqa: F401 - the store is an ordinary xarray Dataset
     import xarray as xr
     ds = xr.open_zarr(str(out))
     assert ds["square"].values.tolist() == [1.0, 4.0, 9.0]

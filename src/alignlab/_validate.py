@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 
@@ -117,10 +118,19 @@ def _num(x) -> str:
     return str(x)
 
 
-def output_file(param: str, path, suffixes: Sequence[str]) -> "Path":
+def scheduler_address(param: str, value) -> str | None:
+    """None (local work), or the address of a running Dask scheduler such as ``tcp://HOST:8786``."""
+    if value is None:
+        return None
+    text = str(value)
+    if "://" not in text or text.endswith("://"):
+        raise ParameterError(param, f"must be a dask scheduler address such as tcp://HOST:8786 (got {text[:60]!r})")
+    return text
+
+
+def output_file(param: str, path, suffixes: Sequence[str]) -> Path:
     """A file to be written: not empty, a known extension, its folder exists and is writable, and no
     folder stands where the file should go. Checked before any work starts."""
-    from pathlib import Path
     text = "" if path is None else str(path)
     if not text.strip():
         raise ParameterError(param, f"must be a file name ending in {', '.join(suffixes)} (got an empty name)")
@@ -133,10 +143,9 @@ def output_file(param: str, path, suffixes: Sequence[str]) -> "Path":
     return p
 
 
-def output_dir(param: str, path) -> "Path":
+def output_dir(param: str, path) -> Path:
     """A folder to write into (created if missing): not empty, not an existing file, its parent exists
     and is writable (or it exists and is writable). Checked before any work starts."""
-    from pathlib import Path
     text = "" if path is None else str(path)
     if not text.strip():
         raise ParameterError(param, "must be a folder name (got an empty name)")

@@ -33,7 +33,6 @@ if TYPE_CHECKING:                       # pragma: no cover
 
     from alignlab.report.claims import Section
     from alignlab.report.context import ReportContext
-    from alignlab.sweep.grid import Grid
 
 ENTRY_POINT_GROUP = "alignlab.systems"
 

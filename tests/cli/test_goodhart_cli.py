@@ -95,3 +95,49 @@ def test_console_script_runs_in_a_fresh_process():
     proc = subprocess.run([sys.executable, "-m", "alignlab.cli.main", "goodhart", "regime", "--error", "t(df=3)",
                            "--json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and json.loads(proc.stdout)["regime"] == "catastrophic"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["condexp", "--error", "norm", "--utility", "weibull_min(c=0.001)", "--t", "1"], "utility: "),
+    (["bon", "--error", "norm", "--utility", "genpareto(c=-5)", "--n", "1", "10", "--method", "mc", "--trials",
+      "1e6", "--n", "1e6"], "trials: 1e+12 draws of (X, V) exceed the work limit of 1e+08"),
+    (["condexp", "--error", "t(df=3)", "--t", "1", "--method", "mc", "--samples", "1e15"],
+     "samples: 1e+15 draws of (X, V) exceed the work limit of 1e+08 draws of (X, V); raise it on purpose with "
+     "--max-work 1e+15"),
+    (["condexp", "--error", "t(df=3)", "--t", "1", "--method", "mc", "--max-work", "10"], "exceed the work limit of 10"),
+    (["condexp", "--error", "t(df=3)", "--t", "1", "--method", "mc", "--max-work", "-1"], "max-work: "),
+    (["tilt", "--error", "norm", "--beta", "1e-300"], "beta: at beta = 1e-300 the tilted utility law norm lies "
+                                                       "beyond the double range"),
+    (["tilt", "--beta", "1e-160", "--dependence", "counterexample"], "beta: "),
+    (["experiment", "bon-synthetic", "--trials", "1e9", "--n-max", "100", "--mc-max", "16"], "trials: 1.6e+11"),
+])
+def test_out_of_domain_input_is_refused_naming_the_parameter(capsys, args, words):
+    """Issue 13: each was a traceback, an internal error or unbounded work."""
+    assert main(["goodhart", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and words in err, err
+
+
+@pytest.mark.parametrize("out", ["out.zarr", "", "missing/sub/out.png", "folder", "-"])
+def test_experiment_checks_its_figure_path_before_any_work(capsys, tmp_path, monkeypatch, out):
+    """A bad --out was found by matplotlib after the whole experiment (or wrote out.png next to it)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    import alignlab.goodhart.experiments as experiments
+    monkeypatch.setattr(experiments, "bon_synthetic", lambda **kw: pytest.fail("ran before checking --out"))
+    assert main(["goodhart", "experiment", "bon-synthetic", "--out", out, "--json"]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith("alignlab: error: out: ") and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+def test_sweep_reads_goodhart_specs_with_the_same_domain(capsys, tmp_path):
+    """sweep goodhart-bon with weibull_min(c=0.001): 'x must be strictly increasing' after the store was made."""
+    out = tmp_path / "g.zarr"
+    code = main(["sweep", "goodhart-bon", "--error", "norm", "--utility", "weibull_min(c=0.001)", "--n", "2",
+                 "--out", str(out), "--scheduler", "serial", "--json"])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.startswith("alignlab: error: utility: ") and not out.exists()
+    code = main(["sweep", "goodhart-bon", "--error", "norm", "--utility", "norm", "--n", "1e6", "--method", "mc",
+                 "--out", str(out), "--scheduler", "serial", "--json"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "trials: 1e+09 draws" in err and "--max-work" not in err and not out.exists()

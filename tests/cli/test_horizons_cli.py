@@ -106,3 +106,102 @@ def test_bad_options_exit_2_with_one_line(capsys, runs_file):
     for args in (["fit", runs_file, "--family", "probit"], ["plot", runs_file]):
         code, out, err = run_cli(["horizons", *args])
         assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("alignlab horizons")
+
+
+# -- trend ------------------------------------------------------------------------------------------------
+TREND_KEYS = {"source", "models", "trends", "forecasts", "reach", "seed"}
+TREND_AGENTS = (("old", -1.0, -0.9), ("mid", 0.5, -0.8), ("new", 2.0, -0.6), ("newest", 3.0, -0.5),
+                ("human", 4.0, -0.4))
+DATES = "alias,release_date\nold,2022-01-01\nmid,2023-01-01\nnew,2024-01-01\nnewest,2024-08-01\n"
+
+
+@pytest.fixture(scope="module")
+def published_file(tmp_path_factory):
+    from horizons.test_trend import write_published
+    return write_published(tmp_path_factory.mktemp("trend") / "published.csv")
+
+
+@pytest.fixture(scope="module")
+def dated_runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dated")
+    (folder / "dates.csv").write_text(DATES)
+    return (write_jsonl(folder / "runs.jsonl", synthetic_runs(seed=5, agents=TREND_AGENTS, families=5)),
+            str(folder / "dates.csv"))
+
+
+def test_trend_json_contract_on_the_published_table(capsys, published_file):
+    d = run_json(capsys, "horizons", "trend", "--published", published_file, "--suite", "1.1", "--bootstrap", "60",
+                 "--seed", "4", "--forecast", "2026-01-01", "2027-01-01", "--reach", "480", "2400", "1e12")
+    assert set(d) == TREND_KEYS and d["seed"] == 4
+    assert d["source"]["kind"] == "published" and d["source"]["bootstrap"] == 60 and d["source"]["holdout"] == 3
+    assert all(set(m) == {"model", "release_date", "p50_minutes", "p50_ci"} for m in d["models"])
+    assert len(d["models"]) == 12 and d["models"] == sorted(d["models"], key=lambda m: m["release_date"])
+    t = d["trends"]
+    assert {"doubling_days", "doubling_days_ci", "r2", "holdout_error"} <= set(t["exponential"])
+    assert {"acceleration", "acceleration_ci", "doubling_days_last", "holdout_error"} <= set(t["accelerating"])
+    assert {"beta_per_year", "beta_crosses_1", "beta_crosses_1_ci", "beta_crosses_2",
+            "holdout_error"} <= set(t["steps"])
+    assert t["steps"]["beta_crosses_1"] is None and t["steps"]["note"].startswith("no steps fit")
+    assert [f["date"] for f in d["forecasts"]] == ["2026-01-01", "2027-01-01"]
+    assert set(d["forecasts"][0]) == {"date", "exponential", "accelerating", "steps"}
+    assert d["forecasts"][0]["steps"] is None and len(d["forecasts"][0]["exponential"]["p50_ci"]) == 2
+    assert [r["minutes"] for r in d["reach"]] == [480, 2400, 1e12]
+    assert d["reach"][0]["exponential"]["date"] < d["reach"][1]["exponential"]["date"]
+
+
+def test_trend_filters_holdout_and_figures(capsys, published_file, tmp_path):
+    out = tmp_path / "figs"
+    d = run_json(capsys, "horizons", "trend", "--published", published_file, "--suite", "1.1", "--frontier-only",
+                 "--since", "2019-06-01", "--holdout", "2", "--bootstrap", "20", "--out", str(out))
+    assert [m["model"] for m in d["models"]] == ["m02", "m04", "m06", "m08", "m10"]
+    assert d["trends"]["exponential"]["holdout"]["models"] == ["m08", "m10"]
+    assert sorted(p.name for p in out.iterdir()) == ["trend.png"]          # no beta without runs
+    code, text, err = run_cli(["horizons", "trend", "--published", published_file, "--suite", "1.1",
+                               "--bootstrap", "20", "--forecast", "2026-01-01", "--reach", "480"])
+    assert code == 0 and "doubling every" in text and "forecast p50" in text and "reach" in text
+
+
+def test_trend_from_a_runs_file_with_release_dates(capsys, dated_runs, tmp_path):
+    runs, dates = dated_runs
+    err = run_error(capsys, "horizons", "trend", runs, "--release-dates", dates, "--bootstrap", "0")
+    assert "release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
+    out = tmp_path / "figs"
+    d = run_json(capsys, "horizons", "trend", runs, "--release-dates", dates, "--skip-undated", "--steps-family",
+                 "steps", "--bootstrap", "4", "--workers", "1", "--holdout", "1", "--out", str(out))
+    assert d["source"]["kind"] == "runs" and d["source"]["left_out"] == ["human: no release date"]
+    assert [m["model"] for m in d["models"]] == ["old", "mid", "new", "newest"]
+    assert d["source"]["steps_family"] == "steps" and len(d["trends"]["steps"]["agents"]) == 4
+    assert sorted(p.name for p in out.iterdir()) == ["beta.png", "trend.png"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--suite", "2.0"], ["suite: must be one of 1.1 (got '2.0')"]),
+    (["--suite", "1.1", "--since", "2024-06-01"], ["models: a trend needs at least 3 release dates"]),
+    (["--suite", "1.1", "--since", "June 2024"], ["since: must be a date YYYY-MM-DD"]),
+    (["--suite", "1.1", "--holdout", "12"], ["holdout: must be smaller than the number of models on the trend, 12"]),
+    (["--suite", "1.1", "--holdout", "10"], ["holdout: holding out the newest 10 models leaves 2 release dates"]),
+    (["--suite", "1.1", "--forecast", "2026-02-30"], ["forecast: must be a date YYYY-MM-DD"]),
+    (["--suite", "1.1", "--reach", "0"], ["reach: must be > 0"]),
+    (["--suite", "1.1", "--bootstrap", "-1"], ["bootstrap: must be an integer >= 0"]),
+    (["--suite", "1.1", "--bootstrap", "1e9"], ["bootstrap:", "exceed the work limit", "--max-work"]),
+    (["--suite", "1.1", "--release-dates", "x.csv"], ["published:", "--release-dates applies to a runs file only"]),
+    (["--suite", "1.1", "--family", "weibull"], ["published:", "--family applies to a runs file only"]),
+    (["--suite", "1.1", "--out", "/proc/nowhere/figs"], ["out:"]),
+    ([], ["suite: give the suite to trend, one of 1.1"]),
+])
+def test_trend_bad_input_exits_2_with_one_line(capsys, published_file, args, words):
+    err = run_error(capsys, "horizons", "trend", "--published", published_file, *args)
+    for w in words:
+        assert w in err
+
+
+def test_trend_bad_release_dates_name_the_line(capsys, dated_runs, tmp_path):
+    runs, _ = dated_runs
+    bad = tmp_path / "dates.csv"
+    bad.write_text("alias,release_date\nold,2022-01-01\nmid,2023-31-01\n")
+    err = run_error(capsys, "horizons", "trend", runs, "--release-dates", str(bad), "--skip-undated")
+    assert f"{bad}: line 3: release_date must be a date YYYY-MM-DD (got '2023-31-01')" in err
+    err = run_error(capsys, "horizons", "trend", runs, "--release-dates", str(tmp_path / "absent.csv"))
+    assert "cannot read release dates: no such file" in err
+    err = run_error(capsys, "horizons", "trend", runs, "--suite", "1.1")
+    assert "suite: applies to --published only" in err

@@ -105,3 +105,44 @@ def test_usage_errors_exit_2_with_one_line(capsys, pareto):
         code = main(args)
         out, err = capsys.readouterr()
         assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("alignlab")
+
+
+@pytest.mark.parametrize("command, out", [("fit", "out.zarr"), ("fit", ""), ("hill", "missing/sub/h.png"),
+                                          ("hill", "folder"), ("fit", "-")])
+def test_figure_paths_are_checked_before_any_work(capsys, tmp_path, monkeypatch, pareto, command, out):
+    """`tails fit FILE --out out.zarr` was a matplotlib error after the fit; `--out folder` wrote folder.png."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    err = run_error(capsys, "tails", command, str(pareto), "--out", out)
+    assert err.startswith("alignlab: error: out: ") and sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_diagnose_writes_only_into_a_folder_of_its_own(capsys, tmp_path, monkeypatch, pareto):
+    """--out . wrote diagnosis files among the user's; an existing file was a FileExistsError."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.txt").write_text("keep\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for out in (".", "data.txt", "-", str(tmp_path / "missing" / "d")):
+        assert "out: " in run_error(capsys, "tails", "diagnose", str(pareto), "--out", out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    for _ in range(2):                       # a new folder, then the same one again (an earlier diagnosis)
+        d = run_json(capsys, "tails", "diagnose", str(pareto), "--out", "d", "--bootstrap-samples", "20")
+        assert d["out"] == "d" and sorted(p.name for p in (tmp_path / "d").iterdir()) == ["diagnosis.json",
+                                                                                         "diagnosis.png"]
+
+
+def test_values_near_the_double_range_keep_the_contract(capsys, tmp_path):
+    """`tails compare huge.npy` (values up to 1e308) was a math domain error."""
+    huge = tmp_path / "huge.npy"
+    np.save(huge, np.full(100, 1e308) * np.random.default_rng(0).random(100))
+    d = run_json(capsys, "tails", "compare", str(huge))
+    assert len(d["comparisons"]) == 4 and d["fit"]["xmin"] > 1e300
+    err = run_error(capsys, "tails", "compare", str(huge), "--xmin", "1e-300")
+    assert err.startswith("alignlab: error: xmin: ")
+
+
+def test_hill_excess_of_values_spanning_the_double_range_names_the_file(capsys, tmp_path):
+    wide = tmp_path / "wide.npy"
+    np.save(wide, np.concatenate([np.full(50, -1.7e308), np.linspace(0, 1.7e308, 50)]))
+    assert "wide.npy: values lie further from their mean" in run_error(capsys, "tails", "hill", str(wide), "--excess")

@@ -1,7 +1,6 @@
 """The compiled fast-path kernel: its law, its vector paths against its scalar path (bit for bit, the
 AVX-512 path through SIMDe's portable intrinsics where the CPU lacks it), its NumPy fallback."""
 
-import json
 import math
 import os
 import platform

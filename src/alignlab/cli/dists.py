@@ -19,7 +19,8 @@ def register(sub) -> None:
 
 def list_families(args) -> None:
     from alignlab.dists.roles import catalog
-    families = catalog()
+    from alignlab.systems import systems
+    families = catalog({flag: role for system in systems() for flag, role in system.distributions})
     emit(args, {"families": [f.to_json() for f in families]}, _render)
 
 

@@ -262,6 +262,13 @@ class Minimum:
         """Tail index ``q * alpha`` of the minimum, for regularly varying laws."""
         return self.tail.index if self.tail.kind is TailKind.REGULARLY_VARYING else None
 
+    @property
+    def exponential_form(self) -> bool:
+        """Whether M = exp(E / beta) with E standard exponential: the minimum of q standard Pareto laws
+        (``pareto(b)``, loc 0, scale 1), the fast path of every simulation backend."""
+        law = self.law
+        return law.name == "pareto" and law.loc == 0.0 and law.scale == 1.0
+
     def logsf(self, t):
         return self.q * self.law.logsf(t)
 

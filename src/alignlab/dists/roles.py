@@ -139,14 +139,11 @@ class FamilyInfo(Result):
     accepted_by: tuple[str, ...]
 
 
-def catalog(flags: dict[str, str] | None = None) -> tuple[FamilyInfo, ...]:
+def catalog(flags: dict[str, str]) -> tuple[FamilyInfo, ...]:
     """Every family with its parameters, support, tail class and the flags that accept it.
 
-    ``flags`` maps a command flag (``"steps --approach"``) to the role it takes; by default, those the
-    registered systems declare."""
-    if flags is None:
-        from alignlab.systems import systems
-        flags = {flag: role for system in systems() for flag, role in system.distributions}
+    ``flags`` maps a command flag (``"steps --approach"``) to the role it takes (``alignlab dists list``
+    gathers them from the systems' declarations, ``System.distributions``)."""
     out = []
     for fam in FAMILY_LIST:
         params = tuple(s.describe() for s in fam.shapes) + ("loc real (default 0)", "scale > 0 (default 1)")

@@ -36,11 +36,12 @@ from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.dists.tails import TailClass, TailKind
 from alignlab.goodhart._inputs import integers
-from alignlab.goodhart.montecarlo import BLOCK, best_of_n_draws, check_draws
+from alignlab.goodhart.montecarlo import BLOCK, MAX_COUNT, best_of_n_draws, check_draws
 from alignlab.goodhart.result_fields import PolicyMeans, Provenance
 from alignlab.numerics.quadrature import LogIntegral
 
 STEP = 0.25           # grid step in lambda
+UNDERFLOW = -750.0    # exp of a log weight below this is exactly 0 in double precision
 MAX_N = 10 ** 12
 MAX_N_SIMULATED = 1 << 24
 
@@ -81,11 +82,11 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     v.choice("backend", backend, ("auto", "numpy", "torch"))
     if method == "mc":
         n = integers("n", n, 1, MAX_N_SIMULATED)
-        trials = v.integer("trials", trials, low=2)
+        trials = v.integer("trials", trials, low=2, high=MAX_COUNT)
         check_simulation(model, n, trials, max_work)
         return _monte_carlo(model, n, trials, seed_sequence(seed), backend, progress)
     n = integers("n", n, 1, MAX_N)
-    grid = _Grid(model, int(n.min()), int(n.max()), tails)
+    grid = _Grid(model, n, tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
     for k in n:
         utility.append(model.mu + grid.utility_gain(int(k)))
@@ -138,7 +139,8 @@ def _log_sigmoid(x):
 class _Grid:
     """The proxy's quantiles u(lambda_j) on a uniform lambda grid, with the tail gain there."""
 
-    def __init__(self, model, n_min: int, n_max: int, tails):
+    def __init__(self, model, ns, tails):
+        n_min, n_max = int(np.min(ns)), int(np.max(ns))
         self.model = model
         self.notes = []
         right, left = tails if tails is not None else (TailClass(TailKind.LIGHT), TailClass(TailKind.LIGHT))
@@ -155,9 +157,17 @@ class _Grid:
         self.u, reached = invert(model, self.lam)
         # log P(U >= u) = log sigmoid(lambda) at the lambda the inversion reached
         log_sf = _log_sigmoid(reached)
-        rel = np.full(self.lam.size, model.rtol)
-        gain, _, _ = model.tail_gain(self.u, LogIntegral(log_sf, rel, np.full(rel.size, np.nan), 0))
-        self.gain = gain
+        # E[V] needs the tail gain only where some n >= 2 weighs the row by more than exactly 0 (n = 1
+        # needs none; the far left end serves E[U] at small n): integrals for the other rows are wasted,
+        # and for a utility without a closed-form partial expectation they cost most of the time
+        need = np.zeros(self.lam.size, dtype=bool)
+        for n in {int(k) for k in np.ravel(ns) if k >= 2}:
+            need |= self._gain_log_weights(n) >= UNDERFLOW
+        self.gain = np.zeros(self.lam.size)
+        if need.any():
+            rel = np.full(int(need.sum()), model.rtol)
+            self.gain[need], _, _ = model.tail_gain(self.u[need], LogIntegral(log_sf[need], rel,
+                                                                              np.full(rel.size, np.nan), 0))
 
     def _weights(self, n: int, power: float):
         """log of n (power-1 more factors of sigma) e^(-m softplus) on the grid."""
@@ -170,12 +180,14 @@ class _Grid:
         self._check_ends(w * np.abs(self.u), "E[U]", n)
         return float(STEP * np.sum(w * self.u))
 
+    def _gain_log_weights(self, n: int):
+        """log of n (n-1) sigma^2 e^(-(n-1) softplus) on the grid: the weights of the gain in E[V]."""
+        return math.log(float(n)) + math.log(float(n - 1)) + 2 * _log_sigmoid(self.lam) - (n - 1) * _softplus(self.lam)
+
     def utility_gain(self, n: int) -> float:
         if n == 1:
             return 0.0
-        # n (n-1) sigma^2 e^(-(n-1) softplus)
-        logw = math.log(float(n)) + math.log(float(n - 1)) + 2 * _log_sigmoid(self.lam) - (n - 1) * _softplus(self.lam)
-        w = np.exp(logw)
+        w = np.exp(self._gain_log_weights(n))
         self._check_ends(w * np.abs(self.gain), "E[V]", n)
         return float(STEP * np.sum(w * self.gain))
 
@@ -209,7 +221,8 @@ def invert(model, lam, iterations: int = 40) -> tuple[np.ndarray, np.ndarray]:
         new = ys[0] - 0.5 * np.arange(16, 0, -1)
         ys, ls = np.concatenate([new, ys]), np.concatenate([logit_sf(model, to_u(new)), ls])
     keep = np.isfinite(ls)
-    keep[1:] &= np.diff(ls) < 0                      # strictly decreasing for the interpolant
+    with np.errstate(invalid="ignore"):              # inf - inf where the table ran past the double range
+        keep[1:] &= np.diff(ls) < 0                  # strictly decreasing for the interpolant
     ys, ls = ys[keep], ls[keep]
     idx = np.clip(np.searchsorted(-ls, -lam), 1, ys.size - 1)
     lo, hi = ys[idx - 1], ys[idx]                    # lambda(lo) >= target >= lambda(hi)

@@ -44,7 +44,8 @@ def register(cmds) -> None:
                    help="thresholds, finite numbers with P(U >= t) > 0")
     p.add_argument("--method", default="quadrature", choices=["quadrature", "mc"])
     p.add_argument("--samples", type=number, default=1_000_000,
-                   help="Monte Carlo draws (method mc), whole, 1 to 1e8 unless --max-work says more (default 1e6)")
+                   help="Monte Carlo draws (method mc), whole, 1 to 1e15; at most 1e8 unless --max-work says more "
+                        "(default 1e6)")
     max_work_arg(p)
     p.set_defaults(handler=condexp)
 
@@ -60,7 +61,7 @@ def register(cmds) -> None:
                    help="numbers of draws, whole: 1 to 1e12 (exact), 1 to 2^24 = 16777216 (mc)")
     p.add_argument("--method", default="exact", choices=["exact", "mc"])
     p.add_argument("--trials", type=number, default=1000,
-                   help="Monte Carlo trials (method mc), whole, >= 2; trials * max(n) at most 1e8 draws unless "
+                   help="Monte Carlo trials (method mc), whole, 2 to 1e15; trials * max(n) at most 1e8 draws unless "
                         "--max-work says more (default 1000)")
     p.add_argument("--backend", default="numpy", choices=["auto", "numpy", "torch"],
                    help="Monte Carlo backend: numpy, torch (CUDA when present) or auto (torch on CUDA)")
@@ -89,7 +90,7 @@ def register(cmds) -> None:
     p.add_argument("name", choices=["bon-synthetic"], help="bon-synthetic: best-of-n for synthetic proxies (G5)")
     p.add_argument("--out", metavar="PNG", help="write the figure here (.png, .pdf or .svg, in an existing folder)")
     p.add_argument("--trials", type=number, default=100,
-                   help="Monte Carlo trials, whole, >= 2; 10 pairs x trials x mc-max at most 1e8 draws unless "
+                   help="Monte Carlo trials, whole, 2 to 1e15; 10 pairs x trials x mc-max at most 1e8 draws unless "
                         "--max-work says more (default 100)")
     p.add_argument("--seed", type=number, default=0, help="Monte Carlo seed, a whole number >= 0 (default 0)")
     p.add_argument("--n-max", type=number, default=1e9, help="largest n computed exactly, whole, 2 to 1e12 "

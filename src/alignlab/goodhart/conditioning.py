@@ -18,7 +18,7 @@ from alignlab import _validate as v
 from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab.goodhart._inputs import reals
-from alignlab.goodhart.montecarlo import check_draws, conditional_moments
+from alignlab.goodhart.montecarlo import MAX_COUNT, check_draws, conditional_moments
 from alignlab.goodhart.result_fields import ConditionalMeans, Provenance
 
 METHODS = ("quadrature", "mc")
@@ -57,7 +57,7 @@ def conditional_utility(model, t, method: str = "quadrature", samples: int = 1_0
     t = reals("t", t)
     v.choice("method", method, METHODS)
     if method == "mc":
-        samples = v.integer("samples", samples, low=1)
+        samples = v.integer("samples", samples, low=1, high=MAX_COUNT)
         check_draws("samples", samples, model, max_work)
         return _monte_carlo(model, t, samples, seed_sequence(seed), progress)
     return by_quadrature(model, t)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab.numerics.quadrature import LogIntegral, log_integral
+from alignlab.numerics.quadrature import LogIntegral, grows_toward, log_integral
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def log_convolution(t, first: Factor, second: Factor, rtol: float = 1e-12) -> Lo
     # V side, in v: v on the anchor's side of c, first and second both nonzero
     v_lo = np.maximum(first.lo, t - second.hi)
     v_hi = np.minimum(first.hi, t - second.lo)
-    a_left = _own_edges(first, second, t, v_lo, v_hi, a_left)
+    a_left, c = _own_edges(first, second, t, v_lo, v_hi, a_left, c)
     lo_a = np.where(a_left, v_lo, np.maximum(v_lo, c))
     hi_a = np.where(a_left, np.minimum(v_hi, c), v_hi)
     part_a = log_integral(lambda v, rows: first.log(v) + second.log(t[rows] - v), lo_a, hi_a,
@@ -56,27 +56,46 @@ def log_convolution(t, first: Factor, second: Factor, rtol: float = 1e-12) -> Lo
     return combine(part_a, part_b)
 
 
-def _own_edges(first: Factor, second: Factor, t, v_lo, v_hi, a_left):
-    """Which side is integrated in v: by default the one where V's anchor lies (``a_left``: the lower
-    one), but a factor unbounded at a finite end of the range must be integrated in its own variable,
-    where offsets from that end are exact: V's lower end cut at ``v_lo`` would be ``t - x`` rounded on
-    the X side. Rows whose ends ask for both orientations keep the default."""
-    lower_v = (_singular(first, first.lo, 1.0) & (v_lo == first.lo)) | \
-        (_singular(second, second.lo, 1.0) & (v_hi == t - second.lo))
-    lower_x = (_singular(first, first.hi, -1.0) & (v_hi == first.hi)) | \
-        (_singular(second, second.hi, -1.0) & (v_lo == t - second.hi))
-    return np.where(lower_v & ~lower_x, True, np.where(lower_x & ~lower_v, False, a_left))
+def _own_edges(first: Factor, second: Factor, t, v_lo, v_hi, a_left, c):
+    """Which side is integrated in v, and where the cut is: by default V's side is the lower one when
+    V's anchor lies left of X's (``a_left``), cut at ``c``. But a factor unbounded at a finite end of
+    the range must be integrated in its own variable, where offsets from that end are exact (V's end
+    reached through ``t - x`` is rounded to the spacing of doubles near ``t``): the first of flipping
+    the sides, moving the cut to the middle of the range, or both, that puts every such end on its
+    factor's side is taken. Rows that no placement satisfies keep the default."""
+    need_v_lo = _singular(first, first.lo, 1.0) & (v_lo == first.lo)            # V's own ends on V's side
+    need_v_hi = _singular(first, first.hi, -1.0) & (v_hi == first.hi)
+    need_x_lo = _singular(second, second.hi, -1.0) & (v_lo == t - second.hi)   # X's own ends on X's side
+    need_x_hi = _singular(second, second.lo, 1.0) & (v_hi == t - second.lo)
+    if not (np.any(need_v_lo | need_v_hi | need_x_lo | need_x_hi)):
+        return a_left, c
+
+    def fits(left, cut):
+        lo_on_v = np.where(left, cut > v_lo, cut <= v_lo)
+        hi_on_v = np.where(left, cut >= v_hi, cut < v_hi)
+        return ((~need_v_lo | lo_on_v) & (~need_v_hi | hi_on_v) & (~need_x_lo | ~lo_on_v)
+                & (~need_x_hi | ~hi_on_v))
+
+    with np.errstate(invalid="ignore"):
+        mid = np.where(np.isfinite(v_lo) & np.isfinite(v_hi), (v_lo + v_hi) / 2, c)
+    done = fits(a_left, c)
+    left, cut = a_left.copy(), c.copy()
+    for try_left, try_cut in ((~a_left, c), (a_left, mid), (~a_left, mid)):
+        take = ~done & fits(try_left, try_cut)
+        left, cut = np.where(take, try_left, left), np.where(take, try_cut, cut)
+        done |= take
+    return left, cut
 
 
 def _singular(factor: Factor, end: float, inward: float) -> bool:
-    """Whether the factor grows without bound toward a finite end of its support: its mass per unit
-    log offset from the end falls toward it at a rate below 0.9 (a bounded factor gives 1)."""
+    """Whether the factor grows without bound toward a finite end of its support
+    (:func:`~alignlab.numerics.quadrature.grows_toward`, 2^-30 of its scale away)."""
     if not np.isfinite(end):
         return False
     d = max(abs(end), factor.width) * 2.0 ** -30 * np.array([1.0, np.exp(2.0)])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        m = np.asarray(factor.log(end + inward * d), dtype=float) + np.log(d)
-        return bool(np.isfinite(m[0]) and (m[1] - m[0]) / 2.0 < 0.9)
+        near, far = np.asarray(factor.log(end + inward * d), dtype=float)
+    return bool(grows_toward(near, far, *np.log(d)))
 
 
 def _soft(limit, cut, scale):

@@ -33,6 +33,7 @@ from alignlab.goodhart.conditioning import ConditionalUtility, PointConditional
 from alignlab.goodhart.construction import Construction, construct
 from alignlab.goodhart.dependence import counterexample
 from alignlab.goodhart.fits import GaoFit, fit_best_of_n
+from alignlab.goodhart.montecarlo import MAX_COUNT
 from alignlab.goodhart.proxy import Proxy
 from alignlab.goodhart.regime import Regime
 from alignlab.goodhart.tilt import Tilt
@@ -165,7 +166,7 @@ def bon_synthetic(errors=BON_ERRORS, utilities=BON_UTILITIES, n_max: float = 1e9
     before any starts (``max_work`` raises the limit)."""
     n_max = v.integer("n_max", n_max, low=2, high=MAX_N)
     mc_max = v.integer("mc_max", mc_max, low=2, high=MAX_N_SIMULATED)
-    trials = v.integer("trials", trials, low=2)
+    trials = v.integer("trials", trials, low=2, high=MAX_COUNT)
     base = base_seed(seed)
     n_mc = 2 ** np.arange(0, int(np.log2(mc_max)) + 1)
     check_simulation(None, n_mc, trials, max_work, runs=len(errors) * len(utilities))

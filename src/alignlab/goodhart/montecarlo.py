@@ -21,6 +21,7 @@ from alignlab._random import block_generator
 
 BLOCK = 1 << 16
 MAX_DRAWS = 1e8          # draws of (X, V) one Monte Carlo run may make unless max_work says more
+MAX_COUNT = 10 ** 15     # trials or samples: beyond any work limit, refused as numbers before any estimate
 DEPENDENT_COST = 10      # a dependent error draws about ten times slower (one callable call per draw)
 
 

@@ -23,14 +23,17 @@ def sweep_cell(error: str, utility: str, n: float, method: str, trials: int, str
 def sweep_arguments(p) -> None:
     p.add_argument("--error", nargs="+", required=True, metavar="SPEC", help='error distributions, e.g. "t(df=3)"')
     p.add_argument("--utility", nargs="+", required=True, metavar="SPEC", help='utility distributions, e.g. "norm"')
-    p.add_argument("--n", nargs="+", required=True, metavar="N", help="numbers of draws (whole, 1 to 1e12)")
+    p.add_argument("--n", nargs="+", required=True, metavar="N",
+                   help="numbers of draws (whole, 1 to 1e12; 1 to 2^24 with --method mc)")
     p.add_argument("--method", default="exact", choices=["exact", "mc"])
-    p.add_argument("--trials", default=1000, help="Monte Carlo trials per cell (method mc)")
+    p.add_argument("--trials", default=1000, help="Monte Carlo trials per cell (method mc), whole, 2 to 1e15; "
+                                                  "trials * n at most 1e8 draws per cell")
 
 
 def sweep_grid(args):
     from alignlab import _validate as v
     from alignlab.goodhart import Proxy
+    from alignlab.goodhart.montecarlo import MAX_COUNT
     from alignlab.sweep.grid import Grid, parse_range
     ns = parse_range("n", args.n, integer=True)
     for n in ns:
@@ -39,7 +42,14 @@ def sweep_grid(args):
     for e in errors:
         for u in utilities:
             Proxy(e, u)                     # every spec parses and makes a proxy before any work starts
-    trials = v.integer("trials", args.trials, low=2)
+    trials = v.integer("trials", args.trials, low=2, high=MAX_COUNT)
+    if args.method == "mc":                 # each cell is one simulation, bounded like `goodhart bon --method mc`
+        from alignlab.goodhart.best_of_n import MAX_N_SIMULATED, check_simulation
+        from alignlab.goodhart.montecarlo import MAX_DRAWS
+        for n in ns:
+            v.integer("n", n, low=1, high=MAX_N_SIMULATED)
+        # the limit given as such: a sweep's --max-work counts cells, so no hint to raise draws with it
+        check_simulation(None, [max(ns)], trials, max_work=MAX_DRAWS)
     return (Grid(("error", "utility", "n"), (errors, utilities, ns)), {"method": args.method, "trials": trials})
 
 

@@ -193,13 +193,14 @@ def _dependent(model: DependentModel, beta, s) -> Tilt:
 
         def base(y, rows, piece=piece):
             log_f = vdist.logpdf(y)
-            if piece.atom is not None:
-                tilt, mean = s[rows] * (y + piece.atom), np.full(y.shape, piece.atom)
-            else:
+            if piece.atom is None:
                 logm, mean = law_terms(model.dependence.laws(y, piece), rows)
-                tilt = s[rows] * y + logm
             with np.errstate(over="ignore", invalid="ignore"):     # zero density: zero weight, never -inf + inf
-                return np.where(log_f == -np.inf, -np.inf, log_f + tilt), mean
+                if piece.atom is None:
+                    w = log_f + s[rows] * y + logm
+                else:
+                    w, mean = log_f + s[rows] * (y + piece.atom), np.full(y.shape, piece.atom)
+                return np.where(log_f == -np.inf, -np.inf, w), mean
 
         def term(kind):
             def logf(y, rows):

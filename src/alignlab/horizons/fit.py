@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
+from alignlab._limits import check_work
 from alignlab._progress import tracker
 from alignlab._random import seed_sequence, seed_used
 from alignlab.horizons import bootstrap as bs
@@ -42,6 +43,7 @@ from alignlab.horizons.runs import WEIGHTS, Runs, load_runs, run_weights
 LEVELS = (0.5, 0.8)
 CV_CHOICES = ("family", "none")
 _CHUNK = 50                 # bootstrap draws per task
+MAX_REFITS = 1e5            # bootstrap draws x agents x families (2e4 took 60 s here) unless max_work says more
 _BOOTSTRAP_ITERATIONS = 30  # bootstrap and CV fits start at the full-data optimum; a few crawl along ridges
 _POLISH = 2                 # multi-start: the best starts taken to full precision
 _BINS = 8
@@ -74,10 +76,12 @@ class AgentData:
 
 def fit_horizons(runs, *, agents=None, families=None, weights: str = "invsqrt", penalty: float | None = None,
                  bootstrap: int = 1000, cv: str = "family", seed=None, workers: int | None = None,
-                 scheduler: str | None = None, progress=False) -> HorizonsResult:
+                 scheduler: str | None = None, progress=False, max_work: float | None = None) -> HorizonsResult:
     """Fit ``families`` (default: all five) to each agent of ``runs`` (a :class:`Runs` or a path read
     with the default columns); see the module docstring. ``workers`` local processes (default: one
-    per core; 1 runs everything in this process) or the Dask scheduler at ``scheduler`` share the work."""
+    per core; 1 runs everything in this process) or the Dask scheduler at ``scheduler`` share the work.
+    The refits (bootstrap draws x agents x families) are checked against :data:`MAX_REFITS` before any
+    work (``max_work`` raises it)."""
     if not isinstance(runs, Runs):
         runs = load_runs(runs)
     weights = v.choice("weights", weights, WEIGHTS)
@@ -90,11 +94,14 @@ def fit_horizons(runs, *, agents=None, families=None, weights: str = "invsqrt", 
     names = tuple(dict.fromkeys(names))
     if penalty is not None:
         penalty = v.real("penalty", penalty, low=0.0, low_open=True)
-    bootstrap = v.integer("bootstrap", bootstrap, low=0)
+    bootstrap = v.integer("bootstrap", bootstrap, low=0, high=1_000_000)
     if workers is not None:
-        workers = v.integer("workers", workers, low=1)
+        workers = v.integer("workers", workers, low=1, high=1024)
+    scheduler = v.scheduler_address("scheduler", scheduler)
     if agents is not None:
         runs = runs.select(tuple(agents))
+    check_work("bootstrap", float(bootstrap) * len(runs.agents) * len(names), MAX_REFITS,
+               "refits (bootstrap draws x agents x families)", max_work)
     root = seed_sequence(seed)
     data = _agent_data(runs, run_weights(runs, weights))
     table = None
@@ -246,7 +253,7 @@ def _summarise(agent: AgentData, fit, draws, names, weights) -> AgentHorizons:
         k = family.k
         aic = 2 * k - 2 * value * scale
         bic = k * math.log(n_eff) - 2 * value * scale
-        p50_ci = p80_ci = params_ci = None
+        p50_ci = p80_ci = params_ci = p50_draws = param_draws = None
         boot = [d[name] for d in draws if d is not None]
         if boot:
             thetas = np.concatenate([b[0] for b in boot])
@@ -256,6 +263,10 @@ def _summarise(agent: AgentData, fit, draws, names, weights) -> AgentHorizons:
                 p50_ci, p80_ci = (_interval(hz[ok, i]) for i in range(len(LEVELS)))
                 named = family.params(thetas[ok])
                 params_ci = {p: _interval(np.asarray(x, dtype=float)) for p, x in named.items()}
+                every = family.params(np.where(ok[:, None], thetas, thetas[ok][0]))
+                p50_draws = tuple(np.where(ok, np.where(np.isnan(hz[:, 0]), np.inf, hz[:, 0]), np.nan).tolist())
+                param_draws = {p: tuple(np.where(ok, np.asarray(x, dtype=float), np.nan).tolist())
+                               for p, x in every.items()}
         converged = fit[name]["converged"]
         notes = [] if converged else ["the optimiser stopped before reaching a maximum"]
         if value > -1e-6 * float(agent.weight.sum()):
@@ -271,7 +282,8 @@ def _summarise(agent: AgentData, fit, draws, names, weights) -> AgentHorizons:
             notes.append("success does not fall with task length (slope >= 0): no horizon")
         extrapolated = {f"p{int(q * 100)}": h is not None and not lo <= h <= hi for q, h in zip(LEVELS, horizon)}
         fits[name] = FamilyFit(params, value, aic, bic, horizon[0], horizon[1], p50_ci, p80_ci, params_ci,
-                               fit[name]["cv"], extrapolated, converged, "; ".join(notes) or None)
+                               fit[name]["cv"], extrapolated, converged, "; ".join(notes) or None,
+                               p50_draws, param_draws)
         curves[name] = tuple(np.exp(family.evaluate(theta[None], agent.minutes, gradient=False)[0][0]).tolist())
     best_bic = min(fits, key=lambda n: fits[n].bic)
     scored = {n: x.cv_loglik for n, x in fits.items() if x.cv_loglik is not None}

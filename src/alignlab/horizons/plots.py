@@ -1,5 +1,5 @@
-"""Figures for agent time horizons. Each function takes result objects and returns a Matplotlib Figure;
-nothing here fits or computes a curve."""
+"""Figures for agent time horizons and their trends. Each function takes result objects and returns a
+Matplotlib Figure; nothing here fits or computes a curve."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from alignlab._figures import figure
 from alignlab.horizons.experiments import StepsRegimes
 from alignlab.horizons.results import AgentHorizons, HorizonsResult
+from alignlab.horizons.trend_results import TrendResult
 
 COLORS = {"logistic": "#1f77b4", "exponential": "#d62728", "weibull": "#2ca02c", "steps": "#9467bd",
           "steps-mixed": "#ff7f0e"}
@@ -78,9 +79,10 @@ def plot_summary(result: HorizonsResult):
             ys.append(i + offsets[j])
             xs.append(fit.p50_minutes)
             ci = fit.p50_ci or (fit.p50_minutes, fit.p50_minutes)
-            lo.append(fit.p50_minutes - ci[0])
-            hi.append(min(ci[1], 1e6) - fit.p50_minutes)
-        ax.errorbar(xs, ys, xerr=[lo, hi], fmt="o", ms=3.5, capsize=2, color=COLORS.get(name), label=name)
+            lo.append(ci[0])
+            hi.append(min(ci[1], 1e6))
+        ax.errorbar(xs, ys, xerr=_bars(np.array(xs), np.array(lo), np.array(hi)), fmt="o", ms=3.5, capsize=2,
+                    color=COLORS.get(name), label=name)
     ax.set_yticks(range(len(agents)), [a.agent for a in agents], fontsize=8)
     ax.set_xscale("log")
     if agents:
@@ -120,4 +122,121 @@ def plot_regimes(regimes: StepsRegimes):
     right.set_xlabel("task length n (subtasks)")
     right.set_ylabel("failure 1 - P(S_n <= B)")
     right.set_title("short tasks: one slow subtask, failure ~ n B^-beta (dashed)", fontsize=8)
+    return fig
+
+
+# -- trends of the horizon against release date ------------------------------------------------------
+TREND_COLORS = {"exponential": "#1f77b4", "accelerating": "#d62728", "steps": "#9467bd"}
+MILESTONES = ((60, "1 hour"), (480, "work day"), (2400, "work week"), (10000, "work month"))
+
+
+def _dates(days):
+    """Day numbers (:mod:`alignlab.horizons.dates`) as dates Matplotlib can place."""
+    import datetime as dt
+    return [dt.date.fromordinal(int(round(d))) for d in days]
+
+
+def _bars(y, low, high):
+    """Error bars from an interval; a bootstrap interval need not hold the point estimate (a bar of 0 then)."""
+    return [np.maximum(y - low, 0.0), np.maximum(high - y, 0.0)]
+
+
+def _draw_trend(ax, result: TrendResult, title: str | None = None) -> None:
+    """p50 of every model (95% interval; hollow: held out) and every trend with its 95% band, log scale."""
+    import datetime as dt
+    held = set(result.trends.exponential.holdout.models)
+    p50 = np.array([m.p50_minutes for m in result.models])
+    floor = p50.min() / 30                                 # intervals reaching far below every p50 are cut here
+    for mine, face in ((False, "black"), (True, "white")):
+        chosen = [m for m in result.models if (m.model in held) == mine]
+        if not chosen:
+            continue
+        x = [dt.date.fromisoformat(m.release_date) for m in chosen]
+        y = np.array([m.p50_minutes for m in chosen])
+        ci = np.array([m.p50_ci or (m.p50_minutes, m.p50_minutes) for m in chosen], dtype=float)
+        ax.errorbar(x, y, yerr=_bars(y, np.maximum(ci[:, 0], floor), ci[:, 1]), fmt="o", ms=4.5, color="black",
+                    mfc=face, capsize=2, lw=0.8, zorder=3, label="held out" if mine else "models (95%)")
+    trends = result.trends
+    for name, trend in (("exponential", trends.exponential), ("accelerating", trends.accelerating),
+                        ("steps", trends.steps)):
+        curve = trend.curve
+        if curve is None:
+            continue
+        x = _dates(curve.days)
+        label = (f"exponential: doubling every {trend.doubling_days:.0f} days" if name == "exponential" else
+                 f"accelerating: {trend.acceleration:+.2f} doublings/yr per year" if name == "accelerating" else
+                 "steps model along the beta trend")
+        ax.plot(x, np.exp2(curve.value), color=TREND_COLORS[name], lw=1.6, label=label)
+        if curve.low is not None:
+            ax.fill_between(x, np.exp2(curve.low), np.exp2(curve.high), color=TREND_COLORS[name], alpha=0.12, lw=0)
+    top = max(p50.max() * 30, 2 * MILESTONES[-1][0])
+    for minutes, text in MILESTONES:
+        ax.axhline(minutes, color="grey", lw=0.6, ls=":")
+        ax.text(1.0, minutes, f" {text}", transform=ax.get_yaxis_transform(), fontsize=7, va="center", color="grey")
+    ax.set_yscale("log")
+    ax.set_ylim(floor, top)
+    ax.set_xlabel("release date")
+    ax.set_ylabel("50% horizon (human minutes)")
+    ax.set_title(title or _trend_title(result), fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.grid(alpha=0.25)
+
+
+def _trend_title(result: TrendResult) -> str:
+    src = result.source
+    where = f"METR published, suite {src.suite}" if src.kind == "published" else f"{src.family} fits to runs"
+    filters = "".join(f for f, on in ((", frontier", src.frontier_only), (f", since {src.since}", src.since)) if on)
+    return f"{where}{filters}: {len(result.models)} models, {src.bootstrap} bootstrap draws"
+
+
+def plot_trend(result: TrendResult):
+    """p50 against release date with intervals, every trend with its 95% band, and the held-out models."""
+    fig, ax = figure(figsize=(8, 4.8))
+    _draw_trend(ax, result)
+    return fig
+
+
+def plot_trends(results, titles=None):
+    """Several trend results side by side (one panel each)."""
+    results = list(results)
+    fig, axes = figure(1, len(results), figsize=(6.2 * len(results), 4.8), squeeze=False)
+    for i, (ax, result) in enumerate(zip(axes[0], results)):
+        _draw_trend(ax, result, titles[i] if titles else None)
+    fig.tight_layout()
+    return fig
+
+
+def plot_beta(result: TrendResult):
+    """Each agent's beta (steps family; 95% interval; grey: not identified) against release date, the
+    critical threshold beta = 1 and beta = 2, and the trend in beta with its band where it is identified."""
+    import datetime as dt
+    steps = result.trends.steps
+    fig, ax = figure(figsize=(8, 4.4))
+    for identified, color, face in ((False, "grey", "white"), (True, TREND_COLORS["steps"], TREND_COLORS["steps"])):
+        chosen = [a for a in steps.agents if a.identified == identified and a.beta is not None]
+        if not chosen:
+            continue
+        x = [dt.date.fromisoformat(a.release_date) for a in chosen]
+        y = np.array([a.beta for a in chosen])
+        ci = np.array([a.beta_ci or (a.beta, a.beta) for a in chosen], dtype=float)
+        ax.errorbar(x, y, yerr=_bars(y, ci[:, 0], ci[:, 1]), fmt="o", ms=5, color=color, mfc=face, capsize=2,
+                    lw=0.9, zorder=3, label="identified (95%)" if identified else "not identified (95%)")
+    ax.axhline(1.0, color="black", lw=1.0, ls="--", label="critical threshold, beta = 1 (finite mean)")
+    ax.axhline(2.0, color="black", lw=0.8, ls=":", label="beta = 2 (finite variance)")
+    if steps.beta_curve is not None:
+        x = _dates(steps.beta_curve.days)
+        ax.plot(x, steps.beta_curve.value, color=TREND_COLORS["steps"], lw=1.6,
+                label=f"trend: {steps.beta_per_year:+.2f} per year")
+        if steps.beta_curve.low is not None:
+            ax.fill_between(x, steps.beta_curve.low, steps.beta_curve.high, color=TREND_COLORS["steps"], alpha=0.12,
+                            lw=0)
+    else:
+        ax.text(0.02, 0.97, f"no trend: beta identified for {steps.identified} of {len(steps.agents)} agents",
+                transform=ax.transAxes, fontsize=8, va="top")
+    ax.set_ylim(0, 4.3)
+    ax.set_xlabel("release date")
+    ax.set_ylabel(f"beta ({steps.family or 'steps'} fit)")
+    ax.set_title(f"Steps-model beta against release date ({steps.family})", fontsize=9)
+    ax.legend(fontsize=7, loc="center left")
+    ax.grid(alpha=0.25)
     return fig

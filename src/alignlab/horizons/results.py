@@ -20,7 +20,10 @@ class FamilyFit(Result):
     over the leave-one-task-family-out folds (None without cross-validation); ``extrapolated`` says
     which horizon lies outside the agent's range of task lengths; ``converged`` is False when the
     optimiser stopped without reaching a maximum, and ``note`` says why or which parameters ended on
-    a bound of the family's domain."""
+    a bound of the family's domain. ``p50_draws`` and ``param_draws`` keep every bootstrap draw in
+    draw order (NaN where a draw could not be fitted, inf where its horizon does not exist): draw b is
+    the same resample of families, tasks and runs for every agent, so trends carry them jointly. They
+    are per-draw data, left out of ``--json``."""
 
     params: dict[str, float | None]
     loglik: float | None
@@ -35,6 +38,8 @@ class FamilyFit(Result):
     extrapolated: dict[str, bool]
     converged: bool
     note: str | None = None
+    p50_draws: tuple[float, ...] | None = field(default=None, compare=False, metadata=BULK)
+    param_draws: dict[str, tuple[float, ...]] | None = field(default=None, compare=False, metadata=BULK)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ integrals, one per row, in four steps:
    probing outward). In ``s`` a power law is an exponential, so a 15-point rule is exact to
    rounding on every panel, whatever the scale. Support edges get fans that reach 1e-26 of the
    gap, which absorbs integrable endpoint singularities. At an edge ``e != 0`` where the integrand
-   is infinite, offsets that small would land on ``e`` itself (doubles near ``e`` are
+   is singular (infinite there, or growing toward it), offsets that small would land on ``e``
+   itself (doubles near ``e`` are
    ``|e| * 2^-52`` apart): there the fan stops at ``|e| * RESOLVE``, the mass closer in is
    extrapolated from the integrand's log-linear decay in the log offset (exact for a power-law
    singularity), and the row is refined to ``SINGULAR_RTOL`` at most.
@@ -272,17 +273,21 @@ def _singular_edges(f, lo, hi, lo_scale, hi_scale):
                               & (width > 2 * np.abs(edge) * RESOLVE * np.exp(DS)))
         if hard.size:
             e = edge[hard]
-            at = f(e, hard)
-            m = []
-            for j in range(2):
-                x = e + inward * np.abs(e) * RESOLVE * np.exp(j * DS)
-                m.append(f(x, hard) + np.log(np.abs(x - e)))
-            with np.errstate(invalid="ignore"):
-                rate = (m[1] - m[0]) / DS
-            singular = hard[(at >= np.finfo(float).max) | (np.isfinite(m[0]) & (rate < 0.9))]
+            x = [e + inward * np.abs(e) * RESOLVE * np.exp(j * DS) for j in range(2)]
+            grows = grows_toward(*(f(xj, hard) for xj in x), *(np.log(np.abs(xj - e)) for xj in x))
+            singular = hard[(f(e, hard) >= np.finfo(float).max) | grows]
             floor[singular] = np.log(np.abs(edge[singular]) * RESOLVE)
         out.append(floor)
     return out
+
+
+def grows_toward(log_near, log_far, log_offset_near, log_offset_far):
+    """Whether an integrand is unbounded toward an edge, from its logs at two offsets from it: its
+    mass per unit log offset, ``log f + log d``, falls toward the edge at a rate below 0.9 (a bounded
+    integrand gives 1, a power singularity ``d^-p`` gives ``1 - p``)."""
+    near, far = log_near + log_offset_near, log_far + log_offset_far
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(near) & ((far - near) / (log_offset_far - log_offset_near) < 0.9)
 
 
 def _point_floors(pts, lo, hi, floors):
@@ -455,12 +460,14 @@ def _edge_leak(f, pts, wid, lo, hi, floors=None):
             # mass per unit log offset m(s) = g(e + e^s) + s, growing at rate k away from the edge (an
             # integrable power singularity |v - e|^-p has k = 1 - p exactly): int_-inf^s0 e^m ds = e^m(s0)/k,
             # added to the integral; its error is the change of k over the next DS...
-            m = []
+            s, m = [], []
             for j in range(3):
                 x = edge[r] + sign * np.exp(log_r0 + j * DS)
-                m.append(f(x, r) + np.log(np.abs(x - edge[r])))       # the offset x really has (exact: Sterbenz)
+                s.append(np.log(np.abs(x - edge[r])))          # the offset x really has (exact: Sterbenz)
+                m.append(f(x, r) + s[-1])
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                k1, k2 = np.nan_to_num((m[1] - m[0]) / DS, nan=0.0), np.nan_to_num((m[2] - m[1]) / DS, nan=0.0)
+                k1 = np.nan_to_num((m[1] - m[0]) / (s[1] - s[0]), nan=0.0)
+                k2 = np.nan_to_num((m[2] - m[1]) / (s[2] - s[1]), nan=0.0)
                 decays = np.isfinite(m[0]) & (k1 > 1e-2)
                 mass = m[0] - np.log(np.where(decays, k1, 1.0))
                 extra[r] = np.where(decays, mass, -np.inf)

@@ -41,7 +41,7 @@ def render_html(sections: list[Section]) -> str:
         f'<tr><td><a href="#claim-{_e(c.id)}">{_e(c.id)}</a></td><td>{_e(c.claim)}</td>'
         f'<td class="verdict {_e(c.verdict)}">{_e(c.verdict)}</td><td>{_e(c.evidence)}</td></tr>'
         for s in sections for c in s.claims)
-    body = [f"<h1>alignlab report</h1>",
+    body = ["<h1>alignlab report</h1>",
             f'<p class="meta">alignlab {alignlab.__version__}, generated '
             f'{datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}. Every claim of the original notes, '
             f"the experiment that tests it, the numbers and a verdict.</p>",

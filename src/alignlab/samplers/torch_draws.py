@@ -27,11 +27,8 @@ def fused_available() -> bool:
     """True where the fused Triton kernels can run: CUDA and an importable Triton."""
     if not cuda_available():
         return False
-    try:
-        import triton  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+    return importlib.util.find_spec("triton") is not None
 
 
 def device():

@@ -179,10 +179,10 @@ def _s5(families) -> Claim:
         "S5", "This doesn't depend on the function being a power law; it would be true for many different "
               "heavy-tailed distributions.",
         verdict,
-        f"Regularly varying tails keep the threshold at Q_c = 1/alpha = 2: "
+        "Regularly varying tails keep the threshold at Q_c = 1/alpha = 2: "
         + "; ".join(f"{f.approach} E[M] = {_fmt(f.mean_at(1.9))} at Q = 1.9 and {_fmt(f.mean_at(2.1))} at Q = 2.1"
                     for f in families.families if f.family in REGULARLY_VARYING[1:])
-        + f". Lognormal and stretched-exponential tails have no threshold"
+        + ". Lognormal and stretched-exponential tails have no threshold"
         + ("" if no_threshold else " (not confirmed: a mean was infinite at Q = 1)")
         + f": E[M] is finite already at Q = 1 ({_fmt(lognorm.mean_at(1.0))} for {lognorm.approach}, "
         f"{_fmt(weibull.mean_at(1.0))} for {weibull.approach}) and median(S_n)/n levels off (MC slopes "

@@ -201,22 +201,16 @@ def _tile_kernel(subtask: Minimum, explicit: bool):
     """(kernel, streams): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
     column segments; streams(root, r, c) -> the stream of tile (r, c). Pareto approaches run in the
     compiled kernel (fast mode: one exponential per subtask; explicit mode: the minimum of q)."""
-    if _fastsim is not None and is_standard_pareto(subtask):
+    if _fastsim is not None and subtask.exponential_form:
         if explicit:
             return _compiled_pareto(1.0 / subtask.law.tail_index, int(subtask.q)), _block_state
         return _compiled_pareto(1.0 / subtask.beta), _block_state
     return _numpy_tile_kernel(subtask, explicit), block_generator
 
 
-def is_standard_pareto(subtask: Minimum) -> bool:
-    """Approaches of law ``pareto(b)`` (loc 0, scale 1): M = exp(E / beta), the fast path of every backend."""
-    law = subtask.law
-    return law.name == "pareto" and law.loc == 0.0 and law.scale == 1.0
-
-
 def _numpy_tile_kernel(subtask: Minimum, explicit: bool):
     approach = subtask.law
-    if is_standard_pareto(subtask):
+    if subtask.exponential_form:
         if explicit:
             q, inv_alpha = int(subtask.q), 1.0 / approach.tail_index
             return lambda gen, r, c, b: _pareto_segment_log_sums(

@@ -14,12 +14,9 @@ Same seed, same distribution as NumPy; not the same numbers (nor between the two
 
 from __future__ import annotations
 
-import numpy as np
-
 from alignlab import _validate as v
 from alignlab.dists.law import Minimum
 from alignlab.samplers.torch_draws import block_key, cuda_available, device, fused_available, generator
-from alignlab.steps.simulate import is_standard_pareto
 
 BACKENDS = ("auto", "numpy", "torch")
 TILE_SAMPLES = 1 << 24          # per tile (eager); a GPU wants large launches, memory stays bounded
@@ -32,8 +29,8 @@ def resolve(backend: str, subtask: Minimum, explicit: bool) -> str:
     """``numpy`` or ``torch`` for a request; ``auto`` means torch exactly when CUDA is there."""
     v.choice("backend", backend, BACKENDS)
     if backend == "auto":
-        backend = "torch" if cuda_available() and is_standard_pareto(subtask) and not explicit else "numpy"
-    if backend == "torch" and (explicit or not is_standard_pareto(subtask)):
+        backend = "torch" if cuda_available() and subtask.exponential_form and not explicit else "numpy"
+    if backend == "torch" and (explicit or not subtask.exponential_form):
         raise v.ParameterError("backend", "torch simulates Pareto approaches in fast mode; use backend='numpy' "
                                           f"for {subtask.law.spec}{' in explicit mode' if explicit else ''}")
     return backend

@@ -49,9 +49,8 @@ def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0
     v.output_dir("out", out)
     if not str(out).rstrip("/").endswith(".zarr"):
         raise v.ParameterError("out", f"must be a Zarr store, a folder name ending in .zarr (got {str(out)!r})")
-    if scheduler is not None and scheduler != "serial" and "://" not in str(scheduler):
-        raise v.ParameterError("scheduler", f"must be 'serial' or a dask scheduler address such as "
-                                            f"tcp://HOST:8786 (got {scheduler!r})")
+    if scheduler != "serial":
+        scheduler = v.scheduler_address("scheduler", scheduler)
     if workers is not None:
         workers = v.integer("workers", workers, low=1, high=1024)
     check_work("cells", grid.size, MAX_CELLS, "grid cells", max_work)

@@ -56,9 +56,17 @@ def power_law_logpdf(x: np.ndarray, xmin: float, alpha: float) -> np.ndarray:
 
 def exponential(x: np.ndarray, xmin: float) -> Fitted:
     excess = x - xmin
+    with np.errstate(over="ignore"):
+        mean = float(excess.mean())
+        rate = 1.0 / mean
+    if math.isfinite(mean) and math.isfinite(rate):
+        return Fitted("exponential", False, {"lambda": rate}, math.log(rate) - rate * excess)
+    # values near either end of the double range: the mean of the scaled excess, and no rate in the logs
     top = float(excess.max())
-    mean = float(np.mean(excess / top)) * top           # no overflow for values near the double range
-    return Fitted("exponential", False, {"lambda": 1.0 / mean}, -math.log(mean) - excess / mean)
+    mean = float(np.mean(excess / top)) * top
+    with np.errstate(over="ignore"):
+        rate = 1.0 / mean                   # inf for a subnormal mean (JSON null)
+    return Fitted("exponential", False, {"lambda": rate}, -math.log(mean) - excess / mean)
 
 
 def _log_z_gauss(a: float, b: float) -> float:
@@ -116,7 +124,7 @@ def stretched_exponential(x: np.ndarray, xmin: float) -> Fitted:
     note = (f"the stretched-exponential fit is the power-law limit (beta = {beta:.2g}): over the observed tail it "
             f"differs from a power law by {curvature:.2g} nats" if degenerate else "")
     with np.errstate(over="ignore"):
-        lam = float(np.exp(math.log(theta) - beta * math.log(xmin)))     # inf beyond the double range (JSON null)
+        lam = float(theta * np.float64(xmin) ** (-beta))     # inf beyond the double range (JSON null)
     return Fitted("stretched_exponential", False, {"beta": beta, "lambda": lam}, logpdf, degenerate, note)
 
 

@@ -45,7 +45,7 @@ from alignlab.tails.estimators import (TailPath, descending_logs, hill_from_logs
 from alignlab.tails.likelihood_ratio import Comparison, compare
 from alignlab.tails.peaks_over_threshold import ThresholdFit, threshold_fit
 from alignlab.tails.power_law import PowerLawFit, power_law_of_sorted
-from alignlab.tails.sample_checks import MIN_TAIL, as_sample
+from alignlab.tails.sample_checks import MIN_TAIL, as_sample, excess_over_mean, mean_sd, power_of_two
 
 LEVELS = (0.90, 0.95, 0.98)
 MIN_EXCESSES = 30
@@ -114,13 +114,13 @@ def diagnose(samples, *, seed: SeedLike = None, bootstrap_samples: int = 500, wo
     if len(levels) < 2:
         raise ParameterError("samples", f"a tail verdict needs at least {MIN_EXCESSES} values above the 95% "
                                         f"quantile, so n >= {math.ceil(MIN_EXCESSES / 0.05)} (got {x.size})")
+    mean, sd = mean_sd(x)
+    excess = excess_over_mean(x, mean)
     fits = tuple(f for f in (threshold_fit(x, level, MIN_EXCESSES) for level in levels) if f is not None)
     if len(fits) < 2:
         raise ParameterError("samples", f"a tail verdict needs at least {MIN_EXCESSES} distinct excesses over the "
                                         f"90% and 95% quantiles, but ties leave fewer ({np.unique(x).size} distinct "
                                         f"values of {x.size})")
-    mean, sd = float(x.mean()), float(x.std(ddof=1))
-    excess = x - mean
     root = seed_sequence(seed)
     logs = descending_logs(excess, "the Hill estimator")
     h = hill_from_logs(logs, x.size, "bootstrap", seed=root, bootstrap_samples=bootstrap_samples, workers=workers,
@@ -187,17 +187,23 @@ def _figure_data(x: np.ndarray, excess: np.ndarray) -> FigureData:
     n = x.size
     idx = _thin(n)
     probs = (idx + 0.5) / n
-    z = (ordered - ordered.mean()) / ordered.std(ddof=1)
+    mean, sd = mean_sd(ordered)
+    z = (ordered - mean) / sd
     pos = np.sort(excess[excess > 0])
     pidx = _thin(pos.size)
     levels = np.linspace(0.5, 0.995, 60)
     u = np.quantile(x, levels)
-    me = np.array([np.mean(x[x > t] - t) if np.any(x > t) else np.nan for t in u])
-    me_se = np.array([np.std(x[x > t] - t, ddof=1) / math.sqrt(max(np.sum(x > t) - 1, 1))
-                      if np.sum(x > t) > 1 else np.nan for t in u])
+    me, me_se = np.full(u.size, np.nan), np.full(u.size, np.nan)
+    for i, t in enumerate(u):
+        above = x[x > t] - t
+        if above.size > 1:
+            m, sd_above = mean_sd(above)
+            me[i], me_se[i] = m, sd_above / math.sqrt(above.size - 1)
+        elif above.size:
+            me[i] = float(above[0])
     # binned in units of a power of two near the largest value (exact, and the range stays finite for
     # values near 1e308), and no more bins than the doubles between the extremes can separate
-    scale = math.ldexp(1.0, math.frexp(float(np.abs(ordered).max()))[1] - 1)
+    scale = power_of_two(ordered)
     scaled = ordered / scale
     separable = float(scaled[-1] - scaled[0]) / (16 * np.finfo(float).eps)
     counts, edges = np.histogram(scaled, bins=int(max(1.0, min(100.0, max(10.0, math.sqrt(n)), separable))))

@@ -82,7 +82,7 @@ def compare(samples=None, *, fit: PowerLawFit | None = None, alternatives=alt.AL
     if not (np.isfinite(fit.alpha) and tail[-1] > fit.xmin):
         raise v.ParameterError(where, f"the {tail.size} values at or above xmin = {fit.xmin:g} are all equal: there "
                                       "is no tail to compare")
-    if not tail[-1] / fit.xmin <= alt.MAX_SPAN:
+    if not alt.log_ratio(tail[-1], fit.xmin) <= math.log(alt.MAX_SPAN):
         raise v.ParameterError(where, f"the tail from xmin = {fit.xmin:g} to {tail[-1]:g} spans more than "
                                       f"{alt.MAX_SPAN:g}, beyond what the alternatives' likelihoods hold in double "
                                       "precision" + (": give a larger xmin" if fit.xmin_fixed else ""))

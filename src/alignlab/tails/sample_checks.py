@@ -6,6 +6,8 @@ so ``alignlab tails ...`` can print it as one line and exit with status 2.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from alignlab._validate import ParameterError
@@ -70,3 +72,31 @@ def require_integers(x: np.ndarray, param: str = "samples") -> np.ndarray:
 
 def all_integers(x: np.ndarray) -> bool:
     return bool(np.all(x == np.round(x)))
+
+
+def power_of_two(x: np.ndarray) -> float:
+    """The power of two at or below the largest |x|: |x| / it < 2, and twice it is still finite."""
+    return math.ldexp(1.0, math.frexp(float(np.abs(x).max()))[1] - 1)
+
+
+def mean_sd(x: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation (ddof 1); for values near the double range, whose sums or squares
+    overflow, computed in units of :func:`power_of_two` (exact) and scaled back."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, sd = float(x.mean()), float(x.std(ddof=1))
+    if math.isfinite(mean) and math.isfinite(sd):
+        return mean, sd
+    unit = power_of_two(x)
+    scaled = x / unit
+    return float(scaled.mean()) * unit, float(scaled.std(ddof=1)) * unit
+
+
+def excess_over_mean(x: np.ndarray, mean: float | None = None, param: str = "samples") -> np.ndarray:
+    """x - mean(x); values spread over more than the double range (their excess overflows) are refused."""
+    mean = mean_sd(x)[0] if mean is None else mean
+    with np.errstate(over="ignore"):
+        excess = x - mean
+    if not np.isfinite(excess).all():
+        raise ParameterError(param, f"values lie further from their mean than the double range reaches (from "
+                                    f"{x.min():.6g} to {x.max():.6g}, mean {mean:.6g}); rescale them")
+    return excess

@@ -71,7 +71,9 @@ def _domain(field: str) -> str:
     return _REAL_DOMAINS[field]
 
 
-def _config_args(p) -> None:
+def world_and_learner_args(p) -> None:
+    """The configuration flags (world, learner, schedule, monitors): `tripwire run`, `calibrate` and
+    `sweep tripwire` take the same ones."""
     for field, text in _CONFIG_FLAGS.items():
         p.add_argument("--" + field.replace("_", "-"), dest=field, type=number, default=None,
                        help=f"{text} ({_domain(field)})")
@@ -79,6 +81,19 @@ def _config_args(p) -> None:
     p.add_argument("--probe", metavar="KIND", help="country probe: mass-mean (default) or logistic")
     p.add_argument("--probe-hook", dest="probe_hook", metavar="HOOK",
                    help="hook point the probes read and LEACE erases (default hook_embed)")
+
+
+def config_changes(args) -> dict:
+    """The configuration fields the flags of :func:`world_and_learner_args` set (and seed, control, erase, shadow)."""
+    names = (*_CONFIG_FLAGS, "monitors", "probe", "probe_hook", "seed", "control", "erase", "shadow")
+    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    if "monitors" in changes:
+        changes["monitors"] = tuple(changes["monitors"])
+    return changes
+
+
+def _config_args(p) -> None:
+    world_and_learner_args(p)
     p.add_argument("--progress", action="store_true", help="show a progress bar on stderr even when it is not a TTY")
     p.add_argument("--max-work", default=None, metavar="FLOPS",
                    help="raise the limit of 5e13 floating-point operations of training on purpose")
@@ -88,10 +103,7 @@ def _config_args(p) -> None:
 def _config(args):
     """The configuration the options ask for; with --resume, the run's saved one with the options given."""
     from alignlab.tripwire import TripwireConfig
-    names = (*_CONFIG_FLAGS, "monitors", "probe", "probe_hook", "seed", "control", "erase", "shadow")
-    changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
-    if "monitors" in changes:
-        changes["monitors"] = tuple(changes["monitors"])
+    changes = config_changes(args)
     saved = Path(args.out) / "config.json" if getattr(args, "resume", False) else None
     if saved is not None and saved.is_file():
         from alignlab.tripwire.checkpoint import read_json

@@ -32,19 +32,25 @@ def sweep_cell(seed: float, control: bool, erase: str | None, shadow: bool, conf
 
 
 def sweep_arguments(p) -> None:
-    p.add_argument("--seeds", required=True, help="seeds, e.g. 0-31 or 0,3,5-7")
+    from alignlab.tripwire.cli import world_and_learner_args
+    p.add_argument("--seeds", required=True, help="seeds, e.g. 0-31 or 0,3,5-7 (at most 10,000)")
     p.add_argument("--control", action="store_true", help="the control world (evidence uninformative)")
     p.add_argument("--erase", choices=["leace", "unlearn"], default=None, help="erase at the trip, keep training")
     p.add_argument("--no-shadow", action="store_true",
                    help="stop each run at its trip (default: record the trip and train on, to measure latencies)")
+    world_and_learner_args(p)
 
 
 def sweep_grid(args):
     from alignlab.sweep.grid import Grid
     from alignlab.tripwire.calibration import parse_seeds
+    from alignlab.tripwire.cli import config_changes
+    from alignlab.tripwire.config import TripwireConfig
     seeds = tuple(float(s) for s in parse_seeds(args.seeds))
+    changes = {k: val for k, val in config_changes(args).items() if k not in ("seed", "control", "erase", "shadow")}
+    TripwireConfig(**changes).check_cost(runs=len(seeds))          # every field and the work, before any run
     return (Grid(("seed",), (seeds,)),
-            {"control": args.control, "erase": args.erase, "shadow": not args.no_shadow, "config": None})
+            {"control": args.control, "erase": args.erase, "shadow": not args.no_shadow, "config": changes or None})
 
 
 SYSTEM = System(
