@@ -81,10 +81,11 @@ SPECS = ["norm", "t(df=3)", "t(df=0)", "t(df=1e-300)", "t(df=1e300)", "weibull_m
          "pareto(b=1e-300)", "pareto(b=1e300)", "(", "norm(", "norm)", "__import__('os').system('x')",
          "t(df=3, df=4)", "t(3, 4, 5, 6, 7)", "x" * 500, "", "levy", "cauchy", "logcauchy(sigma=1)",
          "genpareto(c=-5)", "uniform(0, 1e-300)", "norm(1e300, 1e300)", "lomax(c=1e-300, loc=1)",
-         "logpareto(a=1e-9)", "lognormal(sigma=1)"]
+         "logpareto(a=1e-9)", "lognormal(sigma=1)", "weibull_min(c=0.5, loc=1)", "genpareto(c=-1.5)", "gamma(a=0.3)",
+         "weibull_min(c=1.1)", "weibull_min(c=0.005)"]
 OUTS = ["", "out.zarr", "out.png", "out", "/proc/x/y", "missing/sub/out.png", "missing/sub/out.zarr", "EXISTING_FILE",
         "EXISTING_DIR", "out.xyz", "/", ".", "-"]
-FILES = ["GOOD", "EMPTY_NPY", "BOOL_NPY", "COMPLEX_NPY", "MATRIX_NPY", "TEXT_GARBAGE", "BINARY_GARBAGE", "MISSING",
+FILES = ["GOOD", "EXTREME_NPY", "TIED_NPY", "SUBNORMAL_NPY", "EMPTY_NPY", "BOOL_NPY", "COMPLEX_NPY", "MATRIX_NPY", "TEXT_GARBAGE", "BINARY_GARBAGE", "MISSING",
          "EXISTING_DIR", "HUGE_NPY", "CONSTANT_NPY", "NAN_TXT", "BAD_PARQUET", "BAD_JSON_DIR", "RUNS", "BAD_RUNS",
          "EMPTY_RUNS", "PUBLISHED"]
 TEXT = ["0-1", "0-1000000000", "a-b", "5-2", "-1", "0,3,5-7", "", "x" * 300, "eval", "probe", "nosuch", "leace",
@@ -139,14 +140,18 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "CONSTANT_NPY": "constant.npy", "NAN_TXT": "nan.txt", "BAD_PARQUET": "bad.parquet",
              "BAD_JSON_DIR": "bad_run", "EXISTING_FILE": "existing.txt", "FOLDER": "bad_run", "STORE": "store.zarr",
              "RUNS": "runs.jsonl", "BAD_RUNS": "bad_runs.csv", "EMPTY_RUNS": "empty.jsonl",
-             "PUBLISHED": "published.csv", "FILE": "good.npy"}
-    np.save(root / "good.npy", rng.pareto(2.0, 300) + 1)
+             "PUBLISHED": "published.csv", "FILE": "good.npy", "EXTREME_NPY": "extreme.npy", "TIED_NPY": "tied.npy",
+             "SUBNORMAL_NPY": "subnormal.npy"}
+    np.save(root / "good.npy", rng.pareto(2.0, 2000) + 1)
     np.save(root / "empty.npy", np.zeros(0))
     np.save(root / "bool.npy", np.ones(50, dtype=bool))
     np.save(root / "complex.npy", rng.normal(size=50) + 1j)
     np.save(root / "matrix.npy", rng.normal(size=(10, 10)))
     np.save(root / "huge.npy", np.full(100, 1e308) * rng.random(100))
     np.save(root / "constant.npy", np.full(100, 2.5))
+    np.save(root / "extreme.npy", np.concatenate([np.full(50, -1.7e308), np.full(50, 1.7e308), rng.normal(size=100)]))
+    np.save(root / "tied.npy", np.repeat(rng.pareto(2.0, 60) + 1, 10))
+    np.save(root / "subnormal.npy", rng.random(700) * 1e-310)
     (root / "garbage.txt").write_text("1 2 abc\n")
     (root / "garbage.csv").write_bytes(b"\xff\xfe\x00\x81" * 10)
     (root / "nan.txt").write_text("1\nnan\n2\n" * 10)

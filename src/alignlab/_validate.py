@@ -132,8 +132,8 @@ def output_file(param: str, path, suffixes: Sequence[str]) -> Path:
     """A file to be written: not empty, a known extension, its folder exists and is writable, and no
     folder stands where the file should go. Checked before any work starts."""
     text = "" if path is None else str(path)
-    if not text.strip():
-        raise ParameterError(param, f"must be a file name ending in {', '.join(suffixes)} (got an empty name)")
+    if not text.strip() or text.strip() == "-":
+        raise ParameterError(param, f"must be a file name ending in {', '.join(suffixes)} (got {text!r})")
     p = Path(text)
     if p.suffix.lower() not in suffixes:
         raise ParameterError(param, f"must end in {', '.join(suffixes)} (got {text!r})")
@@ -147,8 +147,8 @@ def output_dir(param: str, path) -> Path:
     """A folder to write into (created if missing): not empty, not an existing file, its parent exists
     and is writable (or it exists and is writable). Checked before any work starts."""
     text = "" if path is None else str(path)
-    if not text.strip():
-        raise ParameterError(param, "must be a folder name (got an empty name)")
+    if not text.strip() or text.strip() == "-":
+        raise ParameterError(param, f"must be a folder name (got {text!r})")
     p = Path(text)
     if p.exists() and not p.is_dir():
         raise ParameterError(param, f"{text} is a file, not a folder")

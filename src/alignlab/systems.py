@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:                       # pragma: no cover
     import argparse
 
-    from alignlab.report.claims import Section
-    from alignlab.report.context import ReportContext
+    from alignlab.evidence.claims import Section
+    from alignlab.evidence.context import ReportContext
 
 ENTRY_POINT_GROUP = "alignlab.systems"
 

@@ -8,8 +8,8 @@ import pytest
 
 from alignlab.goodhart import experiments as ex
 from alignlab.goodhart import report
-from alignlab.report import ReportContext
-from alignlab.report.claims import VERDICTS
+from alignlab.evidence import ReportContext
+from alignlab.evidence.claims import VERDICTS
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The horizons report section: without the runs file it says so; with one, claims H1-H4 come from the data."""
 
 from alignlab.horizons import report
-from alignlab.report.claims import VERDICTS
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import VERDICTS
+from alignlab.evidence.context import ReportContext
 from horizons.synthetic import synthetic_runs, write_jsonl
 
 

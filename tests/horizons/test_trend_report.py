@@ -7,8 +7,8 @@ import numpy as np
 from alignlab.horizons import report
 from alignlab.horizons.trend import fit_trends
 from alignlab.horizons.trend_sources import published_input
-from alignlab.report.claims import VERDICTS
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import VERDICTS
+from alignlab.evidence.context import ReportContext
 from horizons.synthetic import synthetic_runs, write_jsonl
 from horizons.test_trend import HEADER, _steps_input
 

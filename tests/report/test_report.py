@@ -8,7 +8,8 @@ import pytest
 from alignlab import systems
 from alignlab._figures import figure
 from alignlab._results import Result
-from alignlab.report import Claim, Section, build_report
+from alignlab.evidence import Claim, Section
+from alignlab.report import build_report
 from alignlab.systems import System
 
 
@@ -88,7 +89,7 @@ def test_cache_key_covers_the_compiled_kernels_source_and_build(tmp_path, monkey
     from pathlib import Path
 
     import alignlab
-    from alignlab.report import context
+    from alignlab.evidence import context
 
     root = Path(alignlab.__file__).parent
     closure = context._import_closure(root, "alignlab.steps")

@@ -5,8 +5,8 @@ import functools
 
 import pytest
 
-from alignlab.report import ReportContext
-from alignlab.report.claims import VERDICTS
+from alignlab.evidence import ReportContext
+from alignlab.evidence.claims import VERDICTS
 from alignlab.tails import experiments as ex
 from alignlab.tails import report
 

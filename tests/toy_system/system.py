@@ -31,7 +31,7 @@ def commands(cmds) -> None:
 
 
 def report(ctx):
-    from alignlab.report.claims import Claim, Section
+    from alignlab.evidence.claims import Claim, Section
     result = ctx.cached("toy/square", lambda: square(3.0))
     verdict = "holds" if result.square == 9.0 else "fails"
     return Section("A toy system plugged in from tests/.",

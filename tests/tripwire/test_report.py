@@ -4,8 +4,8 @@ The study is the tiny one of conftest (the report itself runs a larger one)."""
 import json
 from dataclasses import replace
 
-from alignlab.report import ReportContext
-from alignlab.report.claims import VERDICTS
+from alignlab.evidence import ReportContext
+from alignlab.evidence.claims import VERDICTS
 from alignlab.tripwire import report
 from alignlab.tripwire.summary import Trip
 

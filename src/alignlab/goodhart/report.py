@@ -9,8 +9,8 @@ import numpy as np
 
 from alignlab.goodhart import experiments as ex
 from alignlab.goodhart import plots
-from alignlab.report.claims import Claim, Section, Table
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.evidence.context import ReportContext
 
 SEED = 0           # the report's Monte Carlo runs are reproducible
 

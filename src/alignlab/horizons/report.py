@@ -13,8 +13,8 @@ from alignlab.horizons import lomax_table as lt
 from alignlab.horizons import plots
 from alignlab.horizons.experiments import steps_regimes
 from alignlab._validate import ParameterError
-from alignlab.report.claims import Claim, Section, Table
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.evidence.context import ReportContext
 
 RUNS_FILE = "metr_runs_2025-02-27.jsonl"
 BOOTSTRAP = 200             # fewer draws than METR's 1000 keep the demo quick; the claims say how many

@@ -11,8 +11,8 @@ from pathlib import Path
 from alignlab import _validate as v
 from alignlab._progress import tracker
 from alignlab._results import Result, jsonable
-from alignlab.report.claims import Claim, Section
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section
+from alignlab.evidence.context import ReportContext
 from alignlab.report.html import render_html
 from alignlab.systems import systems
 

@@ -8,7 +8,7 @@ import html
 from datetime import datetime, timezone
 
 import alignlab
-from alignlab.report.claims import Section
+from alignlab.evidence.claims import Section
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2330; background: #fafbfc; }

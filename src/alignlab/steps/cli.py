@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from alignlab._figures import SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
 
 QUANTILES = [0.1, 0.5, 0.9]
-FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
 
 
 def register(cmds) -> None:
@@ -115,7 +115,7 @@ def curve(args) -> None:
     from alignlab import _validate as v
     from alignlab.steps.experiments import growth_curves
     if args.out is not None:
-        v.output_file("out", args.out, FIGURE_SUFFIXES)
+        v.output_file("out", args.out, SUFFIXES)
     result = growth_curves(args.alpha, args.q, args.n[0], args.n[1], args.points, approach=args.approach,
                            method=args.method, trials=args.trials, seed=args.seed)
     payload = result.to_json()

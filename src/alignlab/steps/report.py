@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from alignlab.report.claims import Claim, Section, Table
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.evidence.context import ReportContext
 from alignlab.steps import experiments as ex
 from alignlab.steps import plots
 from alignlab.steps.model import StepsModel

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 from alignlab.dists.samples import load_samples
-from alignlab.report.claims import Claim, Section, Table
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.evidence.context import ReportContext
 from alignlab.tails import experiments as ex
 from alignlab.tails import plots
 from alignlab.tails.diagnosis import diagnose

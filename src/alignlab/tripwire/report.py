@@ -6,8 +6,8 @@ import os
 
 import numpy as np
 
-from alignlab.report.claims import Claim, Section, Table
-from alignlab.report.context import ReportContext
+from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.evidence.context import ReportContext
 from alignlab.tripwire import plots
 from alignlab.tripwire.experiments import REPORT_CONFIG, Study, describe, run_study
 

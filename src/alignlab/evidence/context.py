@@ -136,7 +136,7 @@ class ReportContext:
     def render(fig, name: str, caption: str):
         """A matplotlib figure as a report :class:`Figure` (PNG bytes)."""
         from alignlab._figures import png_bytes
-        from alignlab.report.claims import Figure
+        from alignlab.evidence.claims import Figure
         return Figure(name, caption, png_bytes(fig))
 
 
