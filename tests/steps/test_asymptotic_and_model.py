@@ -33,6 +33,22 @@ def test_asymptotic_quantiles_approach_exact_ones_at_large_n(beta):
     assert gaps[1] < {1.8: 0.3, 2.0: 0.1}.get(beta, 0.02)
 
 
+@pytest.mark.parametrize("beta", [0.1, 0.2, 0.3])
+def test_below_one_half_the_stable_limit_is_off_by_order_one_over_n(beta):
+    # (1 - psi)^n against exp(-n psi): the relative quantile error falls like 1/n (n^(1 - 1/beta) is far
+    # smaller here), so a thousandfold n gives a thousandfold smaller error; docs/steps.md quotes beta = 0.1
+    errors = []
+    for n in (10 ** 3, 10 ** 6):
+        exact, asym = StepsModel(beta, 1).task_time(n), StepsModel(beta, 1).task_time(n, "asymptotic")
+        errors.append([(float(asym.ppf(p)) - float(exact.ppf(p))) / float(exact.ppf(p)) for p in (0.1, 0.5, 0.9)])
+    for small, large in zip(*errors):
+        assert small < 0 and large < 0
+        assert small / large == pytest.approx(1000, rel=0.02)
+        assert 1e-4 < -small < 2e-2
+    if beta == 0.1:
+        assert errors[0][0] == pytest.approx(-0.0115, abs=5e-4)
+
+
 def test_normal_limit_for_finite_variance_families():
     m = StepsModel(q=2, approach="lognorm(s=0.5, loc=1)")
     asym = m.task_time(10 ** 6, "asymptotic")

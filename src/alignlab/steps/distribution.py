@@ -164,7 +164,7 @@ class ExactTaskTime(TaskTime):
         if math.isfinite(value):
             return math.log10(value)
         # only below the threshold (beta < 1) and at n where n^(1/beta) leaves the double range: there the
-        # stable limit's error, of order n^(1 - 1/beta), is far below double precision
+        # stable limit's error, of order 1/n + n^(1 - 1/beta) with n >= 1e20 here, is below double precision
         return AsymptoticTaskTime(self.subtask, self.n)._log10_ppf(p)
 
     def _guess(self, p: float) -> float:

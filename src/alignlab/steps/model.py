@@ -71,7 +71,9 @@ class Horizon(Result):
 def _exact_reliable(beta: float, n: int) -> bool:
     """Whether exact inversion is right at (beta, n). Below the threshold (beta < 1) S_n spreads over
     decades, which the Talbot contour resolves while its scale n^(1/beta) stays below 1e200 (room for
-    extreme quantiles); past that the stable limit's relative error, of order n^(1 - 1/beta), is below 1e-20. Above it, inversion is
+    extreme quantiles); past that (n >= 10^(200 beta), at least 1e20 for beta >= 0.1) the stable
+    limit's relative error, of order 1/n + n^(1 - 1/beta) (the first from (1 - psi)^n against
+    exp(-n psi), the second from the linear term of psi), is below 1e-18. Above it, inversion is
     checked against mpmath up to n = 1e12 and holds while the relative spread of S_n around n E[M]
     (n^(1/beta - 1), or n^-1/2 from beta = 2 on) exceeds 1e-12; past that the limit law's error is of
     the spread's order, below 1e-12 relative."""
