@@ -1,12 +1,13 @@
 """The steps commands: the JSON contract, human output, and one-line errors with exit status 2."""
 
+import math
 import subprocess
 import sys
 
 import pytest
 
 from alignlab.cli.main import main
-from cli.clirun import run_json
+from cli.clirun import run_error, run_json
 
 
 def test_describe_json_contract(capsys):
@@ -56,6 +57,21 @@ def test_horizon_json_contract(capsys):
     from alignlab.steps import StepsModel
     model = StepsModel(0.5, 3)
     assert model.success_probability(d["horizon"], 1000) >= 0.5 > model.success_probability(d["horizon"] + 1, 1000)
+
+
+def test_task_and_horizon_across_the_double_range_of_q_alpha(capsys):
+    # q alpha = 1e-300: quantiles of e^(7e302) are null, their log10 finite and those of the largest term
+    out = run_json(capsys, "steps", "task", "--alpha", "1e-300", "--q", "1", "--n", "1e300")
+    assert out["method"] == "exact" and all(v is None for v in out["quantiles"].values())
+    largest = -math.log(-math.expm1(math.log(0.5) / 1e300)) / 1e-300 / math.log(10)
+    assert out["log10_quantiles"]["0.5"] == pytest.approx(largest, rel=1e-12)
+    out = run_json(capsys, "steps", "task", "--alpha", "0.01", "--q", "2", "--n", "1")   # closed form at n = 1
+    assert out["quantiles"]["0.5"] == pytest.approx(2 ** 50, rel=1e-12)
+    out = run_json(capsys, "steps", "horizon", "--alpha", "0.005", "--q", "1", "--budget", "1.7e308")
+    assert out["horizon"] >= 1 and out["success_at_horizon"] >= 0.5
+    assert "alpha:" in run_error(capsys, "steps", "task", "--alpha", "25", "--q", "1", "--n", "10")
+    assert "method:" in run_error(capsys, "steps", "task", "--alpha", "0.01", "--q", "1", "--n", "10",
+                                  "--method", "asymptotic")
 
 
 def test_human_output_is_a_table(capsys):

@@ -117,6 +117,12 @@ def test_quantiles_beyond_the_float_range_are_given_in_log10():
 
 
 def test_task_times_outside_the_checked_range_of_q_alpha_are_refused():
-    with pytest.raises(ParameterError, match=r"q \* alpha must be in \[0.1, 20\]") as err:
-        StepsModel(0.02, 1).task_time(10 ** 8)
-    assert err.value.param == "alpha"
+    for alpha, q in ((25.0, 1), (1e-301, 1), (1e300, 1e10)):
+        with pytest.raises(ParameterError, match=r"q \* alpha must be in \[1e-300, 20\]") as err:
+            StepsModel(alpha, q).task_time(10 ** 8)
+        assert err.value.param == "alpha"
+    with pytest.raises(ParameterError, match=r"for simulation") as err:      # Monte Carlo keeps its own range
+        StepsModel(1e-5, 1).task_quantiles(10, method="mc")
+    with pytest.raises(ParameterError, match=r"limit law is computed for q \* alpha >= 0.1") as err:
+        StepsModel(0.05, 1).task_time(10 ** 8, "asymptotic")
+    assert err.value.param == "method"

@@ -12,7 +12,7 @@ QUANTILES = [0.1, 0.5, 0.9]
 def register(cmds) -> None:
     """Add the commands of `alignlab steps ...` to ``cmds`` (the subparsers of the system's command).
 
-    Domains (docs/limits.md): alpha > 0 and q >= 1 finite; task times need q * alpha in [0.1, 20] (the
+    Domains (docs/limits.md): alpha > 0 and q >= 1 finite; task times need q * alpha in [1e-300, 20] (the
     range checked against mpmath), simulation q * alpha in [1e-4, 1e6]; n whole in [1, 1e300]."""
 
     def model_args(p, multi_q=False):

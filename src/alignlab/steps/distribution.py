@@ -18,9 +18,10 @@ from alignlab._results import Result
 from alignlab.dists.law import Minimum
 from alignlab.dists.tails import TailKind
 from alignlab.steps.asymptotic import limit_law, standard_ppf
-from alignlab.numerics.lomax_sum import LomaxSum
+from alignlab.numerics.lomax_sum import LogLomaxSum, LomaxSum
 
 METHODS = ("exact", "asymptotic", "mc")
+LOG_SPACE_BETA = 0.1      # below this, exact task times are computed in log y (LogLomaxSum), for every n
 _LOG_FAR_SCALE = math.log(1e12)
 
 
@@ -114,24 +115,38 @@ class ExactTaskTime(TaskTime):
         if form is None:
             raise ValueError("exact task times need a pareto or lomax approach")
         beta = subtask.beta
-        if abs(beta - round(beta)) < 1e-12:
+        if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12:
             beta = float(round(beta))     # integer beta has its own (pole-free) series
         self.beta = beta
         self.offset, self.c = form[0], form[1]
-        self.sum = LomaxSum(beta, n)
-        self._law = limit_law(beta, n)
+        if beta < LOG_SPACE_BETA:
+            self.log_sum, self.sum, self._law = LogLomaxSum(beta, n), None, None
+        else:
+            self.log_sum, self.sum, self._law = None, LomaxSum(beta, n), limit_law(beta, n)
 
     def _cdf(self, x):
         if self.n == 1:
             return float(self.subtask.cdf(x))
         far = self._far_tail(x)
-        return -math.expm1(far) if far is not None else float(self.sum.cdf((x - self.n * self.offset) / self.c))
+        if far is not None:
+            return -math.expm1(far)
+        if self.log_sum is not None:
+            return self._log_cdf_sf(x)[0]
+        return float(self.sum.cdf((x - self.n * self.offset) / self.c))
 
     def _sf(self, x):
         if self.n == 1:
             return float(self.subtask.sf(x))
         far = self._far_tail(x)
-        return math.exp(far) if far is not None else float(self.sum.sf((x - self.n * self.offset) / self.c))
+        if far is not None:
+            return math.exp(far)
+        if self.log_sum is not None:
+            return self._log_cdf_sf(x)[1]
+        return float(self.sum.sf((x - self.n * self.offset) / self.c))
+
+    def _log_cdf_sf(self, x) -> tuple[float, float]:
+        y = (x - self.n * self.offset) / self.c
+        return (0.0, 1.0) if not y > 0 else self.log_sum.log_cdf_sf(math.log(y))
 
     def _far_tail(self, x) -> float | None:
         """log P(S_n > x) far in the right tail, or None closer in; the transform is not inverted out there.
@@ -147,9 +162,29 @@ class ExactTaskTime(TaskTime):
         return log_n - self.beta * math.log1p(y) if far else None
 
     def pdf(self, x):
-        return self._vectorise(lambda val: float(self.sum.pdf((val - self.n * self.offset) / self.c)) / self.c, x)
+        return self._vectorise(self._pdf, x)
+
+    def _pdf(self, x: float) -> float:
+        y = (x - self.n * self.offset) / self.c
+        if self.log_sum is None:
+            return float(self.sum.pdf(y)) / self.c
+        if not y > 0:
+            return 0.0
+        return self.log_sum.evaluate(math.log(y))[2] / (y * self.c)      # density of log Y over y
+
+    def _log_ppf_x(self, p) -> float:
+        """log of the p-quantile of S_n = n a + c Y_n, from log Y_n (small beta: any size)."""
+        log_tail = math.log(self.c) + self.log_sum.log_ppf(p)
+        head = self.n * self.offset
+        return float(np.logaddexp(math.log(head), log_tail)) if head > 0 else log_tail
 
     def _ppf(self, p):
+        if self.log_sum is not None:
+            log_y = self.log_sum.log_ppf(p) + math.log(self.c)
+            try:
+                return self.n * self.offset + math.exp(log_y)        # inf when the sum overflows
+            except OverflowError:
+                return math.inf
         if self.n == 1:
             return float(self.subtask.ppf(p))
         guess = self._guess(p)
@@ -160,6 +195,8 @@ class ExactTaskTime(TaskTime):
         return value if math.isfinite(value) else math.inf
 
     def _log10_ppf(self, p):
+        if self.log_sum is not None:
+            return self._log_ppf_x(p) / math.log(10.0)
         value = self._ppf(p)
         if math.isfinite(value):
             return math.log10(value)
@@ -200,7 +237,7 @@ class AsymptoticTaskTime(TaskTime):
         form = subtask.law.lomax_form
         if form is not None:
             beta = subtask.beta
-            if abs(beta - round(beta)) < 1e-12:
+            if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12:
                 beta = float(round(beta))
             self.offset, self.c = form[0], form[1]
             self._law = limit_law(beta, n)
@@ -213,6 +250,9 @@ class AsymptoticTaskTime(TaskTime):
     def check_available(subtask: Minimum) -> None:
         """The limit law exists for pareto and lomax approaches and for finite variance."""
         finite_variance = subtask.tail.moment_finite(2.0) and subtask.tail.kind is not TailKind.REGULARLY_VARYING
+        if subtask.law.lomax_form is not None and subtask.beta < LOG_SPACE_BETA:
+            raise v.ParameterError("method", f"the limit law is computed for q * alpha >= {LOG_SPACE_BETA:g} (got "
+                                             f"{subtask.beta:.6g}); below, exact (in log space) covers every n")
         if subtask.law.lomax_form is None and not finite_variance:
             raise v.ParameterError("method", f"the asymptotic law is implemented for pareto and lomax approaches "
                                              f"and for approaches with finite variance, not {subtask.law.name}; "

@@ -100,8 +100,8 @@ def fitted_slope(log_n, log_values, upper_fraction: float = 0.5) -> float:
 
 def n_grid(n_min: float, n_max: float, points: int) -> np.ndarray:
     """``points`` whole n from ``n_min`` to ``n_max`` on a log scale (Python ints: n may exceed int64)."""
-    n_min = v.integer("n", n_min, low=1, high=10 ** 300)
-    n_max = v.integer("n", n_max, low=1, high=10 ** 300)
+    n_min = v.integer("n", n_min, low=1, high=int(1e300))       # as the model: the double 1e300
+    n_max = v.integer("n", n_max, low=1, high=int(1e300))
     if n_max <= n_min:
         raise v.ParameterError("n", f"needs N_MIN < N_MAX: a curve has at least two points (got {n_min} {n_max})")
     points = v.integer("points", points, low=2, high=1000)

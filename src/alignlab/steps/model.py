@@ -25,12 +25,12 @@ from alignlab.dists.law import Continuous
 from alignlab.dists.roles import approach as approach_law
 from alignlab.dists.tails import TailKind
 from alignlab.numerics.laplace import LaplaceInversionError
-from alignlab.steps.distribution import (METHODS, AsymptoticTaskTime, EmpiricalTaskTime, ExactTaskTime,
-                                         TaskQuantiles, TaskTime)
+from alignlab.steps.distribution import (LOG_SPACE_BETA, METHODS, AsymptoticTaskTime, EmpiricalTaskTime,
+                                         ExactTaskTime, TaskQuantiles, TaskTime)
 from alignlab.steps.simulate import MAX_SAMPLES, Simulation, check_budget, simulate_log_task_times, summarize
 
 REGIMES = ("stuck", "boundary", "linear-heavy", "linear-gaussian")
-BETA_RANGE = (0.1, 20.0)          # q * alpha where task-time distributions are checked (describe: any)
+BETA_RANGE = (1e-300, 20.0)       # q * alpha where task-time distributions are checked (describe: any)
 N_MAX = 1e300
 SIMULATION_BETA_RANGE = (1e-4, 1e6)   # log M = E / beta in float32: relative precision 6e-8 of log M
 EXACT_N_MAX = 10 ** 12            # exact inversion checked against mpmath up to here; beyond, see _exact_reliable
@@ -77,6 +77,8 @@ def _exact_reliable(beta: float, n: int) -> bool:
     checked against mpmath up to n = 1e12 and holds while the relative spread of S_n around n E[M]
     (n^(1/beta - 1), or n^-1/2 from beta = 2 on) exceeds 1e-12; past that the limit law's error is of
     the spread's order, below 1e-12 relative."""
+    if beta < LOG_SPACE_BETA:
+        return True                     # in log space: no scale limit, no limit law
     log10_n = math.log10(n)
     if beta < 1:
         return log10_n / beta < 200.0
@@ -235,6 +237,9 @@ class StepsModel:
                                         f"n = {n:.3g} with q * alpha = {beta:g} use method asymptotic (as auto does)")
         if method == "asymptotic":
             AsymptoticTaskTime.check_available(self.subtask_time)
+        if method == "mc" and beta is not None and not SIMULATION_BETA_RANGE[0] <= beta <= SIMULATION_BETA_RANGE[1]:
+            raise v.ParameterError("alpha", f"q * alpha must be in [{SIMULATION_BETA_RANGE[0]:g}, "
+                                            f"{SIMULATION_BETA_RANGE[1]:g}] for simulation (got {beta:.6g})")
         return n, method
 
     def _task_time(self, n: int, method: str, trials: int, root) -> TaskTime:
