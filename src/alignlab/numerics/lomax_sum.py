@@ -191,6 +191,11 @@ def _cexpm1(z: np.ndarray) -> np.ndarray:
     return np.expm1(x) * np.cos(y) - 2.0 * np.sin(0.5 * y) ** 2 + 1j * np.exp(x) * np.sin(y)
 
 
+def _log1mexp(x: float) -> float:
+    """log(1 - exp(x)) for x < 0, without cancellation near 0 or for very negative x."""
+    return math.log(-math.expm1(x)) if x > -math.log(2.0) else math.log1p(-math.exp(x))
+
+
 def _clog1mexp(z: np.ndarray) -> np.ndarray:
     """log(1 - exp(z)) for complex z, without cancellation near z = 0 or for very negative Re z."""
     z = np.asarray(z, dtype=complex)
@@ -270,7 +275,7 @@ class LogLomaxSum:
         lost against :math:`\beta\ell`."""
         log_a = self._log_gamma - self.beta * ell            # < 0 here (ell > 40); 1 - A ~ beta (ell - gamma)
         a, one_minus_a = math.exp(log_a), -math.expm1(log_a)
-        log_c = self.n * (math.log(one_minus_a) if log_a > -math.log(2.0) else math.log1p(-a))
+        log_c = self.n * _log1mexp(log_a)
         c, one_minus_c = math.exp(log_c), -math.expm1(log_c)
         delta = _cexpm1(self.beta * log_nz)
         x = self.n * clog1p(-a * delta / one_minus_a)
@@ -281,9 +286,7 @@ class LogLomaxSum:
 
     def _max_log_quantile(self, p: float) -> float:
         """log of the p-quantile of max Y_i: (1 + y)^-beta = 1 - p^(1/n)."""
-        u = math.log(p) / self.n                  # log p^(1/n); 1 - e^u without cancellation either way
-        log_one_minus = math.log(-math.expm1(u)) if u > -math.log(2.0) else math.log1p(-math.exp(u))
-        big = -log_one_minus / self.beta          # log(1 + y), > 0
+        big = -_log1mexp(math.log(p) / self.n) / self.beta          # log(1 + y), > 0
         return math.log(math.expm1(big)) if big < 700 else big + math.log1p(-math.exp(-big))
 
     def log_ppf(self, p: float) -> float:
