@@ -38,7 +38,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import special
+from scipy import optimize, special
 
 from alignlab.numerics.laplace import TALBOT_NODES, LaplaceInversionError, TransformDistribution, clog1p, talbot_contour
 
@@ -222,9 +222,9 @@ class LogLomaxSum:
     :math:`s` against :math:`s^\beta`, are below 4e-18 relative); elsewhere it is
     :func:`lomax_log_laplace`. Quantiles are solved in :math:`\ell` between the bounds
     :math:`\max_i Y_i \le Y_n \le n \max_i Y_i`, whose law is closed-form (where those bounds differ by
-    less than 1e-13 relative in log y, as for tiny beta, their midpoint is the answer). A quantile where the two
-    contours (24 and 32 nodes) differ by more than moves :math:`\log y` by 1e-8 (relative 1e-8 in y; beyond
-    1e308, relative 1.4e-11 in log y) raises :class:`~alignlab.numerics.laplace.LaplaceInversionError`.
+    less than 1e-13 relative in log y, as for tiny beta, their midpoint is the answer). A quantile whose
+    log y moves by more than 1e-8 between the two contours (24 and 32 nodes; beyond 1e308, relative
+    1.4e-11 in log y) is retried in y where y is a double, else raises :class:`~alignlab.numerics.laplace.LaplaceInversionError`.
     """
 
     def __init__(self, beta: float, n: float):
@@ -233,6 +233,7 @@ class LogLomaxSum:
         self.beta = float(beta)
         self.n = float(n)
         self._log_gamma = float(special.gammaln(1.0 - self.beta))       # ~ euler_gamma * beta for tiny beta
+        self._quantiles: dict[float, float] = {}        # log_ppf by p: a task's quantile and its log10 share it
 
     def _log_transform(self, log_nz: np.ndarray, ell: float) -> np.ndarray:
         """n log G(s) at log s = log(N zeta) - ell (kept apart so that beta * ell stays exact)."""
@@ -279,9 +280,9 @@ class LogLomaxSum:
         c, one_minus_c = math.exp(log_c), -math.expm1(log_c)
         delta = _cexpm1(self.beta * log_nz)
         x = self.n * clog1p(-a * delta / one_minus_a)
-        em1 = _cexpm1(x)
-        phi = float((np.exp(nz) * em1 * weight / zeta).sum().real)
-        density = c * float((np.exp(nz) * em1 * weight * nodes).sum().real)
+        terms = np.exp(nz) * _cexpm1(x) * weight
+        phi = float((terms / zeta).sum().real)
+        density = c * float((terms * nodes).sum().real)
         return c * (1.0 + phi), one_minus_c - c * phi, density
 
     def _max_log_quantile(self, p: float) -> float:
@@ -291,6 +292,11 @@ class LogLomaxSum:
 
     def log_ppf(self, p: float) -> float:
         """log of the p-quantile of Y_n."""
+        if p not in self._quantiles:
+            self._quantiles[p] = self._solve(p)
+        return self._quantiles[p]
+
+    def _solve(self, p: float) -> float:
         lo = self._max_log_quantile(p)
         if self.n == 1:
             return lo
@@ -313,8 +319,7 @@ class LogLomaxSum:
         a, b = lo - pad, hi + pad
         if residual(a) > 0 or residual(b) < 0:
             raise LaplaceInversionError(f"quantile {p} is not bracketed by the bounds on log y [{a:.6g}, {b:.6g}]")
-        from scipy.optimize import brentq
-        ell = float(brentq(residual, a, b, xtol=1e-13 * max(1.0, abs(lo)), rtol=4 * np.finfo(float).eps,
+        ell = float(optimize.brentq(residual, a, b, xtol=1e-13 * max(1.0, abs(lo)), rtol=4 * np.finfo(float).eps,
                            maxiter=200))
         # the contours' difference, carried to log y by the density there, within the stated accuracy
         _, _, density, error = self.evaluate(ell)

@@ -98,6 +98,12 @@ class TaskTime:
         return f"{type(self).__name__}(n={self.n}, subtask={self.subtask!r})"
 
 
+def _snapped_beta(subtask: Minimum) -> float:
+    """beta, with a whole beta within 1e-12 taken exactly (it has its own, pole-free series)."""
+    beta = subtask.beta
+    return float(round(beta)) if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12 else beta
+
+
 def _key(p: float) -> str:
     """The quantile as the user wrote it: 0.5 -> "0.5", 0.1 -> "0.1"."""
     return repr(float(p))
@@ -114,10 +120,7 @@ class ExactTaskTime(TaskTime):
         form = subtask.law.lomax_form
         if form is None:
             raise ValueError("exact task times need a pareto or lomax approach")
-        beta = subtask.beta
-        if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12:
-            beta = float(round(beta))     # integer beta has its own (pole-free) series
-        self.beta = beta
+        beta = self.beta = _snapped_beta(subtask)
         self.offset, self.c = form[0], form[1]
         if beta < LOG_SPACE_BETA:
             self.log_sum, self.sum, self._law = LogLomaxSum(beta, n), None, None
@@ -236,9 +239,7 @@ class AsymptoticTaskTime(TaskTime):
         self.offset, self.c = 1.0, 1.0
         form = subtask.law.lomax_form
         if form is not None:
-            beta = subtask.beta
-            if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12:
-                beta = float(round(beta))
+            beta = _snapped_beta(subtask)
             self.offset, self.c = form[0], form[1]
             self._law = limit_law(beta, n)
             self._normal = None

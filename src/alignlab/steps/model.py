@@ -237,10 +237,15 @@ class StepsModel:
                                         f"n = {n:.3g} with q * alpha = {beta:g} use method asymptotic (as auto does)")
         if method == "asymptotic":
             AsymptoticTaskTime.check_available(self.subtask_time)
-        if method == "mc" and beta is not None and not SIMULATION_BETA_RANGE[0] <= beta <= SIMULATION_BETA_RANGE[1]:
+        if method == "mc":
+            self._check_simulation_beta()
+        return n, method
+
+    def _check_simulation_beta(self) -> None:
+        beta = self.beta
+        if beta is not None and not SIMULATION_BETA_RANGE[0] <= beta <= SIMULATION_BETA_RANGE[1]:
             raise v.ParameterError("alpha", f"q * alpha must be in [{SIMULATION_BETA_RANGE[0]:g}, "
                                             f"{SIMULATION_BETA_RANGE[1]:g}] for simulation (got {beta:.6g})")
-        return n, method
 
     def _task_time(self, n: int, method: str, trials: int, root) -> TaskTime:
         """The task time for checked arguments (see :meth:`task_time`)."""
@@ -265,10 +270,7 @@ class StepsModel:
             threads = v.integer("threads", threads, low=1, high=1024)
         if explicit and self.q != int(self.q):
             raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {self.q:g})")
-        beta = self.beta
-        if beta is not None and not SIMULATION_BETA_RANGE[0] <= beta <= SIMULATION_BETA_RANGE[1]:
-            raise v.ParameterError("alpha", f"q * alpha must be in [{SIMULATION_BETA_RANGE[0]:g}, "
-                                            f"{SIMULATION_BETA_RANGE[1]:g}] for simulation (got {beta:.6g})")
+        self._check_simulation_beta()
         check_budget(n, trials, max_samples, draws_per_subtask=int(self.q) if explicit else 1)
         root = seed_sequence(seed)
         logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=threads,
