@@ -210,7 +210,7 @@ class LogLomaxSum:
     r"""Y_n, the sum of n unit Lomax(beta) variables, handled in :math:`\ell = \log y` (beta < 1).
 
     For small beta, Y_n spreads over so many decades that y itself leaves the double range
-    (the median of Y_2 at beta = 0.001 is near 1e537). Talbot's contour at y is
+    (the median of Y_2 at beta = 0.001 is near 1e533). Talbot's contour at y is
     :math:`s = (N/y)\zeta`, so :math:`sy = N\zeta` and every term depends on y only through
     :math:`\log s = \log(N\zeta) - \ell`:
 
