@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from scipy import stats
 
 from alignlab.cli.main import main
 from cli.clirun import run_error, run_json
@@ -69,7 +70,13 @@ def test_task_and_horizon_across_the_double_range_of_q_alpha(capsys):
     assert out["quantiles"]["0.5"] == pytest.approx(2 ** 50, rel=1e-12)
     out = run_json(capsys, "steps", "horizon", "--alpha", "0.005", "--q", "1", "--budget", "1.7e308")
     assert out["horizon"] >= 1 and out["success_at_horizon"] >= 0.5
-    assert "alpha:" in run_error(capsys, "steps", "task", "--alpha", "25", "--q", "1", "--n", "10")
+    # q alpha = 1e300: S_n = n + V_n / beta with V_n -> Gamma(n); q alpha = 1e6: the Gamma law shows
+    out = run_json(capsys, "steps", "task", "--alpha", "1e300", "--q", "1", "--n", "10")
+    assert out["quantiles"] == {"0.1": 10.0, "0.5": 10.0, "0.9": 10.0} and out["log10_quantiles"]["0.5"] == 1.0
+    out = run_json(capsys, "steps", "task", "--alpha", "1e6", "--q", "1", "--n", "1000", "--quantile", "0.5")
+    excess = (out["quantiles"]["0.5"] - 1000) * 1e6
+    assert excess == pytest.approx(stats.gamma.ppf(0.5, 1000), rel=1e-5)     # doubles keep ~5 digits of it
+    assert "alpha:" in run_error(capsys, "steps", "task", "--alpha", "1e300", "--q", "1e10", "--n", "10")
     assert "method:" in run_error(capsys, "steps", "task", "--alpha", "0.01", "--q", "1", "--n", "10",
                                   "--method", "asymptotic")
 

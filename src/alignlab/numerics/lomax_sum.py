@@ -180,6 +180,121 @@ class LomaxSum(TransformDistribution):
         super().__init__(lambda s: self.n * lomax_log_laplace(s, self.beta), mean=mean)
 
 
+LARGE_BETA = 5.0           # from here on, Y_n is inverted in V_n = beta Y_n (ScaledLomaxSum)
+_MIX_STEP = 0.2            # trapezoid step in z (see _mixing_rule)
+_MIX_Z = np.arange(-24.0, 16.0 + _MIX_STEP / 2, _MIX_STEP)
+_MIX_BLOCK = 256           # transform points per block (bounds memory: block x nodes complex values)
+
+
+def _expm1_minus_x(x: np.ndarray) -> np.ndarray:
+    """e^x - 1 - x without cancellation for small |x| (Taylor series to x^13 below |x| = 0.1)."""
+    out = np.expm1(x) - x
+    small = np.abs(x) < 0.1
+    if small.any():
+        xs = x[small]
+        term, total = xs * xs / 2.0, np.zeros_like(xs)
+        for k in range(3, 15):
+            total += term
+            term = term * xs / k
+        out[small] = total
+    return out
+
+
+@lru_cache(maxsize=64)
+def _mixing_rule(beta: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Nodes :math:`R_k` and weights :math:`w_k` (summing to 1) of the trapezoid rule for
+    :math:`E[h(R)]`, :math:`R \sim \mathrm{Gamma}(\beta, \text{rate } \beta)`, in
+    :math:`z = \sqrt\beta \log R`, whose density is proportional to
+    :math:`\exp(-\beta(e^{x} - 1 - x))`, :math:`x = z/\sqrt\beta` (a standard normal as beta grows).
+    Normalising by the weights' sum replaces the constant :math:`\beta^\beta/\Gamma(\beta)`, which
+    overflows."""
+    x = _MIX_Z / math.sqrt(beta)
+    with np.errstate(under="ignore"):
+        w = np.exp(-beta * _expm1_minus_x(x))
+    return np.exp(x), w / w.sum()
+
+
+def scaled_lomax_log_laplace(t, beta: float) -> np.ndarray:
+    r""":math:`\log E[e^{-tV}]` for :math:`V = \beta Y`, :math:`Y \sim \mathrm{Lomax}(\beta)`, complex t
+    off the negative real axis (vectorised), for beta >= :data:`LARGE_BETA`.
+
+    The Lomax law is a gamma mixture of exponentials: :math:`Y \mid \Lambda \sim \mathrm{Exp}(\Lambda)`,
+    :math:`\Lambda \sim \mathrm{Gamma}(\beta, 1)`, since :math:`E[e^{-\Lambda y}] = (1+y)^{-\beta}`. So
+    :math:`V \mid R \sim \mathrm{Exp}(R)` with :math:`R = \Lambda/\beta` of mean 1 and variance
+    :math:`1/\beta`, and
+
+    .. math:: E[e^{-tV}] = E\Bigl[\frac{R}{R+t}\Bigr],\qquad 1 - E[e^{-tV}] = t\,E\Bigl[\frac{1}{R+t}\Bigr],
+
+    analytic off :math:`t \in (-\infty, 0]`, the principal branch the inversion contours need. The
+    expectation is a trapezoid sum over :math:`z = \sqrt\beta\log R \in [-24, 16]`, step 0.2. The
+    integrand is analytic in the strip :math:`|\mathrm{Im}\,z| < \sqrt\beta\,(\pi - |\arg t|)`
+    (the pole at :math:`R = -t`); Talbot's nodes keep :math:`\pi - |\arg t| \ge 0.55` and the Bromwich
+    line :math:`\pi/2`, a strip of half-width at least 1.2 for beta >= 5, so the trapezoid error is
+    about :math:`e^{-2\pi \cdot 1.1/0.2} \approx 10^{-15}` at worst and falls fast as beta grows; the
+    mass cut off beyond the ends is below :math:`e^{-48}` at beta = 5 and less above. As beta grows V
+    tends to a standard exponential (:math:`R \to 1`), and nothing overflows for any finite beta.
+    Checked against mpmath (quantiles of the sum to 1e-11 relative and better from beta = 3 on).
+    """
+    t = np.atleast_1d(np.asarray(t, dtype=complex))
+    r, w = _mixing_rule(float(beta))
+    out = np.empty(t.shape, dtype=complex)
+    flat, result = t.ravel(), out.reshape(-1)
+    for start in range(0, flat.size, _MIX_BLOCK):
+        tt = flat[start:start + _MIX_BLOCK]
+        inverse = 1.0 / (r[None, :] + tt[:, None])
+        psi = tt * (inverse @ w)                     # 1 - L, accurate for small |t|
+        lt = (inverse * r[None, :]) @ w             # L, accurate for large |t|
+        near = np.abs(tt) <= 1.0
+        with np.errstate(divide="ignore"):
+            result[start:start + tt.size] = np.where(near, clog1p(-psi), np.log(lt))
+    return out
+
+
+class ScaledLomaxSum:
+    r"""Y_n for large beta, inverted in :math:`V_n = \beta Y_n` (from :data:`LARGE_BETA` on).
+
+    Y_n sits near n/(beta - 1) with spread of the same order, so in y the inversion contours scale
+    like beta / n; the y-space transform's series lose digits as beta grows (quantiles off by 1e-6
+    at beta = 9.9 and 15.3 against mpmath; the integer-beta coefficients overflow from beta = 171);
+    :math:`V_n` has mean :math:`n\beta/(\beta-1)` and tends to a Gamma(n) law, whatever
+    beta. Its transform is :func:`scaled_lomax_log_laplace` to the power n; the inversion is
+    :class:`TransformDistribution`'s. The methods take and return values of Y_n (``cdf(y)`` is
+    :math:`P(V_n \le \beta y)`)."""
+
+    def __init__(self, beta: float, n: float):
+        if not LARGE_BETA <= beta < math.inf:
+            raise ValueError(f"beta: must be finite and at least {LARGE_BETA:g} for the scaled sum (got {beta})")
+        self.beta = float(beta)
+        self.n = int(n) if float(n).is_integer() else float(n)
+        self.scaled = TransformDistribution(lambda t: self.n * scaled_lomax_log_laplace(t, self.beta),
+                                            mean=self.n * (self.beta / (self.beta - 1.0)))
+
+    def _v(self, y: float) -> float:
+        with np.errstate(over="ignore"):
+            return float(np.float64(y) * self.beta)
+
+    def cdf(self, y):
+        return self._map(y, "cdf")
+
+    def sf(self, y):
+        return self._map(y, "sf")
+
+    def pdf(self, y):
+        with np.errstate(over="ignore"):
+            return self._map(y, "pdf") * self.beta
+
+    def _map(self, y, attr):
+        arr = np.asarray(y, dtype=float)
+        out = np.array([getattr(self.scaled.checked_evaluation(self._v(value)), attr) for value in arr.ravel()])
+        out = out.reshape(arr.shape)
+        return out[()] if out.ndim == 0 else out
+
+    def ppf(self, p: float, guess: float | None = None) -> float:
+        """The p-quantile of Y_n (solved for V_n, starting from ``guess`` of Y_n)."""
+        start = None if guess is None else self._v(guess)
+        return self.scaled.ppf(p, guess=start) / self.beta
+
+
 _LOG_NODES = {n: talbot_contour(n) for n in TALBOT_NODES}
 _POWER_ONLY = 40.0          # |s|^(1 - beta) < e^-40: psi(s) is its s^beta term to relative 4e-18
 _LOG_AGREEMENT = 1e-8       # quantiles: the contours' difference moves log y by at most this (x |log y| / 709 beyond 1e308)

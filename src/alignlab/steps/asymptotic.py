@@ -96,8 +96,8 @@ def limit_law(beta: float, n: float) -> LimitLaw:
         return LimitLaw(beta, n, mean, _power(n, 1.0 / beta), "stable")
     if beta == 2:
         return LimitLaw(beta, n, mean, math.sqrt(n * math.log(n)) if n > 1 else 1.0, "normal")
-    var = beta / ((beta - 1.0) ** 2 * (beta - 2.0))
-    return LimitLaw(beta, n, mean, math.sqrt(n * var), "normal")
+    # sqrt(n v) = sqrt(n beta / (beta - 2)) / (beta - 1), in an order that neither overflows nor underflows
+    return LimitLaw(beta, n, mean, math.sqrt(n) * math.sqrt(beta / (beta - 2.0)) / (beta - 1.0), "normal")
 
 
 def stable_scale(beta: float) -> float:

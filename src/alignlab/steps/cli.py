@@ -12,8 +12,8 @@ QUANTILES = [0.1, 0.5, 0.9]
 def register(cmds) -> None:
     """Add the commands of `alignlab steps ...` to ``cmds`` (the subparsers of the system's command).
 
-    Domains (docs/limits.md): alpha > 0 and q >= 1 finite; task times need q * alpha in [1e-300, 20] (the
-    range checked against mpmath), simulation q * alpha in [1e-4, 1e6]; n whole in [1, 1e300]."""
+    Domains (docs/limits.md): alpha > 0 and q >= 1 finite; task times need q * alpha finite and >= 1e-300
+    (checked against mpmath and closed forms), simulation q * alpha in [1e-4, 1e6]; n whole in [1, 1e300]."""
 
     def model_args(p, multi_q=False):
         p.add_argument("--alpha", type=number, help="tail index of the approach time, > 0 (pareto: P(T>t) = t^-alpha); "

@@ -18,11 +18,13 @@ from alignlab._results import Result
 from alignlab.dists.law import Minimum
 from alignlab.dists.tails import TailKind
 from alignlab.steps.asymptotic import limit_law, standard_ppf
-from alignlab.numerics.lomax_sum import LogLomaxSum, LomaxSum
+from alignlab.numerics.lomax_sum import LARGE_BETA, LogLomaxSum, LomaxSum, ScaledLomaxSum
 
 METHODS = ("exact", "asymptotic", "mc")
 LOG_SPACE_BETA = 0.1      # below this, exact task times are computed in log y (LogLomaxSum), for every n
 _LOG_FAR_SCALE = math.log(1e12)
+_LOG_HALF_ULP = -54 * math.log(2.0)      # 1 - S rounds to 1 below this S
+_LOG_TINY = math.log(1e-320)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ class ExactTaskTime(TaskTime):
         if beta < LOG_SPACE_BETA:
             self.log_sum, self.sum, self._law = LogLomaxSum(beta, n), None, None
         else:
-            self.log_sum, self.sum, self._law = None, LomaxSum(beta, n), limit_law(beta, n)
+            # from LARGE_BETA on in V_n = beta Y_n, which tends to Gamma(n) whatever beta
+            total = ScaledLomaxSum(beta, n) if beta >= LARGE_BETA else LomaxSum(beta, n)
+            self.log_sum, self.sum, self._law = None, total, limit_law(beta, n)
 
     def _cdf(self, x):
         if self.n == 1:
@@ -135,6 +139,8 @@ class ExactTaskTime(TaskTime):
             return -math.expm1(far)
         if self.log_sum is not None:
             return self._log_cdf_sf(x)[0]
+        if self._log_sf_bound(x) < _LOG_HALF_ULP:
+            return 1.0                          # S < 2^-54: F is 1 to double precision
         return float(self.sum.cdf((x - self.n * self.offset) / self.c))
 
     def _sf(self, x):
@@ -145,7 +151,31 @@ class ExactTaskTime(TaskTime):
             return math.exp(far)
         if self.log_sum is not None:
             return self._log_cdf_sf(x)[1]
+        if self._log_sf_bound(x) < _LOG_TINY:
+            return 0.0                          # S underflows
         return float(self.sum.sf((x - self.n * self.offset) / self.c))
+
+    def _log_sf_bound(self, x) -> float:
+        r"""log of an upper bound on P(S_n > x), for points far above the bulk where the inversion's contours
+        no longer reach (0 where no bound applies). With :math:`y = (x - na)/c` and any truncation t,
+
+        .. math:: P(Y_n > y) \le n(1+t)^{-\beta} + \exp\Bigl(-\frac{k^2}{2(n v + t k/3)}\Bigr),\quad
+                  k = y - \frac{n}{\beta-1},\ v = E[Y^2] = \frac{2}{(\beta-1)(\beta-2)},
+
+        the union bound on a term above t plus Bernstein's inequality for the sum of the terms cut at t
+        (each within t of its mean, variance at most v, mean at most that of Y); beta > 2. The smallest over
+        a grid of t is taken."""
+        y = (x - self.n * self.offset) / self.c
+        beta = self.beta
+        k = y - self.n / (beta - 1.0) if beta > 2 else 0.0
+        if not k > 0:
+            return 0.0
+        v = 2.0 / ((beta - 1.0) * (beta - 2.0))
+        log_n, best = math.log(self.n), 0.0
+        for t in k / np.geomspace(1.0, 1e4, 41):
+            bernstein = -k * k / (2.0 * (self.n * v + t * k / 3.0))
+            best = min(best, float(np.logaddexp(log_n - beta * math.log1p(t), bernstein)))
+        return best
 
     def _log_cdf_sf(self, x) -> tuple[float, float]:
         y = (x - self.n * self.offset) / self.c

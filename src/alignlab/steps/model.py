@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 from dataclasses import dataclass
 
 from alignlab import _validate as v
@@ -30,7 +31,7 @@ from alignlab.steps.distribution import (LOG_SPACE_BETA, METHODS, AsymptoticTask
 from alignlab.steps.simulate import MAX_SAMPLES, Simulation, check_budget, simulate_log_task_times, summarize
 
 REGIMES = ("stuck", "boundary", "linear-heavy", "linear-gaussian")
-BETA_RANGE = (1e-300, 20.0)       # q * alpha where task-time distributions are checked (describe: any)
+BETA_RANGE = (1e-300, sys.float_info.max)   # q * alpha for task-time distributions: every finite value from 1e-300
 N_MAX = 1e300
 SIMULATION_BETA_RANGE = (1e-4, 1e6)   # log M = E / beta in float32: relative precision 6e-8 of log M
 EXACT_N_MAX = 10 ** 12            # exact inversion checked against mpmath up to here; beyond, see _exact_reliable
@@ -223,7 +224,7 @@ class StepsModel:
         n = v.integer("n", n, low=1, high=int(N_MAX))
         beta = self.beta
         if beta is not None and not BETA_RANGE[0] <= beta <= BETA_RANGE[1]:
-            raise v.ParameterError("alpha", f"q * alpha must be in [{BETA_RANGE[0]:g}, {BETA_RANGE[1]:g}] for task "
+            raise v.ParameterError("alpha", f"q * alpha must be finite and at least {BETA_RANGE[0]:g} for task "
                                             f"times, the range where they are checked (got {beta:.6g})")
         if method == "auto":
             method = ("exact" if _exact_reliable(beta, n) else "asymptotic") if self.has_exact else "mc"
@@ -318,9 +319,17 @@ class StepsModel:
             self._check_task(max(1, int(budget)), method)
         root = seed_sequence(seed)
 
-        def success(n: int) -> float:
+        def success(n: int, strict: bool = False) -> float:
             with _inversion_errors(n, "budget"):
-                return self._success(n, budget, method, trials, root)
+                try:
+                    return self._success(n, budget, method, trials, root)
+                except LaplaceInversionError:
+                    # far above the bulk the inversion may not reach; the bisection only asks whether
+                    # success >= p, which a lower bound can settle (the reported value is never a bound)
+                    lower = None if strict else self._success_lower_bound(n, budget)
+                    if lower is None or lower < p:
+                        raise
+                    return lower
 
         top = int(math.floor(budget / self.approach.support[0]))     # S_n >= n * least time
         if success(1) < p:
@@ -336,4 +345,19 @@ class StepsModel:
             else:
                 hi = mid
         used = method if method != "auto" else ("exact" if _exact_reliable(self.beta, lo) else "asymptotic")
-        return Horizon(budget, p, lo, success(lo), used, seed_used(root) if method == "mc" else None)
+        return Horizon(budget, p, lo, success(lo, strict=True), used, seed_used(root) if method == "mc" else None)
+
+    def _success_lower_bound(self, n: int, budget: float) -> float | None:
+        """A lower bound on P(S_n <= budget) from the first two moments, or None: Cantelli,
+        P(S_n - E S_n >= k) <= V / (V + k^2) with V = n Var M (finite variance), and Markov on the excess
+        over the least time, P(S_n - n a > y) <= n (E M - a) / y (finite mean)."""
+        least = n * self.approach.support[0]
+        mean = self.subtask_time.mean()
+        if not math.isfinite(mean) or budget <= n * mean:
+            return None
+        bounds = [1.0 - n * (mean - self.approach.support[0]) / (budget - least)]
+        variance = self.subtask_time.variance()
+        if math.isfinite(variance):
+            k = budget - n * mean
+            bounds.append(1.0 - n * variance / (n * variance + k * k))
+        return max(bounds)
