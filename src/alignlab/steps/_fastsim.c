@@ -70,14 +70,6 @@ static inline __m512 shim_cvtepi32_ps(__m512i a)
     for (int k = 0; k < 16; k++) f[k] = (float)i[k];
     return _mm512_loadu_ps(f);
 }
-static inline __m512i shim_cvtps_epi32(__m512 a)
-{
-    float f[16]; int32_t i[16];
-    _mm512_storeu_ps(f, a);
-    for (int k = 0; k < 16; k++) i[k] = (f[k] >= -2147483648.0f && f[k] < 2147483648.0f) ? (int32_t)lrintf(f[k])
-                                                                                            : INT32_MIN;
-    return _mm512_loadu_si512((const void *)i);
-}
 static inline __m512 shim_getexp_ps(__m512 a)       /* normal floats only */
 {
     int32_t i[16]; float f[16];
@@ -100,8 +92,17 @@ static inline __m512d shim_cvtps_pd(__m256 a)
     for (int k = 0; k < 8; k++) d[k] = (double)f[k];
     return _mm512_loadu_pd(d);
 }
+static inline __m512 shim_maskz_scalef_ps(__mmask16 keep, __m512 a, __m512 b)   /* b: whole numbers */
+{
+    float f[16], e[16];
+    _mm512_storeu_ps(f, a);
+    _mm512_storeu_ps(e, b);
+    for (int k = 0; k < 16; k++) f[k] = ((keep >> k) & 1) ? ldexpf(f[k], (int)e[k]) : 0.0f;
+    return _mm512_loadu_ps(f);
+}
+#undef _mm512_maskz_scalef_ps
+#define _mm512_maskz_scalef_ps shim_maskz_scalef_ps
 #define _mm512_cvtepi32_ps shim_cvtepi32_ps
-#define _mm512_cvtps_epi32 shim_cvtps_epi32
 #define _mm512_getexp_ps shim_getexp_ps
 #define _mm512_reduce_max_ps shim_reduce_max_ps
 #define _mm512_cvtps_pd shim_cvtps_pd
@@ -123,7 +124,6 @@ static inline __m512d shim_cvtps_pd(__m256 a)
 #define LANES 8                             /* xoshiro streams: 16 words a step */
 #define WORDS_PER_STEP (2 * LANES)
 #define CHUNK 1024                          /* variates per block: a multiple of WORDS_PER_STEP, fits L1 */
-#define STEPS_PER_CHUNK (CHUNK / WORDS_PER_STEP)
 #define ACCEPT_WORD (UINT32_C(1) << 26)     /* word >= 2^26  <=>  j >= 2^17  <=>  U >= 2^-6 */
 #define TAIL_WORDS 64                       /* tail words drawn and transformed at a time */
 #define STATE_WORDS (4 * LANES + 4)
@@ -192,8 +192,9 @@ static inline double combine16(const double *a)
 
 /* -- scalar path: the reference every vector path reproduces bit for bit ------------------------- */
 
-/* U = (2j + 1) 2^-24, j the word's top 23 bits: (word >> 8) | 1 = 2j + 1 < 2^24, exact in float32 */
-static inline float uniform(uint32_t word) { return (float)((word >> 8) | 1u) * 0x1p-24f; }
+/* U = (2j + 1) 2^-24, j the word's top 23 bits, as (1 + j 2^-23) - (1 - 2^-24): exact (Sterbenz) */
+#define ONE_MINUS_HALF_ULP 0x1.fffffep-1f
+static inline float uniform(uint32_t word) { return as_float((word >> 9) | 0x3f800000u) - ONE_MINUS_HALF_ULP; }
 
 static inline float log2_scalar(float u)
 {
@@ -217,16 +218,17 @@ static inline float exp2_scalar(float y)
 }
 
 /* One block's variates: the next ceil(n/16) steps of the eight streams, x[i] = -rate log2 U_i for every word
-   (padding included); low[t] flags (bit l) the words 16t + l < n with U < 2^-6, to be redrawn. Returns the
-   largest x[i], i < n, over the words not flagged (0 if none). */
-static float gen_scalar(streams_t *st, float *x, int n, float rate, uint16_t *low)
+   (padding included); low[0 .. *count - 1]: the indices i < n with U_i < 2^-6, to be redrawn, in order
+   (vector paths may write junk past them: low has room for CHUNK + 16). Returns the largest x[i], i < n, over
+   the words not to be redrawn (0 if none). */
+static float gen_scalar(streams_t *st, float *x, int n, float rate, int *low, int *count)
 {
+    int c = 0;
     uint64_t (*s)[LANES] = st->lanes;
     const float neg_rate = -rate;
     float top = 0.0f;
     const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
     for (int t = 0; t < steps; t++) {
-        unsigned flags = 0;
         for (int l = 0; l < LANES; l++) {
             uint64_t out = rotl(s[0][l] + s[3][l], 23) + s[0][l], sh = s[1][l] << 17;
             s[2][l] ^= s[0][l];
@@ -244,12 +246,12 @@ static float gen_scalar(streams_t *st, float *x, int n, float rate, uint16_t *lo
                     if (w >= ACCEPT_WORD)
                         top = xi > top ? xi : top;
                     else
-                        flags |= 1u << (2 * l + h);
+                        low[c++] = i;
                 }
             }
         }
-        low[t] = (uint16_t)flags;
     }
+    *count = c;
     return top;
 }
 
@@ -286,8 +288,8 @@ TARGET_AVX2 static inline __m256i rotl4(__m256i x, int k)
 
 TARGET_AVX2 static inline __m256 uniform_avx2(__m256i w)
 {
-    __m256i odd = _mm256_or_si256(_mm256_srli_epi32(w, 8), _mm256_set1_epi32(1));
-    return _mm256_mul_ps(_mm256_cvtepi32_ps(odd), _mm256_set1_ps(0x1p-24f));
+    __m256i one_j = _mm256_or_si256(_mm256_srli_epi32(w, 9), _mm256_set1_epi32(0x3f800000));
+    return _mm256_sub_ps(_mm256_castsi256_ps(one_j), _mm256_set1_ps(ONE_MINUS_HALF_ULP));
 }
 
 /* the 16-entry tables as two registers each, chosen by bit 3 of the index (bit 22 of the float) */
@@ -339,8 +341,9 @@ TARGET_AVX2 static inline __m256 exp2_avx2(__m256 y, __m256 valid)
     return _mm256_and_ps(_mm256_mul_ps(p, scale), keep);
 }
 
-TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, uint16_t *low)
+TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, int *low, int *count)
 {
+    int c = 0;
     __m256i s[4][2];
     for (int i = 0; i < 4; i++)
         for (int h = 0; h < 2; h++)
@@ -351,7 +354,6 @@ TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, ui
     __m256 top = _mm256_setzero_ps();
     const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
     for (int t = 0; t < steps; t++) {
-        unsigned flags = 0;
         for (int h = 0; h < 2; h++) {          /* lanes 0-3, then 4-7: words 0-7, then 8-15 */
             __m256i out = _mm256_add_epi64(rotl4(_mm256_add_epi64(s[0][h], s[3][h]), 23), s[0][h]);
             __m256i sh = _mm256_slli_epi64(s[1][h], 17);
@@ -367,10 +369,12 @@ TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, ui
             __m256i accept = _mm256_cmpgt_epi32(_mm256_srli_epi32(out, 26), zero);   /* word >= 2^26 */
             __m256 ok = _mm256_castsi256_ps(_mm256_and_si256(valid, accept));
             top = _mm256_max_ps(top, _mm256_and_ps(xv, ok));    /* x >= 0, top >= 0: a 0 changes nothing */
-            flags |= (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(accept, valid))) << (8 * h);
+            unsigned flags = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(accept, valid)));
+            for (; flags != 0; flags &= flags - 1)
+                low[c++] = WORDS_PER_STEP * t + 8 * h + __builtin_ctz(flags);
         }
-        low[t] = (uint16_t)flags;
     }
+    *count = c;
     for (int i = 0; i < 4; i++)
         for (int h = 0; h < 2; h++)
             _mm256_storeu_si256((__m256i *)(st->lanes[i] + 4 * h), s[i][h]);
@@ -430,8 +434,8 @@ TARGET_AVX2 static double expsum_avx2(const float *x, int n, float shift)
 
 TARGET_AVX512 static inline __m512 uniform_avx512(__m512i w)
 {
-    __m512i odd = _mm512_or_si512(_mm512_srli_epi32(w, 8), _mm512_set1_epi32(1));
-    return _mm512_mul_ps(_mm512_cvtepi32_ps(odd), _mm512_set1_ps(0x1p-24f));
+    __m512i one_j = _mm512_or_si512(_mm512_srli_epi32(w, 9), _mm512_set1_epi32(0x3f800000));
+    return _mm512_sub_ps(_mm512_castsi512_ps(one_j), _mm512_set1_ps(ONE_MINUS_HALF_ULP));
 }
 
 TARGET_AVX512 static inline __m512 log2_avx512(__m512 u, __m512 tab_r, __m512 tab_t)
@@ -461,13 +465,13 @@ TARGET_AVX512 static inline __m512 exp2_avx512(__m512 y, __mmask16 valid)
     p = _mm512_add_ps(_mm512_set1_ps(B1), _mm512_mul_ps(r, p));
     p = _mm512_add_ps(_mm512_set1_ps(B0), _mm512_mul_ps(r, p));
     __mmask16 keep = _mm512_cmp_ps_mask(y, _mm512_set1_ps(EXP2_FLOOR), _CMP_GE_OQ) & valid;
-    __m512i ki = _mm512_cvtps_epi32(k);                             /* garbage where not kept: masked below */
-    __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(ki, _mm512_set1_epi32(127)), 23));
-    return _mm512_maskz_mul_ps(keep, p, scale);
+    return _mm512_maskz_scalef_ps(keep, p, k);                      /* p 2^k: exact, a normal float */
 }
 
-TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, uint16_t *low)
+TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int *low, int *count)
 {
+    int c = 0;
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     __m512i s0 = _mm512_loadu_si512((const void *)st->lanes[0]);
     __m512i s1 = _mm512_loadu_si512((const void *)st->lanes[1]);
     __m512i s2 = _mm512_loadu_si512((const void *)st->lanes[2]);
@@ -491,8 +495,12 @@ TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate
         __mmask16 valid = rest >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rest) - 1);
         __mmask16 ok = _mm512_cmpge_epu32_mask(out, accept) & valid;
         top = _mm512_mask_max_ps(top, ok, top, xv);
-        low[t] = (uint16_t)(valid & ~ok);
+        __mmask16 redo = valid & ~ok;
+        _mm512_storeu_si512((void *)(low + c), _mm512_maskz_compress_epi32(redo, index));   /* junk past c + popcount */
+        c += __builtin_popcount((unsigned)redo);
+        index = _mm512_add_epi32(index, _mm512_set1_epi32(WORDS_PER_STEP));
     }
+    *count = c;
     _mm512_storeu_si512((void *)st->lanes[0], s0);
     _mm512_storeu_si512((void *)st->lanes[1], s1);
     _mm512_storeu_si512((void *)st->lanes[2], s2);
@@ -541,7 +549,7 @@ TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift)
 
 typedef struct {
     const char *name;
-    float (*gen)(streams_t *, float *, int, float, uint16_t *);
+    float (*gen)(streams_t *, float *, int, float, int *, int *);
     void (*tail_log2)(const uint32_t *, float *, int);
     float (*max)(const float *, int);
     double (*expsum)(const float *, int, float);
@@ -579,17 +587,16 @@ static float redraw(const ops_t *ops, streams_t *st, float rate)
     }
 }
 
-/* the flagged words of a block drawn by gen, redrawn in index order; returns the new largest x */
-static float redraw_block(const ops_t *ops, streams_t *st, float rate, float *x, const uint16_t *low, int n,
-                          float top)
+/* a block drawn by gen with its words to be redrawn, redrawn in index order; returns the new largest x */
+static float gen_block(const ops_t *ops, streams_t *st, float rate, float *x, int *low, int n)
 {
-    const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
-    for (int t = 0; t < steps; t++)
-        for (unsigned m = low[t]; m != 0; m &= m - 1) {
-            float xi = redraw(ops, st, rate);
-            x[WORDS_PER_STEP * t + __builtin_ctz(m)] = xi;
-            top = xi > top ? xi : top;
-        }
+    int count;
+    float top = ops->gen(st, x, n, rate, low, &count);
+    for (int k = 0; k < count; k++) {
+        float xi = redraw(ops, st, rate);
+        x[low[k]] = xi;
+        top = xi > top ? xi : top;
+    }
     return top;
 }
 
@@ -617,19 +624,16 @@ static inline void lse_fold(lse_t *acc, double shift, double sum)
    with q > 1 (explicit mode, the model's literal semantics) the minimum over q consecutive words each,
    min_i rate E_i = rate min_i E_i. Returns the largest x. */
 static float draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n, float *x, float *tmp,
-                        uint16_t *low)
+                        int *low)
 {
-    if (q == 1) {
-        float top = ops->gen(st, x, n, r32, low);
-        return redraw_block(ops, st, r32, x, low, n, top);
-    }
+    if (q == 1)
+        return gen_block(ops, st, r32, x, low, n);
     for (int j = 0; j < n; j++)
         x[j] = INFINITY;
     const long total = (long)n * q;
     for (long k0 = 0; k0 < total; k0 += CHUNK) {
         int len = total - k0 < CHUNK ? (int)(total - k0) : CHUNK;
-        float top = ops->gen(st, tmp, len, r32, low);
-        redraw_block(ops, st, r32, tmp, low, len, top);
+        gen_block(ops, st, r32, tmp, low, len);
         int j = (int)(k0 / q), c = (int)(k0 % q);
         for (int k = 0; k < len; k++) {
             x[j] = tmp[k] < x[j] ? tmp[k] : x[j];
@@ -646,13 +650,55 @@ static float draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n
    other boundaries lie (partial sums and the whole sum agree to double rounding). A segment piece whose
    terms are all below 2^-58 of the block's largest is redone with its own shift, so that no piece
    underflows to zero. */
+/* The terms of one block (n variates x, largest top; columns start .. start + n - 1 of a row) folded into
+   the row's running sums, each finished segment's log sum written to out_row. */
+static void sum_block(const ops_t *ops, const float *x, float top, int n, Py_ssize_t start, const int64_t *bounds,
+                      double *out_row, lse_t *acc, Py_ssize_t *seg)
+{
+    int i = 0;
+    while (i < n) {
+        int end = bounds[*seg + 1] - start < n ? (int)(bounds[*seg + 1] - start) : n;
+        float shift = top;
+        double sum = ops->expsum(x + i, end - i, shift);
+        if (sum < TINY) {
+            shift = ops->max(x + i, end - i);
+            sum = ops->expsum(x + i, end - i, shift);
+        }
+        lse_fold(acc, shift, sum);
+        i = end;
+        if (start + i == bounds[*seg + 1]) {
+            out_row[*seg] = LN2 * acc->top + log(acc->total);
+            *acc = (lse_t){0.0, 0.0, 1};
+            (*seg)++;
+        }
+    }
+}
+
 static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t rows, Py_ssize_t cols,
                  const int64_t *bounds, Py_ssize_t segments, double *out)
 {
     /* room past CHUNK: the vector sums read up to the next whole step */
     float x[CHUNK + WORDS_PER_STEP] = {0}, tmp[CHUNK + WORDS_PER_STEP] = {0};
-    uint16_t low[STEPS_PER_CHUNK];
+    int low[CHUNK + WORDS_PER_STEP];
     const float r32 = (float)rate;             /* x = log2 M = rate * (-log2 U) */
+    if (q == 1 && cols <= CHUNK / 2) {
+        /* short rows, several at a time (the same numbers as one by one: each row takes its own words and
+           its redraws in order), so that one row's sums overlap the next one's work */
+        const int n = (int)cols, padded = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;
+        const int batch = CHUNK / padded;
+        float tops[CHUNK / WORDS_PER_STEP];
+        for (Py_ssize_t r0 = 0; r0 < rows; r0 += batch) {
+            int nr = rows - r0 < batch ? (int)(rows - r0) : batch;
+            for (int k = 0; k < nr; k++)
+                tops[k] = gen_block(ops, st, r32, x + k * padded, low, n);
+            for (int k = 0; k < nr; k++) {
+                Py_ssize_t seg = 0;
+                lse_t acc = {0.0, 0.0, 1};
+                sum_block(ops, x + k * padded, tops[k], n, 0, bounds, out + (r0 + k) * segments, &acc, &seg);
+            }
+        }
+        return;
+    }
     const int block = q == 1 ? CHUNK : (CHUNK / q > 0 ? CHUNK / q : 1);     /* subtasks per block */
     for (Py_ssize_t r = 0; r < rows; r++) {
         Py_ssize_t seg = 0;
@@ -660,23 +706,7 @@ static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t
         for (Py_ssize_t start = 0; start < cols; start += block) {
             int n = cols - start < block ? (int)(cols - start) : block;
             float top = draw_block(ops, st, r32, q, n, x, tmp, low);
-            int i = 0;
-            while (i < n) {
-                int end = bounds[seg + 1] - start < n ? (int)(bounds[seg + 1] - start) : n;
-                float shift = top;
-                double sum = ops->expsum(x + i, end - i, shift);
-                if (sum < TINY) {
-                    shift = ops->max(x + i, end - i);
-                    sum = ops->expsum(x + i, end - i, shift);
-                }
-                lse_fold(&acc, shift, sum);
-                i = end;
-                if (start + i == bounds[seg + 1]) {
-                    out[r * segments + seg] = LN2 * acc.top + log(acc.total);
-                    acc = (lse_t){0.0, 0.0, 1};
-                    seg++;
-                }
-            }
+            sum_block(ops, x, top, n, start, bounds, out + r * segments, &acc, &seg);
         }
     }
 }
