@@ -691,6 +691,22 @@ static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t
             int nr = rows - r0 < batch ? (int)(rows - r0) : batch;
             for (int k = 0; k < nr; k++)
                 tops[k] = gen_block(ops, st, r32, x + k * padded, low, n);
+            if (segments == 1) {               /* the common case: the sums first, then their logs */
+                double sums[CHUNK / WORDS_PER_STEP];
+                for (int k = 0; k < nr; k++) {
+                    float shift = tops[k];
+                    double sum = ops->expsum(x + k * padded, n, shift);
+                    if (sum < TINY) {              /* not reached: the largest term is 1 */
+                        shift = ops->max(x + k * padded, n);
+                        sum = ops->expsum(x + k * padded, n, shift);
+                    }
+                    tops[k] = shift;
+                    sums[k] = sum;
+                }
+                for (int k = 0; k < nr; k++)
+                    out[r0 + k] = LN2 * tops[k] + log(sums[k]);
+                continue;
+            }
             for (int k = 0; k < nr; k++) {
                 Py_ssize_t seg = 0;
                 lse_t acc = {0.0, 0.0, 1};
