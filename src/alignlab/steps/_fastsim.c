@@ -203,7 +203,7 @@ static inline float log2_scalar(float u)
     float d = as_float((bits & 0x7ffffu) | 0x3f800000u) - LOG_MID;
     int i = (int)((bits >> 19) & 15);
     float z = d * LOG_R[i];
-    float p = z * (A1 + z * (A2 + z * (A3 + z * A4)));
+    float p = z * ((A1 + A2 * z) + (z * z) * (A3 + A4 * z));
     return e + (LOG_T[i] + p);
 }
 
@@ -213,7 +213,8 @@ static inline float exp2_scalar(float y)
         return 0.0f;
     float k = (y + 0x1.8p23f) - 0x1.8p23f;        /* round to nearest, ties to even (|y| <= 125) */
     float r = y - k;
-    float p = B0 + r * (B1 + r * (B2 + r * (B3 + r * (B4 + r * (B5 + r * B6)))));
+    float r2 = r * r;
+    float p = (B0 + B1 * r) + r2 * ((B2 + B3 * r) + r2 * ((B4 + B5 * r) + r2 * B6));
     return p * as_float((uint32_t)((int32_t)k + 127) << 23);
 }
 
@@ -317,10 +318,9 @@ TARGET_AVX2 static inline __m256 log2_avx2(__m256 u, const tables_avx2 *tab)
     __m256 t = _mm256_blendv_ps(_mm256_permutevar8x32_ps(tab->t_lo, idx), _mm256_permutevar8x32_ps(tab->t_hi, idx),
                                 high);
     __m256 z = _mm256_mul_ps(d, r);
-    __m256 p = _mm256_add_ps(_mm256_set1_ps(A3), _mm256_mul_ps(z, _mm256_set1_ps(A4)));
-    p = _mm256_add_ps(_mm256_set1_ps(A2), _mm256_mul_ps(z, p));
-    p = _mm256_add_ps(_mm256_set1_ps(A1), _mm256_mul_ps(z, p));
-    p = _mm256_mul_ps(z, p);
+    __m256 lo = _mm256_add_ps(_mm256_set1_ps(A1), _mm256_mul_ps(_mm256_set1_ps(A2), z));
+    __m256 hi = _mm256_add_ps(_mm256_set1_ps(A3), _mm256_mul_ps(_mm256_set1_ps(A4), z));
+    __m256 p = _mm256_mul_ps(z, _mm256_add_ps(lo, _mm256_mul_ps(_mm256_mul_ps(z, z), hi)));
     return _mm256_add_ps(e, _mm256_add_ps(t, p));
 }
 
@@ -329,12 +329,13 @@ TARGET_AVX2 static inline __m256 exp2_avx2(__m256 y, __m256 valid)
 {
     __m256 k = _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_sub_ps(y, k);
-    __m256 p = _mm256_add_ps(_mm256_set1_ps(B5), _mm256_mul_ps(r, _mm256_set1_ps(B6)));
-    p = _mm256_add_ps(_mm256_set1_ps(B4), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(B3), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(B2), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(B1), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(B0), _mm256_mul_ps(r, p));
+    __m256 r2 = _mm256_mul_ps(r, r);
+    __m256 q0 = _mm256_add_ps(_mm256_set1_ps(B0), _mm256_mul_ps(_mm256_set1_ps(B1), r));
+    __m256 q1 = _mm256_add_ps(_mm256_set1_ps(B2), _mm256_mul_ps(_mm256_set1_ps(B3), r));
+    __m256 q2 = _mm256_add_ps(_mm256_set1_ps(B4), _mm256_mul_ps(_mm256_set1_ps(B5), r));
+    __m256 p = _mm256_add_ps(q2, _mm256_mul_ps(r2, _mm256_set1_ps(B6)));
+    p = _mm256_add_ps(q1, _mm256_mul_ps(r2, p));
+    p = _mm256_add_ps(q0, _mm256_mul_ps(r2, p));
     __m256 keep = _mm256_and_ps(_mm256_cmp_ps(y, _mm256_set1_ps(EXP2_FLOOR), _CMP_GE_OQ), valid);
     __m256i ki = _mm256_cvtps_epi32(_mm256_and_ps(k, keep));       /* k in [-125, 0] where kept */
     __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(ki, _mm256_set1_epi32(127)), 23));
@@ -447,10 +448,9 @@ TARGET_AVX512 static inline __m512 log2_avx512(__m512 u, __m512 tab_r, __m512 ta
                              _mm512_set1_ps(LOG_MID));
     __m512i idx = _mm512_srli_epi32(bits, 19);                        /* the permutes use bits 0-3 */
     __m512 z = _mm512_mul_ps(d, _mm512_permutexvar_ps(idx, tab_r));
-    __m512 p = _mm512_add_ps(_mm512_set1_ps(A3), _mm512_mul_ps(z, _mm512_set1_ps(A4)));
-    p = _mm512_add_ps(_mm512_set1_ps(A2), _mm512_mul_ps(z, p));
-    p = _mm512_add_ps(_mm512_set1_ps(A1), _mm512_mul_ps(z, p));
-    p = _mm512_mul_ps(z, p);
+    __m512 lo = _mm512_add_ps(_mm512_set1_ps(A1), _mm512_mul_ps(_mm512_set1_ps(A2), z));
+    __m512 hi = _mm512_add_ps(_mm512_set1_ps(A3), _mm512_mul_ps(_mm512_set1_ps(A4), z));
+    __m512 p = _mm512_mul_ps(z, _mm512_add_ps(lo, _mm512_mul_ps(_mm512_mul_ps(z, z), hi)));
     return _mm512_add_ps(e, _mm512_add_ps(_mm512_permutexvar_ps(idx, tab_t), p));
 }
 
@@ -458,12 +458,13 @@ TARGET_AVX512 static inline __m512 exp2_avx512(__m512 y, __mmask16 valid)
 {
     __m512 k = _mm512_roundscale_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_sub_ps(y, k);
-    __m512 p = _mm512_add_ps(_mm512_set1_ps(B5), _mm512_mul_ps(r, _mm512_set1_ps(B6)));
-    p = _mm512_add_ps(_mm512_set1_ps(B4), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(B3), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(B2), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(B1), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(B0), _mm512_mul_ps(r, p));
+    __m512 r2 = _mm512_mul_ps(r, r);
+    __m512 q0 = _mm512_add_ps(_mm512_set1_ps(B0), _mm512_mul_ps(_mm512_set1_ps(B1), r));
+    __m512 q1 = _mm512_add_ps(_mm512_set1_ps(B2), _mm512_mul_ps(_mm512_set1_ps(B3), r));
+    __m512 q2 = _mm512_add_ps(_mm512_set1_ps(B4), _mm512_mul_ps(_mm512_set1_ps(B5), r));
+    __m512 p = _mm512_add_ps(q2, _mm512_mul_ps(r2, _mm512_set1_ps(B6)));
+    p = _mm512_add_ps(q1, _mm512_mul_ps(r2, p));
+    p = _mm512_add_ps(q0, _mm512_mul_ps(r2, p));
     __mmask16 keep = _mm512_cmp_ps_mask(y, _mm512_set1_ps(EXP2_FLOOR), _CMP_GE_OQ) & valid;
     return _mm512_maskz_scalef_ps(keep, p, k);                      /* p 2^k: exact, a normal float */
 }
