@@ -443,9 +443,9 @@ TARGET_AVX512 static inline __m512 log2_avx512(__m512 u, __m512 tab_r, __m512 ta
 {
     const __m512i bits = _mm512_castps_si512(u);
     __m512 e = _mm512_getexp_ps(u);                                  /* exact: (bits >> 23) - 127 */
-    __m512 d = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x7ffff)),
-                                                                 _mm512_set1_epi32(0x3f800000))),
-                             _mm512_set1_ps(LOG_MID));
+    __m512 d = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_ternarylogic_epi32(bits, _mm512_set1_epi32(0x7ffff),
+                                                                           _mm512_set1_epi32(0x3f800000), 0xea)),
+                             _mm512_set1_ps(LOG_MID));                 /* (bits & 0x7ffff) | 0x3f800000 */
     __m512i idx = _mm512_srli_epi32(bits, 19);                        /* the permutes use bits 0-3 */
     __m512 z = _mm512_mul_ps(d, _mm512_permutexvar_ps(idx, tab_r));
     __m512 lo = _mm512_add_ps(_mm512_set1_ps(A1), _mm512_mul_ps(_mm512_set1_ps(A2), z));
