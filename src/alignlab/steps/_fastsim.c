@@ -10,30 +10,46 @@
    from the tile's SeedSequence.
 
    Three paths, chosen at run time by the CPU (use() overrides, for tests and benchmarks): scalar,
-   AVX2 (8 floats a register) and AVX-512 (16). They draw bit-identical numbers for a seed:
+   AVX2 (8 floats a register) and AVX-512 (16). They draw bit-identical numbers for a seed (the
+   scalar path is the reference):
 
    * Random bits: eight xoshiro256++ streams side by side (two AVX2 registers or one AVX-512 register;
-     a loop in scalar code) give the main variates, two 32-bit words per 64-bit output, in the same
-     order on every path; a ninth, scalar stream gives the redraws below. Row r always takes the next
-     ceil(cols / 16) * 16 words, so draws do not depend on `bounds`, and a tile with fewer rows is a
-     prefix of one with more (explicit mode: the next q words per subtask, in blocks of 1024 / q subtasks).
-   * The law: a 32-bit word keeps its top 23 bits j, U = (j + 1/2) 2^-23 (exact in float32) and
-     E = -log U. Where U < 2^-6 (j < 2^17, probability 2^-6 exactly), E is 6 log 2 plus a fresh draw of
-     the same kind (memorylessness), repeated while the fresh U is also below 2^-6. Every accepted U
-     lies in [2^-6, 1) on a grid of relative width <= 2^-17, taken at the cell's midpoint, so E equals
-     an exact exponential up to |dE| <= 2^-18.
-   * log and exp are computed here, not by libm, with one fixed sequence of IEEE float32 additions,
-     multiplications and divisions (no fused multiply-add: compiled with -ffp-contract=off), so every
-     path rounds identically:
-       log u: u = m 2^e with m in [sqrt(1/2), sqrt(2)), f = m - 1 (exact), s = f / (2 + f),
-              log(1 + f) = 2 atanh(s) = 2s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9) (|s| <= 0.172: the next
-              term is below 2e-9 relative), plus e log 2 in two parts (high part exact);
-       exp y, y <= 0: k = floor(y log2(e) + 1/2), r = y - k log 2 (two parts), exp r by its Taylor
-              series to r^7/7! (|r| <= 0.35: the rest is below 6e-9 relative), times 2^k; y < -87 gives 0.
-     Both are within a few float32 ulps of the true values; the tests check the law they produce.
-   * Sums: x = rate E, then exp(x - max) over each block of 1024, summed in double in one fixed order
-     (eight running sums, by index modulo 8, combined pairwise; the rest in order), and folded into a
-     running log-sum-exp, so nothing overflows for any beta. The GIL is released. */
+     a loop in scalar code) give the main variates, two 32-bit words per 64-bit output (low half
+     first), 16 words a step, in the same order on every path. Row r always takes the next
+     ceil(cols / 16) * 16 words (in blocks of 1024), so draws do not depend on `bounds`, and a tile with fewer rows is a prefix of one with more
+     (explicit mode: the next q words per subtask, in blocks of 1024 / q subtasks). A ninth, scalar
+     xoshiro256++ stream gives the redraws below: its words are taken 64 at a time (32 outputs, low half
+     first) and used in order; the unused rest of the last 64 is dropped at the end of the call.
+   * The law, in base 2: x = log2 M = rate * L with L = -log2 U = E / log 2. A 32-bit word keeps its
+     top 23 bits j, and U = (j + 1/2) 2^-23, computed exactly as (1 + j 2^-23) - (1 - 2^-24). Where
+     U < 2^-6 (j < 2^17, probability 2^-6 exactly; the word's index is listed, these words are
+     redrawn after the block's others, in index order), L is 6 per tail word taken plus -log2 U' of
+     the first tail word with U' >= 2^-6 (memorylessness: given L > 6, L - 6 has the law of L), in
+     float32: x = (6 k - log2 U') * rate. Every accepted U lies in [2^-6, 1) on a grid of relative
+     width <= 2^-17, taken at the cell's midpoint, so E equals an exact exponential up to
+     |dE| <= 2^-18 from the grid, plus the float32 rounding of log2 below (|dE| <= 2.1e-7).
+   * log2 and exp2 are computed here, not by libm, with one fixed sequence of IEEE float32 additions,
+     subtractions and multiplications (no division; no fused multiply-add: compiled with
+     -ffp-contract=off), so every path rounds identically:
+       log2 u: u = m 2^e, m in [1, 2) in one of 16 intervals [1 + i/16, 1 + (i+1)/16) (i: the top four
+              mantissa bits), centre c_i = 1 + (2i + 1)/32; d = m - c_i (exact: the mantissa with its top
+              four bits cleared, minus 33/32), z = d * R_i (R_i = 1/c_i in float32, |z| <= 1/33),
+              log2 u = e + (T_i + z ((A1 + A2 z) + z^2 (A3 + A4 z))) with T_i = log2 c_i in float32 and A a
+              Chebyshev fit of log2(1 + z)/z (truncation below 1e-8). Checked over all 2^23 words: within
+              2.9e-7 of log2 U for the accepted U (within one float32 ulp where |log2 U| >= 1/2);
+       exp2 y, y <= 0: k = y rounded to the nearest integer (ties to even), r = y - k (exact,
+              |r| <= 1/2), 2^r = (B0 + B1 r) + r^2 ((B2 + B3 r) + r^2 ((B4 + B5 r) + r^2 B6)) (a Chebyshev
+              fit), times 2^k (exact: a normal float); y < -125 gives 0. Within 1.3e-7 relative
+              (about two float32 ulps).
+     The tests check the law they produce.
+   * Sums: per block (1024 variates, or one row of up to 1024), t_i = 2^(x_i - block max), summed over
+     each segment piece in double in one fixed order: sixteen running sums a[i mod 16] (i counted from
+     the piece's start) in index order, combined pairwise ((a0 + a1) + (a2 + a3)) + ... over the
+     sixteen; folded into a running base-2 log-sum-exp (total * 2^top), so nothing overflows for any
+     beta; out = top log 2 + log(total). Short rows (cols <= 512) are drawn several at a time and
+     summed after, with the same numbers as one by one. The GIL is released.
+   The numbers drawn for a seed changed with this scheme (2026-12-02: base 2, log2 without division,
+   exp2 by Estrin's scheme, sums by index modulo 16, batched tail words). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

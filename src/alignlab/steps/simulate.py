@@ -12,7 +12,7 @@ Everything is kept in log space: :math:`\log S_n` is exact even where :math:`S_n
 Fast mode draws the minimum directly, :math:`\log M = \log \mathrm{isf}_T(e^{-E/q})`; for Pareto
 approaches that is :math:`M = e^{E/\beta}`. That path runs in the compiled kernel
 ``alignlab.steps._fastsim`` when it was built (its own xoshiro256++ streams, seeded from the tile's
-SeedSequence; float32 SIMD log and exp; a running log-sum-exp in double; see the C file for the
+SeedSequence; float32 SIMD log2 and exp2; a running log-sum-exp in double; see the C file for the
 law it samples), else in NumPy (float32 exponential variates and exp where the tile cannot
 overflow, float64 row sums). The two kernels draw different numbers from the same seed, from the
 same law; :func:`compiled_kernel` says which one runs. Explicit mode draws all q approach times per
