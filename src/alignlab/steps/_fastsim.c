@@ -235,10 +235,10 @@ static inline float exp2_scalar(float y)
 }
 
 /* One block's variates: the next ceil(n/16) steps of the eight streams, x[i] = -rate log2 U_i for every word
-   (padding included); low[0 .. *count - 1]: the indices i < n with U_i < 2^-6, to be redrawn, in order
+   (padding included); low[0 .. *count - 1]: base + i for the i < n with U_i < 2^-6, to be redrawn, in order
    (vector paths may write junk past them: low has room for CHUNK + 16). Returns the largest x[i], i < n, over
    the words not to be redrawn (0 if none). */
-static float gen_scalar(streams_t *st, float *x, int n, float rate, int *low, int *count)
+static float gen_scalar(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
 {
     int c = 0;
     uint64_t (*s)[LANES] = st->lanes;
@@ -263,7 +263,7 @@ static float gen_scalar(streams_t *st, float *x, int n, float rate, int *low, in
                     if (w >= ACCEPT_WORD)
                         top = xi > top ? xi : top;
                     else
-                        low[c++] = i;
+                        low[c++] = base + i;
                 }
             }
         }
@@ -358,7 +358,7 @@ TARGET_AVX2 static inline __m256 exp2_avx2(__m256 y, __m256 valid)
     return _mm256_and_ps(_mm256_mul_ps(p, scale), keep);
 }
 
-TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, int *low, int *count)
+TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
 {
     int c = 0;
     __m256i s[4][2];
@@ -388,7 +388,7 @@ TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, in
             top = _mm256_max_ps(top, _mm256_and_ps(xv, ok));    /* x >= 0, top >= 0: a 0 changes nothing */
             unsigned flags = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(accept, valid)));
             for (; flags != 0; flags &= flags - 1)
-                low[c++] = WORDS_PER_STEP * t + 8 * h + __builtin_ctz(flags);
+                low[c++] = base + WORDS_PER_STEP * t + 8 * h + __builtin_ctz(flags);
         }
     }
     *count = c;
@@ -485,10 +485,11 @@ TARGET_AVX512 static inline __m512 exp2_avx512(__m512 y, __mmask16 valid)
     return _mm512_maskz_scalef_ps(keep, p, k);                      /* p 2^k: exact, a normal float */
 }
 
-TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int *low, int *count)
+TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
 {
     int c = 0;
-    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m512i index = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                     _mm512_set1_epi32(base));
     __m512i s0 = _mm512_loadu_si512((const void *)st->lanes[0]);
     __m512i s1 = _mm512_loadu_si512((const void *)st->lanes[1]);
     __m512i s2 = _mm512_loadu_si512((const void *)st->lanes[2]);
@@ -566,7 +567,7 @@ TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift)
 
 typedef struct {
     const char *name;
-    float (*gen)(streams_t *, float *, int, float, int *, int *);
+    float (*gen)(streams_t *, float *, int, float, int, int *, int *);
     void (*tail_log2)(const uint32_t *, float *, int);
     float (*max)(const float *, int);
     double (*expsum)(const float *, int, float);
@@ -608,7 +609,7 @@ static float redraw(const ops_t *ops, streams_t *st, float rate)
 static float gen_block(const ops_t *ops, streams_t *st, float rate, float *x, int *low, int n)
 {
     int count;
-    float top = ops->gen(st, x, n, rate, low, &count);
+    float top = ops->gen(st, x, n, rate, 0, low, &count);
     for (int k = 0; k < count; k++) {
         float xi = redraw(ops, st, rate);
         x[low[k]] = xi;
@@ -706,8 +707,18 @@ static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t
         float tops[CHUNK / WORDS_PER_STEP];
         for (Py_ssize_t r0 = 0; r0 < rows; r0 += batch) {
             int nr = rows - r0 < batch ? (int)(rows - r0) : batch;
-            for (int k = 0; k < nr; k++)
-                tops[k] = gen_block(ops, st, r32, x + k * padded, low, n);
+            int count = 0;                    /* the batch's words to redraw, row after row */
+            for (int k = 0; k < nr; k++) {
+                int c;
+                tops[k] = ops->gen(st, x + k * padded, n, r32, k * padded, low + count, &c);
+                count += c;
+            }
+            for (int j = 0; j < count; j++) {  /* in the order the rows would take them one by one */
+                float xi = redraw(ops, st, r32);
+                int k = low[j] / padded;
+                x[low[j]] = xi;
+                tops[k] = xi > tops[k] ? xi : tops[k];
+            }
             if (segments == 1) {               /* the common case: the sums first, then their logs */
                 double sums[CHUNK / WORDS_PER_STEP];
                 for (int k = 0; k < nr; k++) {
