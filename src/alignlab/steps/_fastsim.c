@@ -485,15 +485,18 @@ TARGET_AVX512 static inline __m512 exp2_avx512(__m512 y, __mmask16 valid)
     return _mm512_maskz_scalef_ps(keep, p, k);                      /* p 2^k: exact, a normal float */
 }
 
-TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
+typedef struct {
+    __m512i s0, s1, s2, s3;
+} xoshiro_avx512;
+
+/* gen's work with the streams' state in registers (inlined into gen_avx512 and gen_rows_avx512) */
+TARGET_AVX512 static inline __attribute__((always_inline)) float
+gen_core_avx512(xoshiro_avx512 *xs, float *x, int n, float rate, int base, int *low, int *count)
 {
     int c = 0;
     __m512i index = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                      _mm512_set1_epi32(base));
-    __m512i s0 = _mm512_loadu_si512((const void *)st->lanes[0]);
-    __m512i s1 = _mm512_loadu_si512((const void *)st->lanes[1]);
-    __m512i s2 = _mm512_loadu_si512((const void *)st->lanes[2]);
-    __m512i s3 = _mm512_loadu_si512((const void *)st->lanes[3]);
+    __m512i s0 = xs->s0, s1 = xs->s1, s2 = xs->s2, s3 = xs->s3;
     const __m512 tab_r = _mm512_loadu_ps(LOG_R), tab_t = _mm512_loadu_ps(LOG_T), neg_rate = _mm512_set1_ps(-rate);
     const __m512i accept = _mm512_set1_epi32((int)ACCEPT_WORD);
     __m512 top = _mm512_setzero_ps();
@@ -519,11 +522,44 @@ TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate
         index = _mm512_add_epi32(index, _mm512_set1_epi32(WORDS_PER_STEP));
     }
     *count = c;
-    _mm512_storeu_si512((void *)st->lanes[0], s0);
-    _mm512_storeu_si512((void *)st->lanes[1], s1);
-    _mm512_storeu_si512((void *)st->lanes[2], s2);
-    _mm512_storeu_si512((void *)st->lanes[3], s3);
+    *xs = (xoshiro_avx512){s0, s1, s2, s3};
     return _mm512_reduce_max_ps(top);
+}
+
+TARGET_AVX512 static inline xoshiro_avx512 load_avx512(const streams_t *st)
+{
+    return (xoshiro_avx512){_mm512_loadu_si512((const void *)st->lanes[0]), _mm512_loadu_si512((const void *)st->lanes[1]),
+                            _mm512_loadu_si512((const void *)st->lanes[2]), _mm512_loadu_si512((const void *)st->lanes[3])};
+}
+
+TARGET_AVX512 static inline void store_avx512(streams_t *st, const xoshiro_avx512 *xs)
+{
+    _mm512_storeu_si512((void *)st->lanes[0], xs->s0);
+    _mm512_storeu_si512((void *)st->lanes[1], xs->s1);
+    _mm512_storeu_si512((void *)st->lanes[2], xs->s2);
+    _mm512_storeu_si512((void *)st->lanes[3], xs->s3);
+}
+
+TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
+{
+    xoshiro_avx512 xs = load_avx512(st);
+    float top = gen_core_avx512(&xs, x, n, rate, base, low, count);
+    store_avx512(st, &xs);
+    return top;
+}
+
+TARGET_AVX512 static void gen_rows_avx512(streams_t *st, float *x, int rows, int n, int stride, float rate, int *low,
+                                          int *count, float *tops)
+{
+    xoshiro_avx512 xs = load_avx512(st);
+    int total = 0;
+    for (int k = 0; k < rows; k++) {
+        int c;
+        tops[k] = gen_core_avx512(&xs, x + k * stride, n, rate, k * stride, low + total, &c);
+        total += c;
+    }
+    *count = total;
+    store_avx512(st, &xs);
 }
 
 TARGET_AVX512 static void tail_log2_avx512(const uint32_t *w, float *out, int n)   /* n: a multiple of 16 */
@@ -547,7 +583,7 @@ TARGET_AVX512 static float max_avx512(const float *x, int n)
     return out;
 }
 
-TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift)
+TARGET_AVX512 static inline __attribute__((always_inline)) double expsum_core_avx512(const float *x, int n, float shift)
 {
     __m512d lo = _mm512_setzero_pd(), hi = _mm512_setzero_pd();       /* a[0..7], a[8..15] */
     const __m512 s = _mm512_set1_ps(shift);
@@ -563,6 +599,37 @@ TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift)
     _mm512_storeu_pd(a + 8, hi);
     return combine16(a);
 }
+
+TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift) { return expsum_core_avx512(x, n, shift); }
+
+TARGET_AVX512 static void expsum_rows_avx512(const float *x, int rows, int n, int stride, const float *shifts, double *sums)
+{
+    for (int k = 0; k < rows; k++)
+        sums[k] = expsum_core_avx512(x + k * stride, n, shifts[k]);
+}
+#endif
+
+/* rows at x, x + stride, ...: gen for each in turn, its words to redraw listed as offsets from x; expsum of each */
+#define ROWS_FUNCTIONS(path)                                                                                       \
+    static void gen_rows_##path(streams_t *st, float *x, int rows, int n, int stride, float rate, int *low,        \
+                                int *count, float *tops)                                                           \
+    {                                                                                                              \
+        int total = 0;                                                                                             \
+        for (int k = 0; k < rows; k++) {                                                                           \
+            int c;                                                                                                 \
+            tops[k] = gen_##path(st, x + k * stride, n, rate, k * stride, low + total, &c);                        \
+            total += c;                                                                                            \
+        }                                                                                                          \
+        *count = total;                                                                                            \
+    }                                                                                                              \
+    static void expsum_rows_##path(const float *x, int rows, int n, int stride, const float *shifts, double *sums) \
+    {                                                                                                              \
+        for (int k = 0; k < rows; k++)                                                                             \
+            sums[k] = expsum_##path(x + k * stride, n, shifts[k]);                                                 \
+    }
+ROWS_FUNCTIONS(scalar)
+#if HAVE_VECTOR_PATHS
+ROWS_FUNCTIONS(avx2)
 #endif
 
 typedef struct {
@@ -571,12 +638,16 @@ typedef struct {
     void (*tail_log2)(const uint32_t *, float *, int);
     float (*max)(const float *, int);
     double (*expsum)(const float *, int, float);
+    void (*gen_rows)(streams_t *, float *, int, int, int, float, int *, int *, float *);
+    void (*expsum_rows)(const float *, int, int, int, const float *, double *);
 } ops_t;
 
-static const ops_t SCALAR = {"scalar", gen_scalar, tail_log2_scalar, max_scalar, expsum_scalar};
+static const ops_t SCALAR = {"scalar", gen_scalar, tail_log2_scalar, max_scalar, expsum_scalar, gen_rows_scalar,
+                              expsum_rows_scalar};
 #if HAVE_VECTOR_PATHS
-static const ops_t AVX2 = {"avx2", gen_avx2, tail_log2_avx2, max_avx2, expsum_avx2};
-static const ops_t AVX512 = {"avx512", gen_avx512, tail_log2_avx512, max_avx512, expsum_avx512};
+static const ops_t AVX2 = {"avx2", gen_avx2, tail_log2_avx2, max_avx2, expsum_avx2, gen_rows_avx2, expsum_rows_avx2};
+static const ops_t AVX512 = {"avx512", gen_avx512, tail_log2_avx512, max_avx512, expsum_avx512, gen_rows_avx512,
+                              expsum_rows_avx512};
 #endif
 static const ops_t *PATHS[3];
 static int N_PATHS = 0;
@@ -707,12 +778,8 @@ static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t
         float tops[CHUNK / WORDS_PER_STEP];
         for (Py_ssize_t r0 = 0; r0 < rows; r0 += batch) {
             int nr = rows - r0 < batch ? (int)(rows - r0) : batch;
-            int count = 0;                    /* the batch's words to redraw, row after row */
-            for (int k = 0; k < nr; k++) {
-                int c;
-                tops[k] = ops->gen(st, x + k * padded, n, r32, k * padded, low + count, &c);
-                count += c;
-            }
+            int count;                         /* the batch's words to redraw, row after row */
+            ops->gen_rows(st, x, nr, n, padded, r32, low, &count, tops);
             for (int j = 0; j < count; j++) {  /* in the order the rows would take them one by one */
                 float xi = redraw(ops, st, r32);
                 int k = low[j] / padded;
@@ -721,16 +788,7 @@ static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t
             }
             if (segments == 1) {               /* the common case: the sums first, then their logs */
                 double sums[CHUNK / WORDS_PER_STEP];
-                for (int k = 0; k < nr; k++) {
-                    float shift = tops[k];
-                    double sum = ops->expsum(x + k * padded, n, shift);
-                    if (sum < TINY) {              /* not reached: the largest term is 1 */
-                        shift = ops->max(x + k * padded, n);
-                        sum = ops->expsum(x + k * padded, n, shift);
-                    }
-                    tops[k] = shift;
-                    sums[k] = sum;
-                }
+                ops->expsum_rows(x, nr, n, padded, tops, sums);   /* each >= 1: the largest term is 1 */
                 for (int k = 0; k < nr; k++)
                     out[r0 + k] = LN2 * tops[k] + log(sums[k]);
                 continue;
