@@ -146,8 +146,10 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
         bounds = np.concatenate(([0], inside, [stop - start]))
         return kernel(streams(root, r, c), nrows, stop - start, bounds)
 
-    out = np.full((trials, len(checkpoints)), -np.inf)
-    running = np.full(trials, -np.inf)
+    # every entry is written below (running first by a row's column block 0, out at each checkpoint), so no
+    # fill: filling 1e5 rows up front costs about 0.3 ms an array in page faults, before any tile starts
+    out = np.empty((trials, len(checkpoints)))
+    running = np.empty(trials)
     total = row_blocks * col_blocks
 
     def collect(item):
