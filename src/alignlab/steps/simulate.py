@@ -1,7 +1,7 @@
 r"""Monte Carlo simulation of task times, chunked, threaded, reproducible and overflow-safe.
 
-The trials x subtasks matrix is cut into fixed tiles (the tile shape depends only on n, q and
-the mode). Tile (r, c) draws from its own stream, spawned from the seed with key (r, c), and
+The trials x subtasks matrix is cut into fixed tiles (the tile shape depends only on n, q, the
+mode and the kernel). Tile (r, c) draws from its own stream, spawned from the seed with key (r, c), and
 returns the log of each row's partial sum; partial sums are combined in column order with
 ``logaddexp``. The numbers therefore depend on the seed alone, not on the thread count or on how
 many tiles are in flight, and a larger ``trials`` extends a smaller run (the first rows agree).
