@@ -10,30 +10,46 @@
    from the tile's SeedSequence.
 
    Three paths, chosen at run time by the CPU (use() overrides, for tests and benchmarks): scalar,
-   AVX2 (8 floats a register) and AVX-512 (16). They draw bit-identical numbers for a seed:
+   AVX2 (8 floats a register) and AVX-512 (16). They draw bit-identical numbers for a seed (the
+   scalar path is the reference):
 
    * Random bits: eight xoshiro256++ streams side by side (two AVX2 registers or one AVX-512 register;
-     a loop in scalar code) give the main variates, two 32-bit words per 64-bit output, in the same
-     order on every path; a ninth, scalar stream gives the redraws below. Row r always takes the next
-     ceil(cols / 16) * 16 words, so draws do not depend on `bounds`, and a tile with fewer rows is a
-     prefix of one with more (explicit mode: the next q words per subtask, in blocks of 1024 / q subtasks).
-   * The law: a 32-bit word keeps its top 23 bits j, U = (j + 1/2) 2^-23 (exact in float32) and
-     E = -log U. Where U < 2^-6 (j < 2^17, probability 2^-6 exactly), E is 6 log 2 plus a fresh draw of
-     the same kind (memorylessness), repeated while the fresh U is also below 2^-6. Every accepted U
-     lies in [2^-6, 1) on a grid of relative width <= 2^-17, taken at the cell's midpoint, so E equals
-     an exact exponential up to |dE| <= 2^-18.
-   * log and exp are computed here, not by libm, with one fixed sequence of IEEE float32 additions,
-     multiplications and divisions (no fused multiply-add: compiled with -ffp-contract=off), so every
-     path rounds identically:
-       log u: u = m 2^e with m in [sqrt(1/2), sqrt(2)), f = m - 1 (exact), s = f / (2 + f),
-              log(1 + f) = 2 atanh(s) = 2s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9) (|s| <= 0.172: the next
-              term is below 2e-9 relative), plus e log 2 in two parts (high part exact);
-       exp y, y <= 0: k = floor(y log2(e) + 1/2), r = y - k log 2 (two parts), exp r by its Taylor
-              series to r^7/7! (|r| <= 0.35: the rest is below 6e-9 relative), times 2^k; y < -87 gives 0.
-     Both are within a few float32 ulps of the true values; the tests check the law they produce.
-   * Sums: x = rate E, then exp(x - max) over each block of 1024, summed in double in one fixed order
-     (eight running sums, by index modulo 8, combined pairwise; the rest in order), and folded into a
-     running log-sum-exp, so nothing overflows for any beta. The GIL is released. */
+     a loop in scalar code) give the main variates, two 32-bit words per 64-bit output (low half
+     first), 16 words a step, in the same order on every path. Row r always takes the next
+     ceil(cols / 16) * 16 words (in blocks of 1024), so draws do not depend on `bounds`, and a tile with fewer rows is a prefix of one with more
+     (explicit mode: the next q words per subtask, in blocks of 1024 / q subtasks). A ninth, scalar
+     xoshiro256++ stream gives the redraws below: its words are taken 64 at a time (32 outputs, low half
+     first) and used in order; the unused rest of the last 64 is dropped at the end of the call.
+   * The law, in base 2: x = log2 M = rate * L with L = -log2 U = E / log 2. A 32-bit word keeps its
+     top 23 bits j, and U = (j + 1/2) 2^-23, computed exactly as (1 + j 2^-23) - (1 - 2^-24). Where
+     U < 2^-6 (j < 2^17, probability 2^-6 exactly; the word's index is listed, these words are
+     redrawn after the block's others, in index order), L is 6 per tail word taken plus -log2 U' of
+     the first tail word with U' >= 2^-6 (memorylessness: given L > 6, L - 6 has the law of L), in
+     float32: x = (6 k - log2 U') * rate. Every accepted U lies in [2^-6, 1) on a grid of relative
+     width <= 2^-17, taken at the cell's midpoint, so E equals an exact exponential up to
+     |dE| <= 2^-18 from the grid, plus the float32 rounding of log2 below (|dE| <= 2.1e-7).
+   * log2 and exp2 are computed here, not by libm, with one fixed sequence of IEEE float32 additions,
+     subtractions and multiplications (no division; no fused multiply-add: compiled with
+     -ffp-contract=off), so every path rounds identically:
+       log2 u: u = m 2^e, m in [1, 2) in one of 16 intervals [1 + i/16, 1 + (i+1)/16) (i: the top four
+              mantissa bits), centre c_i = 1 + (2i + 1)/32; d = m - c_i (exact: the mantissa with its top
+              four bits cleared, minus 33/32), z = d * R_i (R_i = 1/c_i in float32, |z| <= 1/33),
+              log2 u = e + (T_i + z ((A1 + A2 z) + z^2 (A3 + A4 z))) with T_i = log2 c_i in float32 and A a
+              Chebyshev fit of log2(1 + z)/z (truncation below 1e-8). Checked over all 2^23 words: within
+              2.9e-7 of log2 U for the accepted U (within one float32 ulp where |log2 U| >= 1/2);
+       exp2 y, y <= 0: k = y rounded to the nearest integer (ties to even), r = y - k (exact,
+              |r| <= 1/2), 2^r = (B0 + B1 r) + r^2 ((B2 + B3 r) + r^2 ((B4 + B5 r) + r^2 B6)) (a Chebyshev
+              fit), times 2^k (exact: a normal float); y < -125 gives 0. Within 1.3e-7 relative
+              (about two float32 ulps).
+     The tests check the law they produce.
+   * Sums: per block (1024 variates, or one row of up to 1024), t_i = 2^(x_i - block max), summed over
+     each segment piece in double in one fixed order: sixteen running sums a[i mod 16] (i counted from
+     the piece's start) in index order, combined pairwise ((a0 + a1) + (a2 + a3)) + ... over the
+     sixteen; folded into a running base-2 log-sum-exp (total * 2^top), so nothing overflows for any
+     beta; out = top log 2 + log(total). Short rows (cols <= 512) are drawn several at a time and
+     summed after, with the same numbers as one by one. The GIL is released.
+   The numbers drawn for a seed changed with this scheme (2026-12-02: base 2, log2 without division,
+   exp2 by Estrin's scheme, sums by index modulo 16, batched tail words). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -60,8 +76,8 @@
 #define TARGET_AVX512
 #define CPU_HAS_AVX2 1
 #define CPU_HAS_AVX512 1
-/* conversions SIMDe 0.7 lacks, element by element (int <-> float of whole numbers and float -> double are
-   exact, so these match the instructions); test builds only */
+/* instructions SIMDe 0.7 lacks, element by element (int <-> float of whole numbers, float -> double and the
+   exponent of a normal float are exact, so these match the instructions); test builds only */
 typedef simde__mmask16 __mmask16;
 static inline __m512 shim_cvtepi32_ps(__m512i a)
 {
@@ -70,12 +86,12 @@ static inline __m512 shim_cvtepi32_ps(__m512i a)
     for (int k = 0; k < 16; k++) f[k] = (float)i[k];
     return _mm512_loadu_ps(f);
 }
-static inline __m512i shim_maskz_cvtps_epi32(__mmask16 keep, __m512 a)
+static inline __m512 shim_getexp_ps(__m512 a)       /* normal floats only */
 {
-    float f[16]; int32_t i[16];
-    _mm512_storeu_ps(f, a);
-    for (int k = 0; k < 16; k++) i[k] = ((keep >> k) & 1) ? (int32_t)lrintf(f[k]) : 0;
-    return _mm512_loadu_si512((const void *)i);
+    int32_t i[16]; float f[16];
+    _mm512_storeu_si512((void *)i, _mm512_castps_si512(a));
+    for (int k = 0; k < 16; k++) f[k] = (float)((int32_t)(((uint32_t)i[k] >> 23) & 0xff) - 127);
+    return _mm512_loadu_ps(f);
 }
 static inline float shim_reduce_max_ps(__m512 a)
 {
@@ -92,10 +108,23 @@ static inline __m512d shim_cvtps_pd(__m256 a)
     for (int k = 0; k < 8; k++) d[k] = (double)f[k];
     return _mm512_loadu_pd(d);
 }
+static inline __m512 shim_maskz_scalef_ps(__mmask16 keep, __m512 a, __m512 b)   /* b: whole numbers */
+{
+    float f[16], e[16];
+    _mm512_storeu_ps(f, a);
+    _mm512_storeu_ps(e, b);
+    for (int k = 0; k < 16; k++) f[k] = ((keep >> k) & 1) ? ldexpf(f[k], (int)e[k]) : 0.0f;
+    return _mm512_loadu_ps(f);
+}
+#undef _mm512_maskz_scalef_ps
+#define _mm512_maskz_scalef_ps shim_maskz_scalef_ps
 #define _mm512_cvtepi32_ps shim_cvtepi32_ps
-#define _mm512_maskz_cvtps_epi32 shim_maskz_cvtps_epi32
+#define _mm512_getexp_ps shim_getexp_ps
 #define _mm512_reduce_max_ps shim_reduce_max_ps
 #define _mm512_cvtps_pd shim_cvtps_pd
+#ifndef _MM_FROUND_NO_EXC
+#define _MM_FROUND_NO_EXC SIMDE_MM_FROUND_NO_EXC
+#endif
 #elif defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HAVE_VECTOR_PATHS 1
@@ -111,30 +140,46 @@ static inline __m512d shim_cvtps_pd(__m256 a)
 #define LANES 8                             /* xoshiro streams: 16 words a step */
 #define WORDS_PER_STEP (2 * LANES)
 #define CHUNK 1024                          /* variates per block: a multiple of WORDS_PER_STEP, fits L1 */
-#define ACCEPT (UINT32_C(1) << 17)          /* j >= 2^17  <=>  U >= 2^-6 */
+#define ACCEPT_WORD (UINT32_C(1) << 26)     /* word >= 2^26  <=>  j >= 2^17  <=>  U >= 2^-6 */
+#define TAIL_WORDS 64                       /* tail words drawn and transformed at a time */
 #define STATE_WORDS (4 * LANES + 4)
-static const double SIX_LN2 = 4.1588830833596715;
+#define EXP2_FLOOR -125.0f                  /* below: 2^y is 0 (at and above, 2^y is a normal float) */
+#define TINY 0x1p-58                        /* a piece summing below this is redone with its own shift */
+static const double LN2 = 0.6931471805599453;
 
-/* float32 constants of log and exp */
-#define SQRT2F 1.41421354f
-#define LN2_HI 0.693145751953125f           /* 12 significant bits: k * LN2_HI is exact for |k| < 2^11 */
-#define LN2_LO 1.42860677e-06f
-#define LOG2EF 1.44269502f
-#define EXP_FLOOR -87.0f                    /* below: exp is 0 (2^-126 is the least normal float) */
-#define C3 0.333333343f                     /* 1/3, 1/5, 1/7, 1/9 */
-#define C5 0.200000003f
-#define C7 0.142857149f
-#define C9 0.111111112f
-#define F2 0.5f                             /* 1/2!, 1/3!, ..., 1/7! */
-#define F3 0.166666672f
-#define F4 0.0416666679f
-#define F5 0.00833333377f
-#define F6 0.00138888892f
-#define F7 0.000198412701f
+/* log2 u, u = m 2^e with m in [1, 2): m lies in one of 16 intervals [1 + i/16, 1 + (i+1)/16), of centre
+   c_i = 1 + (2i + 1)/32; d = m - c_i (exact), z = d * R_i (R_i = 1/c_i rounded), and
+   log2 u = e + (T_i + z (A1 + z (A2 + z (A3 + z A4)))), T_i = log2 c_i rounded, A: a Chebyshev fit of
+   log2(1 + z)/z on |z| <= 1/33. */
+#define LOG_MID 1.03125f                    /* m - c_i = (m with the top 4 mantissa bits cleared) - 33/32 */
+#define A1 0x1.715476p+0f
+#define A2 -0x1.715474p-1f
+#define A3 0x1.ecb61ep-2f
+#define A4 -0x1.719cdep-2f
+static const float LOG_R[16] __attribute__((aligned(64))) = {
+    0x1.f07c2p-1f, 0x1.d41d42p-1f, 0x1.bacf92p-1f, 0x1.a41a42p-1f, 0x1.8f9c18p-1f, 0x1.7d05f4p-1f, 0x1.6c16c2p-1f,
+    0x1.5c9882p-1f, 0x1.4e5e0ap-1f, 0x1.414142p-1f, 0x1.3521dp-1f, 0x1.29e412p-1f, 0x1.1f7048p-1f, 0x1.15b1e6p-1f,
+    0x1.0c9714p-1f, 0x1.041042p-1f};
+static const float LOG_T[16] __attribute__((aligned(64))) = {
+    0x1.6bad38p-5f, 0x1.08c588p-3f, 0x1.acf5e2p-3f, 0x1.24407ap-2f, 0x1.6e221cp-2f, 0x1.b47ecp-2f, 0x1.f7a856p-2f,
+    0x1.1bf312p-1f, 0x1.3abb4p-1f, 0x1.584822p-1f, 0x1.74b1fep-1f, 0x1.900e62p-1f, 0x1.aa709p-1f, 0x1.c3e9cap-1f,
+    0x1.dc899ap-1f, 0x1.f45e08p-1f};
+/* 2^y, y in [-125, 0]: k = y rounded to the nearest integer (ties to even), r = y - k (exact, |r| <= 1/2),
+   2^r = B0 + r (B1 + ... r B6) (a Chebyshev fit on |r| <= 1/2), times 2^k */
+#define B0 1.0f
+#define B1 0x1.62e43p-1f
+#define B2 0x1.ebfbep-3f
+#define B3 0x1.c6aeccp-5f
+#define B4 0x1.3b29d8p-7f
+#define B5 0x1.5f48c8p-10f
+#define B6 0x1.446c7ep-13f
 
 typedef struct {
     uint64_t lanes[4][LANES];   /* lanes[i][l]: word i of stream l's state */
-    uint64_t tail[4];
+    uint64_t tail[4];           /* the tail stream's state */
+    int tail_next;              /* the next unused word of tail_words */
+    uint32_t tail_words[TAIL_WORDS];
+    float tail_log2[TAIL_WORDS];   /* log2 U of each tail word */
 } streams_t;
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -154,69 +199,83 @@ static uint64_t next_tail(uint64_t *s)
 static inline float as_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 static inline uint32_t as_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
+/* the pairwise combination of the 16 running sums */
+static inline double combine16(const double *a)
+{
+    return (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))) +
+           (((a[8] + a[9]) + (a[10] + a[11])) + ((a[12] + a[13]) + (a[14] + a[15])));
+}
+
 /* -- scalar path: the reference every vector path reproduces bit for bit ------------------------- */
 
-/* step t gives w[16t + 2l] (low half) and w[16t + 2l + 1] (high half) of stream l's output */
-static void fill_scalar(streams_t *st, uint32_t *w, int steps)
+/* U = (2j + 1) 2^-24, j the word's top 23 bits, as (1 + j 2^-23) - (1 - 2^-24): exact (Sterbenz) */
+#define ONE_MINUS_HALF_ULP 0x1.fffffep-1f
+static inline float uniform(uint32_t word) { return as_float((word >> 9) | 0x3f800000u) - ONE_MINUS_HALF_ULP; }
+
+static inline float log2_scalar(float u)
 {
+    uint32_t bits = as_bits(u);
+    float e = (float)((int32_t)(bits >> 23) - 127);
+    float d = as_float((bits & 0x7ffffu) | 0x3f800000u) - LOG_MID;
+    int i = (int)((bits >> 19) & 15);
+    float z = d * LOG_R[i];
+    float p = z * ((A1 + A2 * z) + (z * z) * (A3 + A4 * z));
+    return e + (LOG_T[i] + p);
+}
+
+static inline float exp2_scalar(float y)
+{
+    if (!(y >= EXP2_FLOOR))
+        return 0.0f;
+    float k = (y + 0x1.8p23f) - 0x1.8p23f;        /* round to nearest, ties to even (|y| <= 125) */
+    float r = y - k;
+    float r2 = r * r;
+    float p = (B0 + B1 * r) + r2 * ((B2 + B3 * r) + r2 * ((B4 + B5 * r) + r2 * B6));
+    return p * as_float((uint32_t)((int32_t)k + 127) << 23);
+}
+
+/* One block's variates: the next ceil(n/16) steps of the eight streams, x[i] = -rate log2 U_i for every word
+   (padding included); low[0 .. *count - 1]: base + i for the i < n with U_i < 2^-6, to be redrawn, in order
+   (vector paths may write junk past them: low has room for CHUNK + 16). Returns the largest x[i], i < n, over
+   the words not to be redrawn (0 if none). */
+static float gen_scalar(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
+{
+    int c = 0;
     uint64_t (*s)[LANES] = st->lanes;
-    for (int t = 0; t < steps; t++)
+    const float neg_rate = -rate;
+    float top = 0.0f;
+    const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
+    for (int t = 0; t < steps; t++) {
         for (int l = 0; l < LANES; l++) {
-            uint64_t out = rotl(s[0][l] + s[3][l], 23) + s[0][l], x = s[1][l] << 17;
+            uint64_t out = rotl(s[0][l] + s[3][l], 23) + s[0][l], sh = s[1][l] << 17;
             s[2][l] ^= s[0][l];
             s[3][l] ^= s[1][l];
             s[1][l] ^= s[2][l];
             s[0][l] ^= s[3][l];
-            s[2][l] ^= x;
+            s[2][l] ^= sh;
             s[3][l] = rotl(s[3][l], 45);
-            w[WORDS_PER_STEP * t + 2 * l] = (uint32_t)out;
-            w[WORDS_PER_STEP * t + 2 * l + 1] = (uint32_t)(out >> 32);
+            for (int h = 0; h < 2; h++) {          /* low half, then high half */
+                uint32_t w = (uint32_t)(out >> (32 * h));
+                int i = WORDS_PER_STEP * t + 2 * l + h;
+                float xi = log2_scalar(uniform(w)) * neg_rate;
+                x[i] = xi;
+                if (i < n) {
+                    if (w >= ACCEPT_WORD)
+                        top = xi > top ? xi : top;
+                    else
+                        low[c++] = base + i;
+                }
+            }
         }
-}
-
-static inline float uniform(uint32_t word) { return (float)(2 * (word >> 9) + 1) * 0x1p-24f; }
-
-/* log u for a normal float u > 0 (see the header) */
-static inline float log_scalar(float u)
-{
-    uint32_t bits = as_bits(u);
-    float e = (float)((int32_t)(bits >> 23) - 127);
-    float m = as_float((bits & 0x007fffffu) | 0x3f800000u);
-    if (m > SQRT2F) {
-        m = m * 0.5f;
-        e = e + 1.0f;
     }
-    float f = m - 1.0f;
-    float s = f / (2.0f + f);
-    float z = s * s;
-    float poly = z * (C3 + z * (C5 + z * (C7 + z * C9)));
-    float two_s = s + s;
-    float log1p_f = two_s + two_s * poly;
-    return e * LN2_HI + (log1p_f + e * LN2_LO);
+    *count = c;
+    return top;
 }
 
-/* exp y for y <= 0 (see the header) */
-static inline float exp_scalar(float y)
+static void tail_log2_scalar(const uint32_t *w, float *out, int n)
 {
-    if (y < EXP_FLOOR)
-        return 0.0f;
-    float k = floorf(y * LOG2EF + 0.5f);
-    float r = (y - k * LN2_HI) - k * LN2_LO;
-    float p = 1.0f + r * (1.0f + r * (F2 + r * (F3 + r * (F4 + r * (F5 + r * (F6 + r * F7))))));
-    return p * as_float((uint32_t)((int32_t)k + 127) << 23);
-}
-
-/* x = -rate log U for each word; returns how many words fell below 2^-6, their indices in `low` */
-static int transform_scalar(const uint32_t *w, float *x, int n, float rate, int *low)
-{
-    int count = 0;
-    const float neg_rate = -rate;
-    for (int i = 0; i < n; i++) {
-        x[i] = log_scalar(uniform(w[i])) * neg_rate;
-        if ((w[i] >> 9) < ACCEPT)
-            low[count++] = i;
-    }
-    return count;
+    for (int i = 0; i < n; i++)
+        out[i] = log2_scalar(uniform(w[i]));
 }
 
 static float max_scalar(const float *x, int n)
@@ -227,29 +286,13 @@ static float max_scalar(const float *x, int n)
     return m;
 }
 
-static void exp_shift_scalar(const float *x, float *t, int n, float shift)
+/* sum of 2^(x[i] - shift), i < n: a[i mod 16] in double over i in order, then combine16 */
+static double expsum_scalar(const float *x, int n, float shift)
 {
+    double a[16] = {0};
     for (int i = 0; i < n; i++)
-        t[i] = exp_scalar(x[i] - shift);
-}
-
-/* the fixed summation order: a[i mod 8] over whole groups of 8, combined pairwise, then the rest */
-static inline double combine8(const double *a)
-{
-    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-}
-
-static double sum_scalar(const float *t, int n)
-{
-    double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++)
-            a[k] += (double)t[i + k];
-    double s = combine8(a);
-    for (; i < n; i++)
-        s += (double)t[i];
-    return s;
+        a[i & 15] += (double)exp2_scalar(x[i] - shift);
+    return combine16(a);
 }
 
 #if HAVE_VECTOR_PATHS
@@ -260,90 +303,108 @@ TARGET_AVX2 static inline __m256i rotl4(__m256i x, int k)
     return _mm256_or_si256(_mm256_slli_epi64(x, k), _mm256_srli_epi64(x, 64 - k));
 }
 
-TARGET_AVX2 static void fill_avx2(streams_t *st, uint32_t *w, int steps)
+TARGET_AVX2 static inline __m256 uniform_avx2(__m256i w)
 {
-    __m256i s[4][2];
-    for (int i = 0; i < 4; i++)
-        for (int h = 0; h < 2; h++)
-            s[i][h] = _mm256_loadu_si256((const __m256i *)(st->lanes[i] + 4 * h));
-    for (int t = 0; t < steps; t++)
-        for (int h = 0; h < 2; h++) {          /* lanes 0-3, then 4-7: words 0-7, then 8-15 */
-            __m256i out = _mm256_add_epi64(rotl4(_mm256_add_epi64(s[0][h], s[3][h]), 23), s[0][h]);
-            __m256i x = _mm256_slli_epi64(s[1][h], 17);
-            s[2][h] = _mm256_xor_si256(s[2][h], s[0][h]);
-            s[3][h] = _mm256_xor_si256(s[3][h], s[1][h]);
-            s[1][h] = _mm256_xor_si256(s[1][h], s[2][h]);
-            s[0][h] = _mm256_xor_si256(s[0][h], s[3][h]);
-            s[2][h] = _mm256_xor_si256(s[2][h], x);
-            s[3][h] = rotl4(s[3][h], 45);
-            _mm256_storeu_si256((__m256i *)(w + WORDS_PER_STEP * t + 8 * h), out);   /* little-endian */
-        }
-    for (int i = 0; i < 4; i++)
-        for (int h = 0; h < 2; h++)
-            _mm256_storeu_si256((__m256i *)(st->lanes[i] + 4 * h), s[i][h]);
+    __m256i one_j = _mm256_or_si256(_mm256_srli_epi32(w, 9), _mm256_set1_epi32(0x3f800000));
+    return _mm256_sub_ps(_mm256_castsi256_ps(one_j), _mm256_set1_ps(ONE_MINUS_HALF_ULP));
 }
 
-TARGET_AVX2 static inline __m256 log_avx2(__m256 u)
+/* the 16-entry tables as two registers each, chosen by bit 3 of the index (bit 22 of the float) */
+typedef struct {
+    __m256 r_lo, r_hi, t_lo, t_hi;
+} tables_avx2;
+
+TARGET_AVX2 static inline tables_avx2 load_tables_avx2(void)
+{
+    return (tables_avx2){_mm256_loadu_ps(LOG_R), _mm256_loadu_ps(LOG_R + 8), _mm256_loadu_ps(LOG_T),
+                         _mm256_loadu_ps(LOG_T + 8)};
+}
+
+TARGET_AVX2 static inline __m256 log2_avx2(__m256 u, const tables_avx2 *tab)
 {
     const __m256i bits = _mm256_castps_si256(u);
     __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127)));
-    __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)),
-                                                   _mm256_set1_epi32(0x3f800000)));
-    __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(SQRT2F), _CMP_GT_OQ);
-    m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
-    e = _mm256_blendv_ps(e, _mm256_add_ps(e, _mm256_set1_ps(1.0f)), big);
-    __m256 f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
-    __m256 s = _mm256_div_ps(f, _mm256_add_ps(_mm256_set1_ps(2.0f), f));
-    __m256 z = _mm256_mul_ps(s, s);
-    __m256 poly = _mm256_add_ps(_mm256_set1_ps(C7), _mm256_mul_ps(z, _mm256_set1_ps(C9)));
-    poly = _mm256_add_ps(_mm256_set1_ps(C5), _mm256_mul_ps(z, poly));
-    poly = _mm256_add_ps(_mm256_set1_ps(C3), _mm256_mul_ps(z, poly));
-    poly = _mm256_mul_ps(z, poly);
-    __m256 two_s = _mm256_add_ps(s, s);
-    __m256 log1p_f = _mm256_add_ps(two_s, _mm256_mul_ps(two_s, poly));
-    return _mm256_add_ps(_mm256_mul_ps(e, _mm256_set1_ps(LN2_HI)),
-                         _mm256_add_ps(log1p_f, _mm256_mul_ps(e, _mm256_set1_ps(LN2_LO))));
+    __m256 d = _mm256_sub_ps(_mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x7ffff)),
+                                                                 _mm256_set1_epi32(0x3f800000))),
+                             _mm256_set1_ps(LOG_MID));
+    __m256i idx = _mm256_srli_epi32(bits, 19);                     /* the permutes use bits 0-2 */
+    __m256 high = _mm256_castsi256_ps(_mm256_slli_epi32(bits, 9));  /* sign: bit 3 of the index */
+    __m256 r = _mm256_blendv_ps(_mm256_permutevar8x32_ps(tab->r_lo, idx), _mm256_permutevar8x32_ps(tab->r_hi, idx),
+                                high);
+    __m256 t = _mm256_blendv_ps(_mm256_permutevar8x32_ps(tab->t_lo, idx), _mm256_permutevar8x32_ps(tab->t_hi, idx),
+                                high);
+    __m256 z = _mm256_mul_ps(d, r);
+    __m256 lo = _mm256_add_ps(_mm256_set1_ps(A1), _mm256_mul_ps(_mm256_set1_ps(A2), z));
+    __m256 hi = _mm256_add_ps(_mm256_set1_ps(A3), _mm256_mul_ps(_mm256_set1_ps(A4), z));
+    __m256 p = _mm256_mul_ps(z, _mm256_add_ps(lo, _mm256_mul_ps(_mm256_mul_ps(z, z), hi)));
+    return _mm256_add_ps(e, _mm256_add_ps(t, p));
 }
 
-TARGET_AVX2 static inline __m256 exp_avx2(__m256 y)
+/* 2^y for the lanes in `valid` with y >= -125, else 0 */
+TARGET_AVX2 static inline __m256 exp2_avx2(__m256 y, __m256 valid)
 {
-    __m256 k = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(y, _mm256_set1_ps(LOG2EF)), _mm256_set1_ps(0.5f)));
-    __m256 r = _mm256_sub_ps(_mm256_sub_ps(y, _mm256_mul_ps(k, _mm256_set1_ps(LN2_HI))),
-                             _mm256_mul_ps(k, _mm256_set1_ps(LN2_LO)));
-    __m256 p = _mm256_add_ps(_mm256_set1_ps(F6), _mm256_mul_ps(r, _mm256_set1_ps(F7)));
-    p = _mm256_add_ps(_mm256_set1_ps(F5), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(F4), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(F3), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(F2), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(r, p));
-    p = _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(r, p));
-    __m256 keep = _mm256_cmp_ps(y, _mm256_set1_ps(EXP_FLOOR), _CMP_GE_OQ);
-    /* k >= -126 where kept; elsewhere the scale is garbage and masked out */
-    __m256i ki = _mm256_cvtps_epi32(_mm256_and_ps(k, keep));
+    __m256 k = _mm256_round_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_sub_ps(y, k);
+    __m256 r2 = _mm256_mul_ps(r, r);
+    __m256 q0 = _mm256_add_ps(_mm256_set1_ps(B0), _mm256_mul_ps(_mm256_set1_ps(B1), r));
+    __m256 q1 = _mm256_add_ps(_mm256_set1_ps(B2), _mm256_mul_ps(_mm256_set1_ps(B3), r));
+    __m256 q2 = _mm256_add_ps(_mm256_set1_ps(B4), _mm256_mul_ps(_mm256_set1_ps(B5), r));
+    __m256 p = _mm256_add_ps(q2, _mm256_mul_ps(r2, _mm256_set1_ps(B6)));
+    p = _mm256_add_ps(q1, _mm256_mul_ps(r2, p));
+    p = _mm256_add_ps(q0, _mm256_mul_ps(r2, p));
+    __m256 keep = _mm256_and_ps(_mm256_cmp_ps(y, _mm256_set1_ps(EXP2_FLOOR), _CMP_GE_OQ), valid);
+    __m256i ki = _mm256_cvtps_epi32(_mm256_and_ps(k, keep));       /* k in [-125, 0] where kept */
     __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(ki, _mm256_set1_epi32(127)), 23));
     return _mm256_and_ps(_mm256_mul_ps(p, scale), keep);
 }
 
-TARGET_AVX2 static int transform_avx2(const uint32_t *w, float *x, int n, float rate, int *low)
+TARGET_AVX2 static float gen_avx2(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
 {
-    const __m256 scale = _mm256_set1_ps(0x1p-24f), neg_rate = _mm256_set1_ps(-rate);
-    const __m256i one = _mm256_set1_epi32(1), accept = _mm256_set1_epi32((int)ACCEPT);
-    int i = 0, count = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256i j = _mm256_srli_epi32(_mm256_loadu_si256((const __m256i *)(w + i)), 9);
-        __m256i odd = _mm256_or_si256(_mm256_slli_epi32(j, 1), one);          /* 2j + 1 < 2^24: exact */
-        __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(odd), scale);
-        _mm256_storeu_ps(x + i, _mm256_mul_ps(log_avx2(u), neg_rate));
-        int below = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(accept, j)));
-        while (below) {
-            low[count++] = i + __builtin_ctz(below);
-            below &= below - 1;
+    int c = 0;
+    __m256i s[4][2];
+    for (int i = 0; i < 4; i++)
+        for (int h = 0; h < 2; h++)
+            s[i][h] = _mm256_loadu_si256((const __m256i *)(st->lanes[i] + 4 * h));
+    const tables_avx2 tab = load_tables_avx2();
+    const __m256 neg_rate = _mm256_set1_ps(-rate);
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), zero = _mm256_setzero_si256();
+    __m256 top = _mm256_setzero_ps();
+    const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
+    for (int t = 0; t < steps; t++) {
+        for (int h = 0; h < 2; h++) {          /* lanes 0-3, then 4-7: words 0-7, then 8-15 */
+            __m256i out = _mm256_add_epi64(rotl4(_mm256_add_epi64(s[0][h], s[3][h]), 23), s[0][h]);
+            __m256i sh = _mm256_slli_epi64(s[1][h], 17);
+            s[2][h] = _mm256_xor_si256(s[2][h], s[0][h]);
+            s[3][h] = _mm256_xor_si256(s[3][h], s[1][h]);
+            s[1][h] = _mm256_xor_si256(s[1][h], s[2][h]);
+            s[0][h] = _mm256_xor_si256(s[0][h], s[3][h]);
+            s[2][h] = _mm256_xor_si256(s[2][h], sh);
+            s[3][h] = rotl4(s[3][h], 45);
+            __m256 xv = _mm256_mul_ps(log2_avx2(uniform_avx2(out), &tab), neg_rate);
+            _mm256_storeu_ps(x + WORDS_PER_STEP * t + 8 * h, xv);
+            __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - WORDS_PER_STEP * t - 8 * h), iota);
+            __m256i accept = _mm256_cmpgt_epi32(_mm256_srli_epi32(out, 26), zero);   /* word >= 2^26 */
+            __m256 ok = _mm256_castsi256_ps(_mm256_and_si256(valid, accept));
+            top = _mm256_max_ps(top, _mm256_and_ps(xv, ok));    /* x >= 0, top >= 0: a 0 changes nothing */
+            unsigned flags = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_andnot_si256(accept, valid)));
+            for (; flags != 0; flags &= flags - 1)
+                low[c++] = base + WORDS_PER_STEP * t + 8 * h + __builtin_ctz(flags);
         }
     }
-    int rest = transform_scalar(w + i, x + i, n - i, rate, low + count);
-    for (int k = count; k < count + rest; k++)
-        low[k] += i;
-    return count + rest;
+    *count = c;
+    for (int i = 0; i < 4; i++)
+        for (int h = 0; h < 2; h++)
+            _mm256_storeu_si256((__m256i *)(st->lanes[i] + 4 * h), s[i][h]);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, top);
+    return max_scalar(lanes, 8);
+}
+
+TARGET_AVX2 static void tail_log2_avx2(const uint32_t *w, float *out, int n)   /* n: a multiple of 8 */
+{
+    const tables_avx2 tab = load_tables_avx2();
+    for (int i = 0; i < n; i += 8)
+        _mm256_storeu_ps(out + i, log2_avx2(uniform_avx2(_mm256_loadu_si256((const __m256i *)(w + i))), &tab));
 }
 
 TARGET_AVX2 static float max_avx2(const float *x, int n)
@@ -362,118 +423,150 @@ TARGET_AVX2 static float max_avx2(const float *x, int n)
     return out;
 }
 
-TARGET_AVX2 static void exp_shift_avx2(const float *x, float *t, int n, float shift)
+/* reads x up to the next multiple of 16 past n (the buffers have room) */
+TARGET_AVX2 static double expsum_avx2(const float *x, int n, float shift)
 {
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;       /* a[0..3], a[4..7], a[8..11], a[12..15] */
     const __m256 s = _mm256_set1_ps(shift);
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(t + i, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), s)));
-    exp_shift_scalar(x + i, t + i, n - i, shift);
-}
-
-TARGET_AVX2 static double sum_avx2(const float *t, int n)
-{
-    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();     /* a[0..3], a[4..7] */
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(t + i);
-        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
-        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (int i = 0; i < n; i += 16) {
+        __m256 v0 = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(n - i), iota));
+        __m256 v1 = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(n - i - 8), iota));
+        __m256 t0 = exp2_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), s), v0);
+        __m256 t1 = exp2_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), s), v1);
+        a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm256_castps256_ps128(t0)));
+        a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm256_extractf128_ps(t0, 1)));
+        a2 = _mm256_add_pd(a2, _mm256_cvtps_pd(_mm256_castps256_ps128(t1)));
+        a3 = _mm256_add_pd(a3, _mm256_cvtps_pd(_mm256_extractf128_ps(t1, 1)));
     }
-    double a[8];
-    _mm256_storeu_pd(a, lo);
-    _mm256_storeu_pd(a + 4, hi);
-    double s = combine8(a);
-    for (; i < n; i++)
-        s += (double)t[i];
-    return s;
+    double a[16];
+    _mm256_storeu_pd(a, a0);
+    _mm256_storeu_pd(a + 4, a1);
+    _mm256_storeu_pd(a + 8, a2);
+    _mm256_storeu_pd(a + 12, a3);
+    return combine16(a);
 }
 
 /* -- AVX-512 path ------------------------------------------------------------------------------- */
 
-TARGET_AVX512 static void fill_avx512(streams_t *st, uint32_t *w, int steps)
+TARGET_AVX512 static inline __m512 uniform_avx512(__m512i w)
 {
-    __m512i s0 = _mm512_loadu_si512((const void *)st->lanes[0]);
-    __m512i s1 = _mm512_loadu_si512((const void *)st->lanes[1]);
-    __m512i s2 = _mm512_loadu_si512((const void *)st->lanes[2]);
-    __m512i s3 = _mm512_loadu_si512((const void *)st->lanes[3]);
+    __m512i one_j = _mm512_or_si512(_mm512_srli_epi32(w, 9), _mm512_set1_epi32(0x3f800000));
+    return _mm512_sub_ps(_mm512_castsi512_ps(one_j), _mm512_set1_ps(ONE_MINUS_HALF_ULP));
+}
+
+TARGET_AVX512 static inline __m512 log2_avx512(__m512 u, __m512 tab_r, __m512 tab_t)
+{
+    const __m512i bits = _mm512_castps_si512(u);
+    __m512 e = _mm512_getexp_ps(u);                                  /* exact: (bits >> 23) - 127 */
+    __m512 d = _mm512_sub_ps(_mm512_castsi512_ps(_mm512_ternarylogic_epi32(bits, _mm512_set1_epi32(0x7ffff),
+                                                                           _mm512_set1_epi32(0x3f800000), 0xea)),
+                             _mm512_set1_ps(LOG_MID));                 /* (bits & 0x7ffff) | 0x3f800000 */
+    __m512i idx = _mm512_srli_epi32(bits, 19);                        /* the permutes use bits 0-3 */
+    __m512 z = _mm512_mul_ps(d, _mm512_permutexvar_ps(idx, tab_r));
+    __m512 lo = _mm512_add_ps(_mm512_set1_ps(A1), _mm512_mul_ps(_mm512_set1_ps(A2), z));
+    __m512 hi = _mm512_add_ps(_mm512_set1_ps(A3), _mm512_mul_ps(_mm512_set1_ps(A4), z));
+    __m512 p = _mm512_mul_ps(z, _mm512_add_ps(lo, _mm512_mul_ps(_mm512_mul_ps(z, z), hi)));
+    return _mm512_add_ps(e, _mm512_add_ps(_mm512_permutexvar_ps(idx, tab_t), p));
+}
+
+TARGET_AVX512 static inline __m512 exp2_avx512(__m512 y, __mmask16 valid)
+{
+    __m512 k = _mm512_roundscale_ps(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_sub_ps(y, k);
+    __m512 r2 = _mm512_mul_ps(r, r);
+    __m512 q0 = _mm512_add_ps(_mm512_set1_ps(B0), _mm512_mul_ps(_mm512_set1_ps(B1), r));
+    __m512 q1 = _mm512_add_ps(_mm512_set1_ps(B2), _mm512_mul_ps(_mm512_set1_ps(B3), r));
+    __m512 q2 = _mm512_add_ps(_mm512_set1_ps(B4), _mm512_mul_ps(_mm512_set1_ps(B5), r));
+    __m512 p = _mm512_add_ps(q2, _mm512_mul_ps(r2, _mm512_set1_ps(B6)));
+    p = _mm512_add_ps(q1, _mm512_mul_ps(r2, p));
+    p = _mm512_add_ps(q0, _mm512_mul_ps(r2, p));
+    __mmask16 keep = _mm512_cmp_ps_mask(y, _mm512_set1_ps(EXP2_FLOOR), _CMP_GE_OQ) & valid;
+    return _mm512_maskz_scalef_ps(keep, p, k);                      /* p 2^k: exact, a normal float */
+}
+
+typedef struct {
+    __m512i s0, s1, s2, s3;
+} xoshiro_avx512;
+
+/* gen's work with the streams' state in registers (inlined into gen_avx512 and gen_rows_avx512) */
+TARGET_AVX512 static inline __attribute__((always_inline)) float
+gen_core_avx512(xoshiro_avx512 *xs, float *x, int n, float rate, int base, int *low, int *count)
+{
+    int c = 0;
+    __m512i index = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                     _mm512_set1_epi32(base));
+    __m512i s0 = xs->s0, s1 = xs->s1, s2 = xs->s2, s3 = xs->s3;
+    const __m512 tab_r = _mm512_loadu_ps(LOG_R), tab_t = _mm512_loadu_ps(LOG_T), neg_rate = _mm512_set1_ps(-rate);
+    const __m512i accept = _mm512_set1_epi32((int)ACCEPT_WORD);
+    __m512 top = _mm512_setzero_ps();
+    const int steps = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP;
     for (int t = 0; t < steps; t++) {
-        __m512i out = _mm512_add_epi64(_mm512_rol_epi64(_mm512_add_epi64(s0, s3), 23), s0);
-        __m512i x = _mm512_slli_epi64(s1, 17);
+        __m512i out = _mm512_add_epi64(_mm512_rol_epi64(_mm512_add_epi64(s0, s3), 23), s0);   /* little-endian */
+        __m512i sh = _mm512_slli_epi64(s1, 17);
         s2 = _mm512_xor_si512(s2, s0);
         s3 = _mm512_xor_si512(s3, s1);
         s1 = _mm512_xor_si512(s1, s2);
         s0 = _mm512_xor_si512(s0, s3);
-        s2 = _mm512_xor_si512(s2, x);
+        s2 = _mm512_xor_si512(s2, sh);
         s3 = _mm512_rol_epi64(s3, 45);
-        _mm512_storeu_si512((void *)(w + WORDS_PER_STEP * t), out);
+        __m512 xv = _mm512_mul_ps(log2_avx512(uniform_avx512(out), tab_r, tab_t), neg_rate);
+        _mm512_storeu_ps(x + WORDS_PER_STEP * t, xv);
+        int rest = n - WORDS_PER_STEP * t;
+        __mmask16 valid = rest >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rest) - 1);
+        __mmask16 ok = _mm512_cmpge_epu32_mask(out, accept) & valid;
+        top = _mm512_mask_max_ps(top, ok, top, xv);
+        __mmask16 redo = valid & ~ok;
+        _mm512_storeu_si512((void *)(low + c), _mm512_maskz_compress_epi32(redo, index));   /* junk past c + popcount */
+        c += __builtin_popcount((unsigned)redo);
+        index = _mm512_add_epi32(index, _mm512_set1_epi32(WORDS_PER_STEP));
     }
-    _mm512_storeu_si512((void *)st->lanes[0], s0);
-    _mm512_storeu_si512((void *)st->lanes[1], s1);
-    _mm512_storeu_si512((void *)st->lanes[2], s2);
-    _mm512_storeu_si512((void *)st->lanes[3], s3);
+    *count = c;
+    *xs = (xoshiro_avx512){s0, s1, s2, s3};
+    return _mm512_reduce_max_ps(top);
 }
 
-TARGET_AVX512 static inline __m512 log_avx512(__m512 u)
+TARGET_AVX512 static inline xoshiro_avx512 load_avx512(const streams_t *st)
 {
-    const __m512i bits = _mm512_castps_si512(u);
-    __m512 e = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(127)));
-    __m512 m = _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007fffff)),
-                                                   _mm512_set1_epi32(0x3f800000)));
-    __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(SQRT2F), _CMP_GT_OQ);
-    m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
-    e = _mm512_mask_add_ps(e, big, e, _mm512_set1_ps(1.0f));
-    __m512 f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
-    __m512 s = _mm512_div_ps(f, _mm512_add_ps(_mm512_set1_ps(2.0f), f));
-    __m512 z = _mm512_mul_ps(s, s);
-    __m512 poly = _mm512_add_ps(_mm512_set1_ps(C7), _mm512_mul_ps(z, _mm512_set1_ps(C9)));
-    poly = _mm512_add_ps(_mm512_set1_ps(C5), _mm512_mul_ps(z, poly));
-    poly = _mm512_add_ps(_mm512_set1_ps(C3), _mm512_mul_ps(z, poly));
-    poly = _mm512_mul_ps(z, poly);
-    __m512 two_s = _mm512_add_ps(s, s);
-    __m512 log1p_f = _mm512_add_ps(two_s, _mm512_mul_ps(two_s, poly));
-    return _mm512_add_ps(_mm512_mul_ps(e, _mm512_set1_ps(LN2_HI)),
-                         _mm512_add_ps(log1p_f, _mm512_mul_ps(e, _mm512_set1_ps(LN2_LO))));
+    return (xoshiro_avx512){_mm512_loadu_si512((const void *)st->lanes[0]), _mm512_loadu_si512((const void *)st->lanes[1]),
+                            _mm512_loadu_si512((const void *)st->lanes[2]), _mm512_loadu_si512((const void *)st->lanes[3])};
 }
 
-TARGET_AVX512 static inline __m512 exp_avx512(__m512 y)
+TARGET_AVX512 static inline void store_avx512(streams_t *st, const xoshiro_avx512 *xs)
 {
-    __m512 k = _mm512_floor_ps(_mm512_add_ps(_mm512_mul_ps(y, _mm512_set1_ps(LOG2EF)), _mm512_set1_ps(0.5f)));
-    __m512 r = _mm512_sub_ps(_mm512_sub_ps(y, _mm512_mul_ps(k, _mm512_set1_ps(LN2_HI))),
-                             _mm512_mul_ps(k, _mm512_set1_ps(LN2_LO)));
-    __m512 p = _mm512_add_ps(_mm512_set1_ps(F6), _mm512_mul_ps(r, _mm512_set1_ps(F7)));
-    p = _mm512_add_ps(_mm512_set1_ps(F5), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(F4), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(F3), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(F2), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(1.0f), _mm512_mul_ps(r, p));
-    p = _mm512_add_ps(_mm512_set1_ps(1.0f), _mm512_mul_ps(r, p));
-    __mmask16 keep = _mm512_cmp_ps_mask(y, _mm512_set1_ps(EXP_FLOOR), _CMP_GE_OQ);
-    __m512i ki = _mm512_maskz_cvtps_epi32(keep, k);
-    __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(ki, _mm512_set1_epi32(127)), 23));
-    return _mm512_maskz_mul_ps(keep, p, scale);
+    _mm512_storeu_si512((void *)st->lanes[0], xs->s0);
+    _mm512_storeu_si512((void *)st->lanes[1], xs->s1);
+    _mm512_storeu_si512((void *)st->lanes[2], xs->s2);
+    _mm512_storeu_si512((void *)st->lanes[3], xs->s3);
 }
 
-TARGET_AVX512 static int transform_avx512(const uint32_t *w, float *x, int n, float rate, int *low)
+TARGET_AVX512 static float gen_avx512(streams_t *st, float *x, int n, float rate, int base, int *low, int *count)
 {
-    const __m512 scale = _mm512_set1_ps(0x1p-24f), neg_rate = _mm512_set1_ps(-rate);
-    const __m512i one = _mm512_set1_epi32(1), accept = _mm512_set1_epi32((int)ACCEPT);
-    int i = 0, count = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512i j = _mm512_srli_epi32(_mm512_loadu_si512((const void *)(w + i)), 9);
-        __m512i odd = _mm512_or_si512(_mm512_slli_epi32(j, 1), one);
-        __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(odd), scale);
-        _mm512_storeu_ps(x + i, _mm512_mul_ps(log_avx512(u), neg_rate));
-        unsigned below = (unsigned)_mm512_cmpgt_epi32_mask(accept, j);
-        while (below) {
-            low[count++] = i + __builtin_ctz(below);
-            below &= below - 1;
-        }
+    xoshiro_avx512 xs = load_avx512(st);
+    float top = gen_core_avx512(&xs, x, n, rate, base, low, count);
+    store_avx512(st, &xs);
+    return top;
+}
+
+TARGET_AVX512 static void gen_rows_avx512(streams_t *st, float *x, int rows, int n, int stride, float rate, int *low,
+                                          int *count, float *tops)
+{
+    xoshiro_avx512 xs = load_avx512(st);
+    int total = 0;
+    for (int k = 0; k < rows; k++) {
+        int c;
+        tops[k] = gen_core_avx512(&xs, x + k * stride, n, rate, k * stride, low + total, &c);
+        total += c;
     }
-    int rest = transform_scalar(w + i, x + i, n - i, rate, low + count);
-    for (int k = count; k < count + rest; k++)
-        low[k] += i;
-    return count + rest;
+    *count = total;
+    store_avx512(st, &xs);
+}
+
+TARGET_AVX512 static void tail_log2_avx512(const uint32_t *w, float *out, int n)   /* n: a multiple of 16 */
+{
+    const __m512 tab_r = _mm512_loadu_ps(LOG_R), tab_t = _mm512_loadu_ps(LOG_T);
+    for (int i = 0; i < n; i += 16)
+        _mm512_storeu_ps(out + i, log2_avx512(uniform_avx512(_mm512_loadu_si512((const void *)(w + i))), tab_r, tab_t));
 }
 
 TARGET_AVX512 static float max_avx512(const float *x, int n)
@@ -490,65 +583,113 @@ TARGET_AVX512 static float max_avx512(const float *x, int n)
     return out;
 }
 
-TARGET_AVX512 static void exp_shift_avx512(const float *x, float *t, int n, float shift)
+TARGET_AVX512 static inline __attribute__((always_inline)) double expsum_core_avx512(const float *x, int n, float shift)
 {
+    __m512d lo = _mm512_setzero_pd(), hi = _mm512_setzero_pd();       /* a[0..7], a[8..15] */
     const __m512 s = _mm512_set1_ps(shift);
-    int i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(t + i, exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(x + i), s)));
-    exp_shift_scalar(x + i, t + i, n - i, shift);
+    for (int i = 0; i < n; i += 16) {
+        int rest = n - i;
+        __mmask16 valid = rest >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << rest) - 1);
+        __m512 t = exp2_avx512(_mm512_sub_ps(_mm512_loadu_ps(x + i), s), valid);
+        lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(t)));
+        hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(t), 1))));
+    }
+    double a[16];
+    _mm512_storeu_pd(a, lo);
+    _mm512_storeu_pd(a + 8, hi);
+    return combine16(a);
 }
 
-TARGET_AVX512 static double sum_avx512(const float *t, int n)
+TARGET_AVX512 static double expsum_avx512(const float *x, int n, float shift) { return expsum_core_avx512(x, n, shift); }
+
+TARGET_AVX512 static void expsum_rows_avx512(const float *x, int rows, int n, int stride, const float *shifts, double *sums)
 {
-    __m512d acc = _mm512_setzero_pd();                              /* a[0..7] */
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm256_loadu_ps(t + i)));
-    double a[8];
-    _mm512_storeu_pd(a, acc);
-    double s = combine8(a);
-    for (; i < n; i++)
-        s += (double)t[i];
-    return s;
+    for (int k = 0; k < rows; k++)
+        sums[k] = expsum_core_avx512(x + k * stride, n, shifts[k]);
 }
+#endif
+
+/* rows at x, x + stride, ...: gen for each in turn, its words to redraw listed as offsets from x; expsum of each */
+#define ROWS_FUNCTIONS(path)                                                                                       \
+    static void gen_rows_##path(streams_t *st, float *x, int rows, int n, int stride, float rate, int *low,        \
+                                int *count, float *tops)                                                           \
+    {                                                                                                              \
+        int total = 0;                                                                                             \
+        for (int k = 0; k < rows; k++) {                                                                           \
+            int c;                                                                                                 \
+            tops[k] = gen_##path(st, x + k * stride, n, rate, k * stride, low + total, &c);                        \
+            total += c;                                                                                            \
+        }                                                                                                          \
+        *count = total;                                                                                            \
+    }                                                                                                              \
+    static void expsum_rows_##path(const float *x, int rows, int n, int stride, const float *shifts, double *sums) \
+    {                                                                                                              \
+        for (int k = 0; k < rows; k++)                                                                             \
+            sums[k] = expsum_##path(x + k * stride, n, shifts[k]);                                                 \
+    }
+ROWS_FUNCTIONS(scalar)
+#if HAVE_VECTOR_PATHS
+ROWS_FUNCTIONS(avx2)
 #endif
 
 typedef struct {
     const char *name;
-    void (*fill)(streams_t *, uint32_t *, int);
-    int (*transform)(const uint32_t *, float *, int, float, int *);
+    float (*gen)(streams_t *, float *, int, float, int, int *, int *);
+    void (*tail_log2)(const uint32_t *, float *, int);
     float (*max)(const float *, int);
-    void (*exp_shift)(const float *, float *, int, float);
-    double (*sum)(const float *, int);
+    double (*expsum)(const float *, int, float);
+    void (*gen_rows)(streams_t *, float *, int, int, int, float, int *, int *, float *);
+    void (*expsum_rows)(const float *, int, int, int, const float *, double *);
 } ops_t;
 
-static const ops_t SCALAR = {"scalar", fill_scalar, transform_scalar, max_scalar, exp_shift_scalar, sum_scalar};
+static const ops_t SCALAR = {"scalar", gen_scalar, tail_log2_scalar, max_scalar, expsum_scalar, gen_rows_scalar,
+                              expsum_rows_scalar};
 #if HAVE_VECTOR_PATHS
-static const ops_t AVX2 = {"avx2", fill_avx2, transform_avx2, max_avx2, exp_shift_avx2, sum_avx2};
-static const ops_t AVX512 = {"avx512", fill_avx512, transform_avx512, max_avx512, exp_shift_avx512, sum_avx512};
+static const ops_t AVX2 = {"avx2", gen_avx2, tail_log2_avx2, max_avx2, expsum_avx2, gen_rows_avx2, expsum_rows_avx2};
+static const ops_t AVX512 = {"avx512", gen_avx512, tail_log2_avx512, max_avx512, expsum_avx512, gen_rows_avx512,
+                              expsum_rows_avx512};
 #endif
 static const ops_t *PATHS[3];
 static int N_PATHS = 0;
 static const ops_t *OPS = &SCALAR;
 
-/* E for a variate whose first U fell below 2^-6: 6 log 2 per rejected draw plus -log of the first
-   accepted one, all from the tail stream. */
-static float redraw(streams_t *st, float rate)
+/* x for a variate whose first U fell below 2^-6: rate (6 k - log2 U'), k >= 1 the number of tail words
+   taken, U' the first of them >= 2^-6; the tail words are drawn TAIL_WORDS at a time (low half of each
+   64-bit output first) and used in order. */
+static float redraw(const ops_t *ops, streams_t *st, float rate)
 {
-    double e = SIX_LN2;
+    float six_k = 0.0f;
     for (;;) {
-        uint64_t word = next_tail(st->tail);
-        for (int half = 0; half < 2; half++, word >>= 32) {
-            uint32_t j = (uint32_t)word;
-            if (j >= (ACCEPT << 9))
-                return (float)(rate * (e - (double)log_scalar(uniform(j))));
-            e += SIX_LN2;
+        if (st->tail_next == TAIL_WORDS) {
+            for (int i = 0; i < TAIL_WORDS; i += 2) {
+                uint64_t word = next_tail(st->tail);
+                st->tail_words[i] = (uint32_t)word;
+                st->tail_words[i + 1] = (uint32_t)(word >> 32);
+            }
+            ops->tail_log2(st->tail_words, st->tail_log2, TAIL_WORDS);
+            st->tail_next = 0;
         }
+        int i = st->tail_next++;
+        six_k += 6.0f;                             /* exact below 2^24 */
+        if (st->tail_words[i] >= ACCEPT_WORD)
+            return (six_k - st->tail_log2[i]) * rate;
     }
 }
 
-/* A running log-sum-exp: the sum is exp(top) * total. */
+/* a block drawn by gen with its words to be redrawn, redrawn in index order; returns the new largest x */
+static float gen_block(const ops_t *ops, streams_t *st, float rate, float *x, int *low, int n)
+{
+    int count;
+    float top = ops->gen(st, x, n, rate, 0, low, &count);
+    for (int k = 0; k < count; k++) {
+        float xi = redraw(ops, st, rate);
+        x[low[k]] = xi;
+        top = xi > top ? xi : top;
+    }
+    return top;
+}
+
+/* A running log-sum-exp in base 2: the sum is 2^top * total. */
 typedef struct {
     double top, total;
     int empty;
@@ -561,47 +702,27 @@ static inline void lse_fold(lse_t *acc, double shift, double sum)
         acc->total = sum;
         acc->empty = 0;
     } else if (shift > acc->top) {
-        acc->total = acc->total * exp(acc->top - shift) + sum;
+        acc->total = acc->total * exp2(acc->top - shift) + sum;
         acc->top = shift;
     } else {
-        acc->total += sum * exp(shift - acc->top);
+        acc->total += sum * exp2(shift - acc->top);
     }
 }
 
-/* Block terms are exp(x - block max) whatever the segments, so a segment's sum does not depend on
-   where the other boundaries lie (partial sums and the whole sum agree to double rounding). A
-   segment piece whose terms are all below e^-40 of the block's largest is redone with its own
-   shift, so that no piece underflows to zero. */
-#define TINY 4.248354255291589e-18   /* e^-40 */
-
-/* The subtask variates of one block, rate * E for n subtasks, into x: with q = 1 one word each (x holds
-   the block rounded up to whole steps); with q > 1 (explicit mode, the model's literal semantics) the
-   minimum over q consecutive words each, min_i rate E_i = rate min_i E_i. Returns how many x are set. */
-static int draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n, uint32_t *w, float *x, float *tmp,
-                      int *low)
+/* The subtask variates of one block, x = rate * E / log 2 = log2 M for n subtasks: with q = 1 one word each;
+   with q > 1 (explicit mode, the model's literal semantics) the minimum over q consecutive words each,
+   min_i rate E_i = rate min_i E_i. Returns the largest x. */
+static float draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n, float *x, float *tmp,
+                        int *low)
 {
-    if (q == 1) {
-        int padded = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;  /* whole steps; rest unused */
-        ops->fill(st, w, padded / WORDS_PER_STEP);
-        int count = ops->transform(w, x, padded, r32, low);
-        while (count > 0 && low[count - 1] >= n)
-            count--;
-        for (int k = 0; k < count; k++)
-            x[low[k]] = redraw(st, r32);
-        return padded;
-    }
+    if (q == 1)
+        return gen_block(ops, st, r32, x, low, n);
     for (int j = 0; j < n; j++)
         x[j] = INFINITY;
     const long total = (long)n * q;
     for (long k0 = 0; k0 < total; k0 += CHUNK) {
         int len = total - k0 < CHUNK ? (int)(total - k0) : CHUNK;
-        int padded = (len + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;
-        ops->fill(st, w, padded / WORDS_PER_STEP);
-        int count = ops->transform(w, tmp, padded, r32, low);
-        while (count > 0 && low[count - 1] >= len)
-            count--;
-        for (int k = 0; k < count; k++)
-            tmp[low[k]] = redraw(st, r32);
+        gen_block(ops, st, r32, tmp, low, len);
         int j = (int)(k0 / q), c = (int)(k0 % q);
         for (int k = 0; k < len; k++) {
             x[j] = tmp[k] < x[j] ? tmp[k] : x[j];
@@ -611,43 +732,83 @@ static int draw_block(const ops_t *ops, streams_t *st, float r32, int q, int n, 
             }
         }
     }
-    return n;
+    return ops->max(x, n);
+}
+
+/* Block terms are 2^(x - block max) whatever the segments, so a segment's sum does not depend on where the
+   other boundaries lie (partial sums and the whole sum agree to double rounding). A segment piece whose
+   terms are all below 2^-58 of the block's largest is redone with its own shift, so that no piece
+   underflows to zero. */
+/* The terms of one block (n variates x, largest top; columns start .. start + n - 1 of a row) folded into
+   the row's running sums, each finished segment's log sum written to out_row. */
+static void sum_block(const ops_t *ops, const float *x, float top, int n, Py_ssize_t start, const int64_t *bounds,
+                      double *out_row, lse_t *acc, Py_ssize_t *seg)
+{
+    int i = 0;
+    while (i < n) {
+        int end = bounds[*seg + 1] - start < n ? (int)(bounds[*seg + 1] - start) : n;
+        float shift = top;
+        double sum = ops->expsum(x + i, end - i, shift);
+        if (sum < TINY) {
+            shift = ops->max(x + i, end - i);
+            sum = ops->expsum(x + i, end - i, shift);
+        }
+        lse_fold(acc, shift, sum);
+        i = end;
+        if (start + i == bounds[*seg + 1]) {
+            out_row[*seg] = LN2 * acc->top + log(acc->total);
+            *acc = (lse_t){0.0, 0.0, 1};
+            (*seg)++;
+        }
+    }
 }
 
 static void tile(const ops_t *ops, streams_t *st, double rate, int q, Py_ssize_t rows, Py_ssize_t cols,
                  const int64_t *bounds, Py_ssize_t segments, double *out)
 {
-    uint32_t w[CHUNK];
-    float x[CHUNK], t[CHUNK], tmp[CHUNK];
-    int low[CHUNK];
-    const float r32 = (float)rate;
+    /* room past CHUNK: the vector sums read up to the next whole step */
+    float x[CHUNK + WORDS_PER_STEP] = {0}, tmp[CHUNK + WORDS_PER_STEP] = {0};
+    int low[CHUNK + WORDS_PER_STEP];
+    const float r32 = (float)rate;             /* x = log2 M = rate * (-log2 U) */
+    if (q == 1 && cols <= CHUNK / 2) {
+        /* short rows, several at a time (the same numbers as one by one: each row takes its own words and
+           its redraws in order), so that one row's sums overlap the next one's work */
+        const int n = (int)cols, padded = (n + WORDS_PER_STEP - 1) / WORDS_PER_STEP * WORDS_PER_STEP;
+        const int batch = CHUNK / padded;
+        float tops[CHUNK / WORDS_PER_STEP];
+        for (Py_ssize_t r0 = 0; r0 < rows; r0 += batch) {
+            int nr = rows - r0 < batch ? (int)(rows - r0) : batch;
+            int count;                         /* the batch's words to redraw, row after row */
+            ops->gen_rows(st, x, nr, n, padded, r32, low, &count, tops);
+            for (int j = 0; j < count; j++) {  /* in the order the rows would take them one by one */
+                float xi = redraw(ops, st, r32);
+                int k = low[j] / padded;
+                x[low[j]] = xi;
+                tops[k] = xi > tops[k] ? xi : tops[k];
+            }
+            if (segments == 1) {               /* the common case: the sums first, then their logs */
+                double sums[CHUNK / WORDS_PER_STEP];
+                ops->expsum_rows(x, nr, n, padded, tops, sums);   /* each >= 1: the largest term is 1 */
+                for (int k = 0; k < nr; k++)
+                    out[r0 + k] = LN2 * tops[k] + log(sums[k]);
+                continue;
+            }
+            for (int k = 0; k < nr; k++) {
+                Py_ssize_t seg = 0;
+                lse_t acc = {0.0, 0.0, 1};
+                sum_block(ops, x + k * padded, tops[k], n, 0, bounds, out + (r0 + k) * segments, &acc, &seg);
+            }
+        }
+        return;
+    }
     const int block = q == 1 ? CHUNK : (CHUNK / q > 0 ? CHUNK / q : 1);     /* subtasks per block */
     for (Py_ssize_t r = 0; r < rows; r++) {
         Py_ssize_t seg = 0;
         lse_t acc = {0.0, 0.0, 1};
         for (Py_ssize_t start = 0; start < cols; start += block) {
             int n = cols - start < block ? (int)(cols - start) : block;
-            int filled = draw_block(ops, st, r32, q, n, w, x, tmp, low);
-            float top = ops->max(x, n);
-            ops->exp_shift(x, t, filled, top);
-            int i = 0;
-            while (i < n) {
-                int end = bounds[seg + 1] - start < n ? (int)(bounds[seg + 1] - start) : n;
-                float shift = top;
-                double sum = ops->sum(t + i, end - i);
-                if (sum < TINY) {
-                    shift = ops->max(x + i, end - i);
-                    ops->exp_shift(x + i, t + i, end - i, shift);
-                    sum = ops->sum(t + i, end - i);
-                }
-                lse_fold(&acc, shift, sum);
-                i = end;
-                if (start + i == bounds[seg + 1]) {
-                    out[r * segments + seg] = acc.top + log(acc.total);
-                    acc = (lse_t){0.0, 0.0, 1};
-                    seg++;
-                }
-            }
+            float top = draw_block(ops, st, r32, q, n, x, tmp, low);
+            sum_block(ops, x, top, n, start, bounds, out + r * segments, &acc, &seg);
         }
     }
 }
@@ -701,7 +862,9 @@ static PyObject *pareto_log_sums(PyObject *Py_UNUSED(self), PyObject *args)
                 error = "bounds: must be increasing";
     streams_t st;
     if (error == NULL) {
-        memcpy(&st, s.buf, sizeof st);
+        memcpy(st.lanes, s.buf, sizeof st.lanes);
+        memcpy(st.tail, (const uint64_t *)s.buf + 4 * LANES, sizeof st.tail);
+        st.tail_next = TAIL_WORDS;                /* the tail buffer starts empty */
         for (int l = 0; l < LANES; l++)           /* xoshiro's one forbidden state: all zero */
             if ((st.lanes[0][l] | st.lanes[1][l] | st.lanes[2][l] | st.lanes[3][l]) == 0)
                 st.lanes[0][l] = 1;

@@ -1,7 +1,7 @@
 r"""Monte Carlo simulation of task times, chunked, threaded, reproducible and overflow-safe.
 
-The trials x subtasks matrix is cut into fixed tiles (the tile shape depends only on n, q and
-the mode). Tile (r, c) draws from its own stream, spawned from the seed with key (r, c), and
+The trials x subtasks matrix is cut into fixed tiles (the tile shape depends only on n, q, the
+mode and the kernel). Tile (r, c) draws from its own stream, spawned from the seed with key (r, c), and
 returns the log of each row's partial sum; partial sums are combined in column order with
 ``logaddexp``. The numbers therefore depend on the seed alone, not on the thread count or on how
 many tiles are in flight, and a larger ``trials`` extends a smaller run (the first rows agree).
@@ -12,7 +12,7 @@ Everything is kept in log space: :math:`\log S_n` is exact even where :math:`S_n
 Fast mode draws the minimum directly, :math:`\log M = \log \mathrm{isf}_T(e^{-E/q})`; for Pareto
 approaches that is :math:`M = e^{E/\beta}`. That path runs in the compiled kernel
 ``alignlab.steps._fastsim`` when it was built (its own xoshiro256++ streams, seeded from the tile's
-SeedSequence; float32 SIMD log and exp; a running log-sum-exp in double; see the C file for the
+SeedSequence; float32 SIMD log2 and exp2; a running log-sum-exp in double; see the C file for the
 law it samples), else in NumPy (float32 exponential variates and exp where the tile cannot
 overflow, float64 row sums). The two kernels draw different numbers from the same seed, from the
 same law; :func:`compiled_kernel` says which one runs. Explicit mode draws all q approach times per
@@ -48,6 +48,7 @@ except ImportError:          # not built on this platform: the NumPy kernel runs
     _fastsim = None
 
 TILE_SAMPLES = 1 << 18          # random variates per tile (bounds memory per thread)
+COMPILED_TILE_SAMPLES = 1 << 20  # the compiled kernel stores nothing per variate: larger tiles, less Python per variate
 COLUMN_BLOCK = 1 << 16          # subtasks per tile column
 MAX_SAMPLES = 2 * 10 ** 10      # n * trials above this is refused (minutes of work): use method="exact"
 MAX_TRIALS = 5 * 10 ** 7        # the per-trial results are kept (8 bytes each)
@@ -70,11 +71,12 @@ class Simulation(Result):
     log_task_time: np.ndarray = field(repr=False, compare=False, metadata=BULK)
 
 
-def tile_shape(n: int, q: int, explicit: bool) -> tuple[int, int]:
-    """(rows, columns) of one tile: a function of the problem only, never of threads or chunking."""
+def tile_shape(n: int, q: int, explicit: bool, samples: int = TILE_SAMPLES) -> tuple[int, int]:
+    """(rows, columns) of one tile of about ``samples`` draws: a function of the problem (and of the kernel:
+    the compiled one takes ``COMPILED_TILE_SAMPLES``) only, never of threads or chunking."""
     cols = min(n, COLUMN_BLOCK)
     per_row = cols * (q if explicit else 1)
-    return max(1, TILE_SAMPLES // per_row), cols
+    return max(1, samples // per_row), cols
 
 
 def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_per_subtask: int = 1) -> None:
@@ -128,9 +130,9 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
         kernel, streams, (rows, cols) = torch_backend.tile_plan(subtask, n)
         threads = 1
     else:
-        rows, cols = tile_shape(n, int(q) if explicit else 1, explicit)
         threads = threads or os.cpu_count() or 1
-        kernel, streams = _tile_kernel(subtask, explicit)
+        kernel, streams, samples = _tile_kernel(subtask, explicit)
+        rows, cols = tile_shape(n, int(q) if explicit else 1, explicit, samples)
     row_blocks = -(-trials // rows)
     col_blocks = -(-n // cols)
     in_flight = in_flight or 2 * threads
@@ -144,8 +146,10 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
         bounds = np.concatenate(([0], inside, [stop - start]))
         return kernel(streams(root, r, c), nrows, stop - start, bounds)
 
-    out = np.full((trials, len(checkpoints)), -np.inf)
-    running = np.full(trials, -np.inf)
+    # every entry is written below (running first by a row's column block 0, out at each checkpoint), so no
+    # fill: filling 1e5 rows up front costs about 0.3 ms an array in page faults, before any tile starts
+    out = np.empty((trials, len(checkpoints)))
+    running = np.empty(trials)
     total = row_blocks * col_blocks
 
     def collect(item):
@@ -155,7 +159,10 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
         start, stop = c * cols, min((c + 1) * cols, n)
         ends = np.concatenate((marks[(marks > start) & (marks < stop)], [stop]))
         for j, end in enumerate(ends):
-            np.logaddexp(running[block], segments[:, j], out=running[block])
+            if c == 0 and j == 0:             # logaddexp(-inf, s) is s exactly: a copy costs far less
+                running[block] = segments[:, 0]
+            else:
+                np.logaddexp(running[block], segments[:, j], out=running[block])
             k = np.searchsorted(marks, end)
             if k < marks.size and marks[k] == end:
                 out[block, k] = running[block]
@@ -198,14 +205,16 @@ def _compiled_pareto(rate: float, q: int = 1):
 
 
 def _tile_kernel(subtask: Minimum, explicit: bool):
-    """(kernel, streams): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
-    column segments; streams(root, r, c) -> the stream of tile (r, c). Pareto approaches run in the
-    compiled kernel (fast mode: one exponential per subtask; explicit mode: the minimum of q)."""
+    """(kernel, streams, samples): kernel(stream, rows, cols, bounds) -> (rows, len(bounds) - 1) log sums over
+    column segments; streams(root, r, c) -> the stream of tile (r, c); samples: draws per tile. Pareto
+    approaches run in the compiled kernel (fast mode: one exponential per subtask; explicit mode: the
+    minimum of q)."""
     if _fastsim is not None and subtask.exponential_form:
         if explicit:
-            return _compiled_pareto(1.0 / subtask.law.tail_index, int(subtask.q)), _block_state
-        return _compiled_pareto(1.0 / subtask.beta), _block_state
-    return _numpy_tile_kernel(subtask, explicit), block_generator
+            return (_compiled_pareto(1.0 / subtask.law.tail_index, int(subtask.q)), _block_state,
+                    COMPILED_TILE_SAMPLES)
+        return _compiled_pareto(1.0 / subtask.beta), _block_state, COMPILED_TILE_SAMPLES
+    return _numpy_tile_kernel(subtask, explicit), block_generator, TILE_SAMPLES
 
 
 def _numpy_tile_kernel(subtask: Minimum, explicit: bool):
