@@ -269,29 +269,24 @@ class ScaledLomaxSum:
         self.scaled = TransformDistribution(lambda t: self.n * scaled_lomax_log_laplace(t, self.beta),
                                             mean=self.n * (self.beta / (self.beta - 1.0)))
 
-    def _v(self, y: float) -> float:
+    def _v(self, y):
+        """beta y (inf where that overflows: F is then 1 to double precision)."""
         with np.errstate(over="ignore"):
-            return float(np.float64(y) * self.beta)
+            return np.asarray(y, dtype=float) * self.beta
 
     def cdf(self, y):
-        return self._map(y, "cdf")
+        return self.scaled.cdf(self._v(y))
 
     def sf(self, y):
-        return self._map(y, "sf")
+        return self.scaled.sf(self._v(y))
 
     def pdf(self, y):
         with np.errstate(over="ignore"):
-            return self._map(y, "pdf") * self.beta
-
-    def _map(self, y, attr):
-        arr = np.asarray(y, dtype=float)
-        out = np.array([getattr(self.scaled.checked_evaluation(self._v(value)), attr) for value in arr.ravel()])
-        out = out.reshape(arr.shape)
-        return out[()] if out.ndim == 0 else out
+            return self.scaled.pdf(self._v(y)) * self.beta
 
     def ppf(self, p: float, guess: float | None = None) -> float:
         """The p-quantile of Y_n (solved for V_n, starting from ``guess`` of Y_n)."""
-        start = None if guess is None else self._v(guess)
+        start = None if guess is None else float(self._v(guess))
         return self.scaled.ppf(p, guess=start) / self.beta
 
 
