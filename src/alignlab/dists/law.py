@@ -91,7 +91,8 @@ class Continuous:
 
     # -- log functions ---------------------------------------------------------------------
     def _z(self, x):
-        return (np.asarray(x, dtype=float) - self.loc) / self.scale
+        with np.errstate(over="ignore"):        # a point far out on a tiny scale is +-inf, its true limit
+            return (np.asarray(x, dtype=float) - self.loc) / self.scale
 
     def _call(self, override, generic, x, at_minus_inf: float, at_plus_inf: float):
         """The log function at z = (x - loc)/scale; at z = -inf and +inf its limits (x far beyond
