@@ -31,8 +31,8 @@ def toy_section():
                       figures=("toy_figure",))
         return Section("summary", (claim,), (rendered,))
 
+    systems._discover()                     # before saving: the registry restored must hold every system
     saved = dict(systems._REGISTERED)
-    systems._discover()
     systems._REGISTERED.clear()
     systems.register(System("toy", "Toy system", order=1, report=build))
     yield calls
@@ -47,7 +47,7 @@ def test_report_writes_index_figures_and_claims_json(tmp_path, toy_section):
     assert (tmp_path / "toy_figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     claims = json.loads((tmp_path / "claims.json").read_text())
     assert claims == [{"section": "toy", "id": "X1", "claim": "the value is 42", "verdict": "holds",
-                       "evidence": "computed 42", "conditions": "", "figures": ["toy_figure"]}]
+                       "evidence": "computed 42", "conditions": "", "figures": ["toy_figure"], "rule": "", "numbers": {}}]
     assert result.claims[0].id == "X1"
 
 

@@ -35,7 +35,7 @@ def _render(console, payload) -> None:
     table = Table(title=f"report in {payload['seconds']:.0f} s", title_justify="left")
     table.add_column("claim")
     table.add_column("verdict")
-    colors = {"holds": "green", "fails": "red", "conditional": "yellow"}
+    colors = {"holds": "green", "fails": "red", "conditional": "yellow", "undetermined": "bright_black"}
     for c in payload["claims"]:
         table.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
     console.print(table)

@@ -8,7 +8,7 @@ import html
 from datetime import datetime, timezone
 
 import alignlab
-from alignlab.evidence.claims import Section
+from alignlab.evidence.claims import LEGEND, Section
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d2330; background: #fafbfc; }
@@ -20,12 +20,14 @@ table { border-collapse: collapse; margin: 0.8em 0 1.4em; font-size: 0.92em; wid
 th, td { border: 1px solid #d6dbe4; padding: 0.35em 0.6em; vertical-align: top; text-align: left; }
 th { background: #eef1f6; }
 .verdict { font-weight: 700; white-space: nowrap; }
-.holds { color: #1a7f37; } .fails { color: #b42318; } .conditional { color: #9a6700; }
+.holds { color: #1a7f37; } .fails { color: #b42318; } .conditional { color: #9a6700; } .undetermined { color: #5b6475; }
 figure { margin: 1.2em 0; background: white; border: 1px solid #e1e5ec; padding: 0.8em; }
 figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
 figcaption { font-size: 0.9em; color: #444c5c; margin-top: 0.5em; }
 .claim { background: white; border-left: 4px solid #c9d1dd; padding: 0.6em 1em; margin: 1em 0; }
 .claim.holds { border-color: #1a7f37; } .claim.fails { border-color: #b42318; } .claim.conditional { border-color: #9a6700; }
+.claim.undetermined { border-color: #8c95a6; border-left-style: dashed; }
+.rule { color: #444c5c; font-size: 0.9em; }
 .meta { color: #5b6475; font-size: 0.85em; }
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 """
@@ -46,6 +48,8 @@ def render_html(sections: list[Section]) -> str:
             f'{datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}. Every claim of the original notes, '
             f"the experiment that tests it, the numbers and a verdict.</p>",
             '<h2 id="claims">Claims</h2>',
+            "<p>Verdicts: " + "; ".join(f'<span class="verdict {_e(v)}">{_e(v)}</span>: {_e(text)}'
+                                        for v, text in LEGEND.items()) + ".</p>",
             f"<table><tr><th>id</th><th>claim</th><th>verdict</th><th>evidence</th></tr>{rows}</table>"]
     for s in sections:
         body.append(_section(s))
@@ -62,9 +66,10 @@ def _section(s: Section) -> str:
     shown: set[str] = set()
     for c in s.claims:
         cond = f"<p><b>Conditions:</b> {_e(c.conditions)}</p>" if c.conditions else ""
+        rule = f'<p class="rule"><b>Rule:</b> {_e(c.rule)}</p>' if c.rule else ""
         parts.append(f'<div class="claim {_e(c.verdict)}" id="claim-{_e(c.id)}"><p><b>{_e(c.id)}.</b> '
                      f'&ldquo;{_e(c.claim)}&rdquo; &mdash; <span class="verdict {_e(c.verdict)}">{_e(c.verdict)}'
-                     f"</span></p><p>{_e(c.evidence)}</p>{cond}</div>")
+                     f"</span></p><p>{_e(c.evidence)}</p>{cond}{rule}</div>")
         for name in c.figures:
             if name in figures and name not in shown:
                 parts.append(_figure(figures[name]))
