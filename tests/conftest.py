@@ -8,12 +8,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    """../shared/data, or a clean skip when this checkout has none."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder absent: {SHARED_DATA}")
-    return SHARED_DATA
+@pytest.fixture(scope="session")
+def metr_runs() -> Path:
+    """METR's runs file as shipped with alignlab (verified)."""
+    from alignlab.data import path
+    return path("metr-runs")
+
+
+@pytest.fixture(scope="session")
+def published_horizons() -> Path:
+    from alignlab.data import path
+    return path("metr-published-horizons")

@@ -1,7 +1,7 @@
 """The README's commands, run as a reader would run them: the README cannot drift from the code.
 
-Every ``alignlab ...`` line of a shell block runs (in a fresh folder; ``../shared/data`` points at the
-shared data, and a command that needs it is skipped when it is absent). A line shown with ``$`` and
+Every ``alignlab ...`` line of a shell block runs (in a fresh folder; data sets are the shipped ones).
+A line shown with ``$`` and
 followed by output must exit 0, and when the output shown is JSON, every key the README shows at the
 top level must be in the JSON the command prints. ``python`` blocks are executed.
 
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from cli.clirun import run_cli
-from conftest import SHARED_DATA
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 EXIT = {"tripwire run": (0, 3)}      # a run that trips exits 3 by design (docs/tripwire.md)
@@ -98,10 +97,6 @@ def walkthrough(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("command,shown", COMMANDS, ids=[c for c, _ in COMMANDS])
 def test_readme_command_runs_as_shown(command, shown, walkthrough, monkeypatch):
-    if "../shared/data" in command:
-        if not SHARED_DATA.is_dir():
-            pytest.skip("the shared data folder is absent")
-        command = command.replace("../shared/data", str(SHARED_DATA))
     monkeypatch.chdir(walkthrough)
     code, out, err = run_cli(argv_of(command))
     allowed = next((codes for prefix, codes in EXIT.items() if command.startswith(f"alignlab {prefix}")), (0,))

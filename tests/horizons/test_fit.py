@@ -37,8 +37,8 @@ def test_metr_method_is_scikit_learn_logistic_regression(runs):
         assert abs(ours - _sklearn_p50(runs, agent.agent, "invsqrt", 10.0)) < 1e-6 * ours
 
 
-def test_metr_method_on_metr_file(shared_data):
-    runs = load_runs(shared_data / "agent-runs" / "metr_runs_2025-02-27.jsonl")
+def test_metr_method_on_metr_file(metr_runs):
+    runs = load_runs(metr_runs)
     result = fit_horizons(runs, agents=["GPT-4o", "o1", "Claude 3 Opus"], families=["logistic"], penalty=10,
                           bootstrap=0, cv="none", workers=1)
     for agent in result.agents:

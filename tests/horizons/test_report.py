@@ -1,4 +1,4 @@
-"""The horizons report section: without the runs file it says so; with one, claims H1-H4 come from the data."""
+"""The horizons report section: claims H1-H4 come from the runs file (a user's folder replaces the shipped one)."""
 
 from alignlab.horizons import report
 from alignlab.evidence.claims import VERDICTS
@@ -6,10 +6,12 @@ from alignlab.evidence.context import ReportContext
 from horizons.synthetic import synthetic_runs, write_jsonl
 
 
-def test_section_without_data_tests_no_claim(tmp_path):
-    section = report.build(ReportContext(tmp_path / "out", use_cache=False, data_dir=tmp_path / "nothing"))
-    assert section.claims == () and "not found" in section.summary
-    assert [f.name for f in section.figures] == ["horizons_regimes"]
+def test_a_data_folder_that_does_not_exist_is_refused(tmp_path):
+    import pytest
+
+    from alignlab import ParameterError
+    with pytest.raises(ParameterError, match="no such folder"):
+        report.build(ReportContext(tmp_path / "out", use_cache=False, data_dir=tmp_path / "nothing"))
 
 
 def test_claims_are_decided_by_the_runs_and_survive_the_cache(tmp_path, monkeypatch):
@@ -21,10 +23,10 @@ def test_claims_are_decided_by_the_runs_and_survive_the_cache(tmp_path, monkeypa
     write_jsonl(folder / report.RUNS_FILE, records)
     ctx = ReportContext(tmp_path / "out", use_cache=True, package="alignlab.horizons", data_dir=tmp_path / "data")
     first = report.build(ctx)
-    assert [c.id for c in first.claims] == ["H1", "H2", "H3", "H4"]
+    assert [c.id for c in first.claims][:4] == ["H1", "H2", "H3", "H4"]
     assert all(c.verdict in VERDICTS for c in first.claims)
     assert "8 bootstrap draws" in first.summary and "human" not in first.claims[0].evidence
-    assert {f.name for f in first.figures} == {"horizons_regimes", "horizons_p50", "horizons_agents"}
+    assert {"horizons_regimes", "horizons_p50", "horizons_agents"} <= {f.name for f in first.figures}
     again = report.build(ReportContext(tmp_path / "out", use_cache=True, package="alignlab.horizons",
                                        data_dir=tmp_path / "data"))
     assert again.claims == first.claims

@@ -56,9 +56,9 @@ def test_computed_weights_sum_to_one_per_agent_and_follow_metr(tmp_path, records
     assert np.all(run_weights(runs, "none") == 1.0)
 
 
-def test_computed_weights_match_metr_columns(shared_data):
+def test_computed_weights_match_metr_columns(metr_runs):
     """METR's file carries both weights (rounded to 10 digits): ours, computed from the runs, agree."""
-    path = shared_data / "agent-runs" / "metr_runs_2025-02-27.jsonl"
+    path = metr_runs
     runs = load_runs(path)
     column = run_weights(runs, "invsqrt")
     computed = run_weights(load_runs(path, weight=None), "invsqrt")

@@ -64,9 +64,9 @@ def test_exponential_doubling_time_is_numpy_polyfit(published):
     assert exp.doubling_days_ci is None and exp.draws == 0
 
 
-def test_metr_suite_1_1_frontier_since_2023_doubles_every_131_days(shared_data):
+def test_metr_suite_1_1_frontier_since_2023_doubles_every_131_days(published_horizons):
     """METR's published 131 days, and numpy.polyfit on the same models."""
-    path = shared_data / "agent-runs" / "metr_published_horizons.csv"
+    path = published_horizons
     result = fit_trends(published_input(path, "1.1", frontier_only=True, since="2023-01-01"), bootstrap=0)
     slope = np.polyfit(_days(result), _log2_p50(result), 1)[0]
     assert result.trends.exponential.doubling_days == pytest.approx(1.0 / slope, rel=1e-10)

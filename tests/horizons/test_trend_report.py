@@ -75,9 +75,9 @@ def test_section_adds_h5_to_h7_from_its_data_and_they_survive_the_cache(tmp_path
     agents = (("a", -1.0, -0.9), ("b", 0.5, -0.8), ("c", 2.0, -0.6), ("d", 3.0, -0.5), ("human", 3.0, -0.4))
     write_jsonl(folder / report.RUNS_FILE, synthetic_runs(seed=9, agents=agents, families=5, tasks_per_family=2,
                                                           runs_per_task=4))
-    (folder / report.RELEASE_DATES_FILE).write_text("alias,release_date\na,2022-01-01\nb,2023-01-01\nc,2024-01-01\n"
+    (folder / "release_dates.csv").write_text("alias,release_date\na,2022-01-01\nb,2023-01-01\nc,2024-01-01\n"
                                                     "d,2024-09-01\n")
-    (folder / report.PUBLISHED_FILE).write_text(published_text(lambda years: -4 + years * 1.7))
+    (folder / "metr_published_horizons.csv").write_text(published_text(lambda years: -4 + years * 1.7))
     context = dict(use_cache=True, package="alignlab.horizons", data_dir=tmp_path / "data")
     first = report.build(ReportContext(tmp_path / "out", **context))
     assert [c.id for c in first.claims] == ["H1", "H2", "H3", "H4", "H5", "H6", "H7"]
@@ -86,13 +86,3 @@ def test_section_adds_h5_to_h7_from_its_data_and_they_survive_the_cache(tmp_path
     assert "Trends (H5-H7)" in first.summary and len(first.tables) == 2
     again = report.build(ReportContext(tmp_path / "out", **context))
     assert again.claims == first.claims
-
-
-def test_without_release_dates_the_section_says_h7_was_not_tested(tmp_path, monkeypatch):
-    folder = tmp_path / "data" / "agent-runs"
-    folder.mkdir(parents=True)
-    (folder / report.PUBLISHED_FILE).write_text(published_text(lambda years: -4 + years * 1.7))
-    section = report.build(ReportContext(tmp_path / "out", use_cache=False, data_dir=tmp_path / "data"))
-    assert [c.id for c in section.claims] == ["H5", "H6"]
-    assert "H7 were not tested" in section.summary
-    assert [f.name for f in section.figures] == ["horizons_regimes", "horizons_trend"]

@@ -1,10 +1,9 @@
-"""Shared fixtures: fixed-seed samples and the real reward samples (skipped when the folder is absent)."""
+"""Shared fixtures: fixed-seed samples and the real reward samples (shipped with alignlab)."""
 
 import numpy as np
 import pytest
-from conftest import SHARED_DATA
 
-REWARD_FILES = ("llama_starling_reward_values.npy", "random_starling_reward_values.npy")
+REWARD_SETS = ("starling-llama", "starling-random")
 
 
 @pytest.fixture
@@ -13,8 +12,7 @@ def rng():
 
 
 @pytest.fixture(scope="session")
-def reward_dir():
-    folder = SHARED_DATA / "reward-samples"
-    if not all((folder / name).is_file() for name in REWARD_FILES):
-        pytest.skip("the shared reward-sample folder is absent")
-    return folder
+def reward_files():
+    """The two shipped Starling reward-sample files, by data set name."""
+    from alignlab.data import path
+    return {name: path(name) for name in REWARD_SETS}

@@ -72,15 +72,15 @@ def test_too_few_values_for_a_verdict_is_an_error(rng):
         diagnose(rng.normal(size=300))
 
 
-def test_llama_rewards_are_light_as_the_paper_found(reward_dir):
-    d = diagnose(load_samples(reward_dir / "llama_starling_reward_values.npy").values, seed=0,
+def test_llama_rewards_are_light_as_the_paper_found(reward_files):
+    d = diagnose(load_samples(reward_files["starling-llama"]).values, seed=0,
                  bootstrap_samples=100)
     assert d.n == 16000 and d.verdict == "light"
     assert all(t.xi < 0 for t in d.thresholds)           # the exponential QQ plot bends down
 
 
-def test_random_token_rewards_are_ambiguous_with_hill_near_the_papers_value(reward_dir):
-    d = diagnose(load_samples(reward_dir / "random_starling_reward_values.npy").values, seed=0,
+def test_random_token_rewards_are_ambiguous_with_hill_near_the_papers_value(reward_files):
+    d = diagnose(load_samples(reward_files["starling-random"]).values, seed=0,
                  bootstrap_samples=100)
     assert d.n == 30000 and d.verdict == "ambiguous"
     # the paper: Hill about 0.20 at large k

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -22,17 +21,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise UsageError(f"{self.prog}: {message}")
-
-
-def default_data_dir() -> Path | None:
-    """The shared data folder the command line reads by default: ``../shared/data`` from the current folder,
-    else beside this checkout; None when neither exists. Library code never looks for data itself."""
-    here = Path(__file__).resolve()
-    for place in (Path.cwd() / ".." / "shared" / "data", here.parents[4] / "shared" / "data"
-                  if len(here.parents) > 4 else None):
-        if place is not None and place.is_dir():
-            return place.resolve()
-    return None
 
 
 def number(text: str):

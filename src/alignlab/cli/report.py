@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alignlab.cli.common import add_json, default_data_dir, emit, show_progress
+from alignlab.cli.common import add_json, emit, show_progress
 
 
 def register(sub) -> None:
@@ -14,17 +14,17 @@ def register(sub) -> None:
     p.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report/)")
     p.add_argument("--only", nargs="+", metavar="SECTION", help="build only these sections (e.g. steps)")
     p.add_argument("--no-cache", action="store_true", help="recompute every experiment")
-    p.add_argument("--data", metavar="DIR", help="folder of shared data sets: reward-samples/, agent-runs/ "
-                                                  "(default: ../shared/data when it exists)")
+    p.add_argument("--data", metavar="DIR", help="your own folder of data sets laid out as agent-runs/FILE, "
+                                                  "reward-samples/FILE; those it holds replace the shipped copies "
+                                                  "(default: $ALIGNLAB_DATA, else the shipped data)")
     add_json(p)
     p.set_defaults(handler=run)
 
 
 def run(args) -> None:
     from alignlab.report import build_report
-    data = args.data if args.data is not None else default_data_dir()
     result = build_report(args.out, tuple(args.only) if args.only else None, use_cache=not args.no_cache,
-                          progress=show_progress(args), data_dir=data)
+                          progress=show_progress(args), data_dir=args.data)
     payload = result.to_json()
     payload["claims"] = [{"id": c.id, "verdict": c.verdict} for c in result.claims]
     emit(args, payload, _render)

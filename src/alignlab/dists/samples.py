@@ -2,7 +2,7 @@
 
 :func:`load_samples` is the one reader of number files in alignlab (``tails`` diagnoses them,
 ``goodhart --error-samples`` draws from them): ``.npy``, ``.csv`` / ``.txt`` (one column, or a named
-one), ``.parquet``. Every problem is a :class:`~alignlab._validate.ParameterError` naming the file
+one), ``.parquet``, or a shipped data set by name (``"starling-llama"``, :mod:`alignlab.data`). Every problem is a :class:`~alignlab._validate.ParameterError` naming the file
 (or ``param``), with the line for text files: unreadable files, non-numeric or complex values, no
 values, NaN or infinite values (counted; dropped only with ``drop_nonfinite=True``). Nothing read
 can run code (``allow_pickle=False``).
@@ -43,8 +43,10 @@ def load_samples(path, column: str | None = None, drop_nonfinite: bool = False, 
                  param: str | None = None) -> Samples:
     """Read one column of numbers from ``path`` and check it (see the module docstring); errors name
     ``param`` (default: the file itself)."""
-    path = Path(path)
-    name = str(path) if param is None else param
+    from alignlab.data.catalogue import NAMES, resolve
+    shipped = path if isinstance(path, str) and path in NAMES else None
+    path = resolve(path, param or "samples")
+    name = (shipped or str(path)) if param is None else param
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
@@ -68,7 +70,7 @@ def load_samples(path, column: str | None = None, drop_nonfinite: bool = False, 
         values = values[~bad]
     if values.size == 0:
         raise ParameterError(name, "holds no values")
-    return Samples(str(path), column, values, dropped)
+    return Samples(shipped or str(path), column, values, dropped)
 
 
 def _where(indices: np.ndarray, lines: np.ndarray | None) -> str:

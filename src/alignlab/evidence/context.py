@@ -79,7 +79,8 @@ class ReportContext:
     """Passed to every section's ``build``: ``cached`` results, ``render`` figures, ``step`` progress, ``data``.
 
     ``package`` is the section's system package (``alignlab.steps``): its import closure keys the cache.
-    ``data_dir`` is the folder of shared data sets (reward samples, agent runs), or None.
+    ``data_dir`` is the user's folder of data sets, or None for ``$ALIGNLAB_DATA`` and then the shipped
+    copies (:mod:`alignlab.data.catalogue`).
     """
 
     def __init__(self, out_dir: Path, use_cache: bool = True, progress: Callable[[str], None] | None = None,
@@ -100,13 +101,17 @@ class ReportContext:
         """A ``progress(done, total, description)`` callback (the house convention) shown as this section's step."""
         return lambda done, total, description: self.step(f"{label}: {description} ({done:g} of {total:g})")
 
-    def data(self, name: str) -> Path | None:
-        """The shared data folder ``name`` (``reward-samples``, ``agent-runs``), or None when it is absent:
-        the section then says what it skipped."""
-        if self.data_dir is None:
-            return None
-        folder = self.data_dir / name
-        return folder if folder.is_dir() else None
+    def dataset(self, name: str) -> Path:
+        """A file holding the data set ``name`` (``metr-runs``, ``starling-llama``, ...): from the user's
+        data folder when it holds one, else the shipped copy, checked (:func:`alignlab.data.catalogue.path`)."""
+        from alignlab.data.catalogue import path
+        return path(name, self.data_dir)
+
+    def dataset_key(self, name: str) -> str:
+        """A cache key for the data set ``name`` as read now: its file's path, size and modification time."""
+        file = self.dataset(name)
+        stat = file.stat()
+        return f"{name}/{file}/{stat.st_size}/{stat.st_mtime_ns}"
 
     def cached(self, key: str, compute: Callable[[], Result]) -> Result:
         """``compute()``, or its cached value from an earlier run with the same key and source code.

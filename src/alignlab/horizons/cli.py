@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, default_data_dir, emit, fmt, number, show_progress
+from alignlab.cli.common import add_json, emit, fmt, number, show_progress
 
-METR_FILE = "agent-runs/metr_runs_2025-02-27.jsonl"
-RELEASE_DATES_FILE = "agent-runs/release_dates.csv"
-PUBLISHED_FILE = "agent-runs/metr_published_horizons.csv"
+METR_FILE = "metr-runs"                       # shipped data sets (alignlab data list)
+RELEASE_DATES_FILE = "metr-release-dates"
+PUBLISHED_FILE = "metr-published-horizons"
 TREND_FIGURES = ("trend.png", "beta.png")
 
 
@@ -21,7 +21,7 @@ def register(cmds) -> None:
 
     def fit_args(p):
         p.add_argument("runs", metavar="RUNS", nargs="?",
-                       help=f"runs file: .jsonl, .csv or .parquet (default: {METR_FILE} in the shared data folder)")
+                       help=f"runs file: .jsonl, .csv or .parquet (default: the shipped data set {METR_FILE})")
         p.add_argument("--family", nargs="+", metavar="F", choices=list(FAMILIES),
                        help=f"curve families to fit (default: all of {', '.join(FAMILIES)})")
         p.add_argument("--bootstrap", type=number, default=1000, metavar="N",
@@ -56,16 +56,16 @@ def trend_args(p, families) -> None:
     from alignlab.horizons.trend_sources import STEPS_FAMILIES
     only = "runs file only"
     p.add_argument("runs", metavar="RUNS", nargs="?",
-                   help=f"runs file to fit horizons to: .jsonl, .csv or .parquet (default: {METR_FILE} in the shared "
-                        f"data folder); not with --published")
+                   help=f"runs file to fit horizons to: .jsonl, .csv or .parquet (default: the shipped data set "
+                        f"{METR_FILE}); not with --published")
     p.add_argument("--release-dates", metavar="CSV",
                    help=f"release date of each agent of RUNS: a CSV with the agent column (as --agent-column, or "
-                        f"model, agent) and release_date YYYY-MM-DD (default: {RELEASE_DATES_FILE} in the shared "
-                        f"data folder)")
+                        f"model, agent) and release_date YYYY-MM-DD (default: the shipped data set "
+                        f"{RELEASE_DATES_FILE})")
     p.add_argument("--published", metavar="CSV", nargs="?", const="",
                    help=f"trend METR's published horizons instead: a CSV with suite_version, model, release_date, "
-                        f"p50_minutes, p50_ci_low, p50_ci_high, is_sota (no value: {PUBLISHED_FILE} in the shared "
-                        f"data folder)")
+                        f"p50_minutes, p50_ci_low, p50_ci_high, is_sota (no value: the shipped data set "
+                        f"{PUBLISHED_FILE})")
     p.add_argument("--suite", metavar="VERSION", help="with --published: the suite to trend, one of those in the file "
                                                       "(METR's: 1.0, 1.1)")
     p.add_argument("--family", choices=list(families),
@@ -121,17 +121,11 @@ def runs_options(p, *, only: str = "") -> None:
                              help=f"column of the {role.replace('-', ' ')} (default {name})")
 
 
-def _shared_file(name: str, param: str, what: str) -> Path:
-    """``name`` in the shared data folder, or an error saying to give ``param``."""
-    data = default_data_dir()
-    if data is None or not (data / name).is_file():
-        raise ParameterError(param, f"give {what} (the shared data folder with {name} was not found)")
-    return data / name
 
 
 def _load_runs(args):
     from alignlab.horizons import load_runs
-    path = args.runs if args.runs is not None else _shared_file(METR_FILE, "RUNS", "a runs file")
+    path = args.runs if args.runs is not None else METR_FILE
     return load_runs(path, agent=args.agent_column, task=args.task_column, family=args.task_family_column,
                      minutes=args.minutes_column, score=args.score_column, weight=args.weight_column)
 
@@ -195,13 +189,13 @@ def trend(args) -> None:
         if given:
             raise ParameterError("published", f"trends METR's published logistic p50: {given[0]} applies to a runs "
                                               f"file only")
-        path = args.published or _shared_file(PUBLISHED_FILE, "published", "the published horizons CSV")
+        path = args.published or PUBLISHED_FILE
         data = published_input(path, args.suite, frontier_only=args.frontier_only, since=args.since)
         result = fit_trends(data, **options)
     else:
         if args.suite is not None:
             raise ParameterError("suite", "applies to --published only (a runs file has no suites)")
-        dates = args.release_dates or _shared_file(RELEASE_DATES_FILE, "release-dates", "a release dates CSV")
+        dates = args.release_dates or RELEASE_DATES_FILE
         result = runs_trend(_load_runs(args), dates, agents=args.agent, family=args.family or "logistic",
                             steps_family=args.steps_family or "steps-mixed", skip_undated=args.skip_undated,
                             frontier_only=args.frontier_only, since=args.since, weights=args.weights or "invsqrt",

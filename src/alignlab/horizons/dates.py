@@ -52,9 +52,11 @@ def iso(day_number: float) -> str | None:
 
 
 def read_csv(path, what: str) -> tuple[str, list[str], list[dict]]:
-    """The header and rows of the CSV file ``path`` (``what`` it should hold, for the messages)."""
-    path = Path(path)
-    name = str(path)
+    """The header and rows of the CSV file ``path`` (or a shipped data set's name; ``what`` it should hold,
+    for the messages)."""
+    from alignlab.data.catalogue import NAMES, resolve
+    name = path if isinstance(path, str) and path in NAMES else str(path)
+    path = resolve(path, what)
     if not path.is_file():
         raise ParameterError(name, f"cannot read {what}: no such file")
     try:

@@ -32,33 +32,26 @@ def build(ctx: ReportContext) -> Section:
                           "the number of subtasks (left; dashed: the constant hazard of one slow subtask, dotted: "
                           "the law-of-large-numbers cliff at B(beta-1)/beta) and failure on log-log axes (right; "
                           "dashed: n B^-beta).")]
-    folder = ctx.data("agent-runs")
-    path = folder / RUNS_FILE if folder is not None else None
-    result, claims, tables = None, (), ()
-    if path is None or not path.is_file():
-        summary = (_intro() + " <b>METR's runs file (agent-runs/" + RUNS_FILE + " in the data folder) was not "
-                   "found, so claims H1-H4 and H7 were not tested.</b>")
-    else:
-        from alignlab.horizons.fit import fit_horizons
-        stat = path.stat()
-        ctx.step(f"fitting five curve families to {RUNS_FILE} ({BOOTSTRAP} bootstrap draws, family CV)")
-        result = ctx.cached(f"horizons/fit/{stat.st_size}/{stat.st_mtime_ns}/{BOOTSTRAP}",
-                            lambda: fit_horizons(path, bootstrap=BOOTSTRAP, cv="family", seed=0))
-        agents = [a for a in result.agents if not a.note and a.agent != BASELINE]
-        figures += [ctx.render(plots.plot_summary(result), "horizons_p50",
-                               f"50% horizon of every agent under every family, with 95% intervals from METR's "
-                               f"hierarchical bootstrap ({result.bootstrap} draws)."),
-                    ctx.render(plots.plot_agents(result), "horizons_agents",
-                               "Weighted success in bins of task length (95% error bars) and the five fitted curves.")]
-        skipped = [a.agent for a in result.agents if a.note]
-        claims = (_h1(agents, result), _h2(agents, result), _h3(agents, result), _h4(agents, result))
-        summary = (_intro() + f" Fitted to METR's {sum(a.runs for a in result.agents)} runs "
-                   f"({len(result.agents)} agents including METR's human baseliners, who are left out of the claims"
-                   + (f"; {', '.join(skipped)} cannot be fitted: {result.agent(skipped[0]).note}" if skipped else "")
-                   + f"), weights {result.weights}, {result.bootstrap} bootstrap draws (METR uses 1,000), "
-                   f"leave-one-task-family-out cross-validation.")
-        tables = (_table(result),)
-    trend = _trends(ctx, folder, result, f"{path.stat().st_size}/{path.stat().st_mtime_ns}" if result else "")
+    path = ctx.dataset("metr-runs")
+    from alignlab.horizons.fit import fit_horizons
+    ctx.step(f"fitting five curve families to {RUNS_FILE} ({BOOTSTRAP} bootstrap draws, family CV)")
+    result = ctx.cached(f"horizons/fit/{ctx.dataset_key('metr-runs')}/{BOOTSTRAP}",
+                        lambda: fit_horizons(path, bootstrap=BOOTSTRAP, cv="family", seed=0))
+    agents = [a for a in result.agents if not a.note and a.agent != BASELINE]
+    figures += [ctx.render(plots.plot_summary(result), "horizons_p50",
+                           f"50% horizon of every agent under every family, with 95% intervals from METR's "
+                           f"hierarchical bootstrap ({result.bootstrap} draws)."),
+                ctx.render(plots.plot_agents(result), "horizons_agents",
+                           "Weighted success in bins of task length (95% error bars) and the five fitted curves.")]
+    skipped = [a.agent for a in result.agents if a.note]
+    claims = (_h1(agents, result), _h2(agents, result), _h3(agents, result), _h4(agents, result))
+    summary = (_intro() + f" Fitted to METR's {sum(a.runs for a in result.agents)} runs "
+               f"({len(result.agents)} agents including METR's human baseliners, who are left out of the claims"
+               + (f"; {', '.join(skipped)} cannot be fitted: {result.agent(skipped[0]).note}" if skipped else "")
+               + f"), weights {result.weights}, {result.bootstrap} bootstrap draws (METR uses 1,000), "
+               f"leave-one-task-family-out cross-validation.")
+    tables = (_table(result),)
+    trend = _trends(ctx, result, ctx.dataset_key("metr-runs"))
     return Section(summary + trend.summary, claims + trend.claims, tuple(figures) + trend.figures,
                    tables + trend.tables)
 
@@ -214,8 +207,6 @@ def _table(result) -> Table:
 
 
 # -- trends of the horizon against release date (H5-H7) ------------------------------------------------------
-PUBLISHED_FILE = "metr_published_horizons.csv"
-RELEASE_DATES_FILE = "release_dates.csv"
 TREND_BOOTSTRAP = 1000              # the trends are cheap: METR's number of draws
 TREND_HOLDOUT = 3                   # newest models held out to score the trends
 SEVEN_MONTHS = 7 * 365.25 / 12      # days: METR's "about 7 months"
@@ -232,33 +223,26 @@ class _TrendPart:
     tables: tuple = ()
 
 
-def _trends(ctx: ReportContext, folder, result, fit_key: str) -> _TrendPart:
+def _trends(ctx: ReportContext, result, fit_key: str) -> _TrendPart:
     """Claims H5-H7: METR's published horizons trended (H5, H6), and the runs file's agents with their
     release dates and steps beta (H7, from the horizons fit already made above)."""
     from alignlab.horizons.trend_sources import STEPS_FAMILIES
-    if folder is None:
-        return _TrendPart("")
     notes, published, runs = [], {}, {}
-    table_file = folder / PUBLISHED_FILE
-    if table_file.is_file():
-        stat = table_file.stat()
-        for name, (suite, since) in TREND_SETS.items():
-            ctx.step(f"trend of METR's published horizons, suite {suite}, frontier"
-                     + (f" since {since}" if since else ""))
-            key = f"{stat.st_size}/{stat.st_mtime_ns}/{suite}/{since}/{TREND_BOOTSTRAP}/{TREND_HOLDOUT}"
-            try:
-                published[name] = ctx.cached(f"horizons/trend/published/{key}",
-                                             functools.partial(_published_trend, table_file, suite, since))
-            except ParameterError as err:
-                notes.append(f"the {name} trend could not be fitted ({err})")
-    else:
-        notes.append(f"agent-runs/{PUBLISHED_FILE} was not found, so H5 and H6 were not tested")
-    dates_file = folder / RELEASE_DATES_FILE
-    if result is not None and dates_file.is_file():
-        stat = dates_file.stat()
+    table_file = ctx.dataset("metr-published-horizons")
+    for name, (suite, since) in TREND_SETS.items():
+        ctx.step(f"trend of METR's published horizons, suite {suite}, frontier"
+                 + (f" since {since}" if since else ""))
+        key = f"{ctx.dataset_key('metr-published-horizons')}/{suite}/{since}/{TREND_BOOTSTRAP}/{TREND_HOLDOUT}"
+        try:
+            published[name] = ctx.cached(f"horizons/trend/published/{key}",
+                                         functools.partial(_published_trend, table_file, suite, since))
+        except ParameterError as err:
+            notes.append(f"the {name} trend could not be fitted ({err})")
+    dates_file = ctx.dataset("metr-release-dates")
+    if result is not None:
         for family in STEPS_FAMILIES:
             ctx.step(f"trend of the runs file's horizons and {family} beta against release date")
-            key = (f"{fit_key}/{result.bootstrap}/{stat.st_size}/{stat.st_mtime_ns}/{family}/{TREND_BOOTSTRAP}/"
+            key = (f"{fit_key}/{result.bootstrap}/{ctx.dataset_key('metr-release-dates')}/{family}/{TREND_BOOTSTRAP}/"
                    f"{TREND_HOLDOUT}")
             try:
                 runs[family] = ctx.cached(f"horizons/trend/runs/{key}",
@@ -266,8 +250,6 @@ def _trends(ctx: ReportContext, folder, result, fit_key: str) -> _TrendPart:
             except ParameterError as err:
                 notes.append(f"the runs file's trend could not be fitted ({err})")
                 break
-    elif result is not None:
-        notes.append(f"agent-runs/{RELEASE_DATES_FILE} was not found, so H7 was not tested")
     claims = []
     if len(published) == len(TREND_SETS):
         claims += [_h5(published), _h6(published)]

@@ -1,6 +1,7 @@
 r"""Agent runs read from a file: who ran which task, how long the task takes a human, and the score.
 
-:func:`load_runs` reads JSONL (one JSON object per line), CSV (a header line) or Parquet, keeping
+:func:`load_runs` reads JSONL (one JSON object per line; ``.jsonl.gz`` gzip-compressed), CSV (a header
+line) or Parquet, or a shipped data set by name (``"metr-runs"``, :mod:`alignlab.data`), keeping
 six columns under their roles (``agent``, ``task``, ``family``, ``minutes``, ``score`` and the
 optional ``weight``), named by default as in METR's file (``alias``, ``task_id``, ``task_family``,
 ``human_minutes``, ``score_binarized``, ``invsqrt_task_weight``). Every problem is a
@@ -21,6 +22,7 @@ Weights (:func:`run_weights`), per agent and summing to 1 over its runs, as METR
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import math
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ import numpy as np
 
 from alignlab._validate import ParameterError
 
-FORMATS = (".jsonl", ".csv", ".parquet")
+FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".parquet")
 WEIGHTS = ("invsqrt", "equal", "none")
 DEFAULT_COLUMNS = {"agent": "alias", "task": "task_id", "family": "task_family", "minutes": "human_minutes",
                    "score": "score_binarized", "weight": "invsqrt_task_weight"}
@@ -72,16 +74,19 @@ class Runs:
 def load_runs(path, *, agent: str = "alias", task: str = "task_id", family: str = "task_family",
               minutes: str = "human_minutes", score: str = "score_binarized",
               weight: str | None = "invsqrt_task_weight") -> Runs:
-    """Read runs from ``path`` (.jsonl, .csv or .parquet); the keyword arguments name the columns."""
-    path = Path(path)
-    name = str(path)
+    """Read runs from ``path`` (.jsonl, .jsonl.gz, .csv or .parquet, or a shipped data set's name); the
+    keyword arguments name the columns."""
+    from alignlab.data.catalogue import NAMES, resolve
+    shipped = path if isinstance(path, str) and path in NAMES else None
+    path = resolve(path, "runs")
+    name = shipped or str(path)
     columns = {"agent": agent, "task": task, "family": family, "minutes": minutes, "score": score}
-    suffix = path.suffix.lower()
+    suffix = ".jsonl.gz" if path.name.lower().endswith(".jsonl.gz") else path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
     if not path.is_file():
         raise ParameterError(name, "cannot read file: no such file")
-    reader = {".jsonl": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}[suffix]
+    reader = {".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}[suffix]
     found, rows, where = reader(path, name, [c for c in (*columns.values(), weight) if c])
     if not rows:
         raise ParameterError(name, "holds no runs (the file is empty)")
@@ -155,8 +160,10 @@ def _numbers(name, values, where, column, allowed, ok) -> np.ndarray:
 def _read_jsonl(path: Path, name: str, wanted):
     found: dict[str, None] = {}
     rows, lines = [], []
+    opener = (lambda: gzip.open(path, "rt", encoding="utf-8")) if path.name.lower().endswith(".gz") else \
+        (lambda: path.open(encoding="utf-8"))
     try:
-        with path.open(encoding="utf-8") as handle:
+        with opener() as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
@@ -173,6 +180,8 @@ def _read_jsonl(path: Path, name: str, wanted):
                 lines.append(number)
     except UnicodeDecodeError:
         raise ParameterError(name, "cannot read file as JSONL: it is not UTF-8 text") from None
+    except (OSError, EOFError) as err:          # a broken gzip stream
+        raise ParameterError(name, f"cannot read file as gzip-compressed JSONL: {err}") from None
     return list(found), rows, lambda i: f"line {lines[i]}"
 
 

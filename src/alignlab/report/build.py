@@ -32,8 +32,8 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
                  progress=False, data_dir: str | Path | None = None) -> ReportResult:
     """Build the section of every system that has one (or those named in ``sections``) into ``out_dir``.
 
-    ``data_dir`` is the folder of shared data sets (``reward-samples/``, ``agent-runs/``); sections whose
-    data is absent say so and skip those claims. ``progress``: ``False``, ``True`` (a bar) or
+    ``data_dir`` is the user's folder of data sets (``agent-runs/``, ``reward-samples/``), whose files
+    replace the shipped copies (default: ``$ALIGNLAB_DATA``, else the shipped data; :mod:`alignlab.data`). ``progress``: ``False``, ``True`` (a bar) or
     ``callable(done, total, description)`` over sections."""
     chosen = [s for s in systems() if s.report is not None]
     if sections:
@@ -44,8 +44,8 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
                                            f"(got {', '.join(unknown)})")
         chosen = [s for s in chosen if s.name in sections]
     out = v.output_dir("out", out_dir)
-    if data_dir is not None and not Path(data_dir).is_dir():
-        raise v.ParameterError("data", f"must be a folder of data sets (no such folder: {data_dir})")
+    from alignlab.data.catalogue import data_folder
+    data_dir = data_folder(data_dir)
     out.mkdir(exist_ok=True)
     start = time.perf_counter()
     built: list[Section] = []

@@ -18,10 +18,10 @@ SEED = 0           # the report's bootstraps and synthetic samples are reproduci
 
 # claim id -> (reward-sample file, what Kwa et al. (2024) read from it, their verdict in our terms)
 PAPER = {
-    "R1": ("llama_starling_reward_values.npy",
+    "R1": ("starling-llama",
            "Starling-RM-7B-alpha rewards of Llama-2-7B-chat generations are roughly normal: the Hill plot never "
            "stabilises and the exponential QQ plot bends down, consistent with light-tailed error.", "light"),
-    "R2": ("random_starling_reward_values.npy",
+    "R2": ("starling-random",
            "Starling-RM-7B-alpha rewards of uniformly random token sequences are ambiguous (one outlier on the "
            "exponential QQ plot, Hill estimate about 0.20 at large k) and overall consistent with light tails.",
            "ambiguous"),
@@ -37,20 +37,17 @@ def build(ctx: ReportContext) -> Section:
                           f"Hill's estimate at the double-bootstrap k (95% interval) and 1/(alpha - 1) from the "
                           f"Clauset-Shalizi-Newman fit against the true extreme-value index, n = {recovery.n}.")]
     claims, tables = [], [_recovery_table(recovery), _verdict_table(verdicts)]
-    folder = ctx.data("reward-samples")
-    if folder is not None and not all((folder / name).is_file() for name, _, _ in PAPER.values()):
-        folder = None
-    for claim_id, (name, text, expected) in PAPER.items() if folder else ():
-        path = folder / name
-        stat = path.stat()
+    for claim_id, (name, text, expected) in PAPER.items():
+        path = ctx.dataset(name)
         ctx.step(f"diagnosing {name}")
-        d = ctx.cached(f"tails/diagnose/{name}/{stat.st_size}/{stat.st_mtime_ns}",
+        d = ctx.cached(f"tails/diagnose/{ctx.dataset_key(name)}",
                        lambda p=path: diagnose(load_samples(p).values, seed=SEED, progress=ctx.progress(name)))
-        fig_name = f"tails_{name.split('_')[0]}"
+        fig_name = f"tails_{name.split('-')[1]}"
         figures.append(ctx.render(plots.plot_diagnosis(d, title=f"{name}: {d.verdict}"), fig_name,
-                                  f"Diagnosis of {name} (n = {d.n}): histogram, normal QQ, exponential QQ of the "
-                                  f"excess over the mean, mean excess, Hill plot (upper quarter of k), and the "
-                                  f"generalized Pareto shape at three thresholds that decides the verdict."))
+                                  f"Diagnosis of the {name} reward samples (n = {d.n}): histogram, normal QQ, "
+                                  f"exponential QQ of the excess over the mean, mean excess, Hill plot (upper "
+                                  f"quarter of k), and the generalized Pareto shape at three thresholds that "
+                                  f"decides the verdict."))
         claims.append(_paper_claim(claim_id, text, expected, d, fig_name))
     claims.append(_synthetic_claim("R3", recovery, verdicts))
     summary = ("Kwa, Thomas &amp; Garriga-Alonso (2024) show that heavier-than-exponential reward error makes "
@@ -58,8 +55,7 @@ def build(ctx: ReportContext) -> Section:
                "with the verdict rule of <code>alignlab tails diagnose</code>: the generalized Pareto shape of the "
                "excesses over the 90%, 95% and 98% quantiles (the formal version of &lsquo;does the exponential QQ "
                "plot bend?&rsquo;), with Hill, moment, Pickands and power-law-versus-exponential evidence. "
-               + ("" if folder else "<b>The reward-sample files (reward-samples/ in the data folder) were not "
-                                    "found, so claims R1 and R2 were not tested; only the synthetic check ran.</b>"))
+               + "The samples ship with alignlab (<code>alignlab data list</code>).")
     return Section(summary, tuple(claims), tuple(figures), tuple(tables))
 
 
