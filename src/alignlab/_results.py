@@ -9,6 +9,12 @@ Every result of alignlab is a frozen dataclass with the :class:`Result` mixin:
   has neither) and bulky per-sample fields (``field(metadata=BULK)``) left out. A result that can be
   infinite says so in its own fields (``mean_subtask_time`` is ``inf`` in Python and ``null`` in
   JSON, with ``regime`` explaining why).
+* ``to_pandas()`` is a tidy table (one row per natural unit: per agent and curve, per claim, per check,
+  per point of a curve). A result states its rows in ``_rows()`` (a list of flat dicts); the default
+  takes the ``to_json()`` fields, flattened with dotted names, and makes one row per entry of its
+  equal-length lists (a curve's points) or of its one list of records, repeating the other fields.
+* ``repr(result)`` is one short line (a result can hold thousands of numbers); in a notebook a result
+  shows as its table (``_repr_html_``).
 """
 
 from __future__ import annotations
@@ -68,8 +74,41 @@ def jsonable(value):
     return value
 
 
+REPR_CHARACTERS = 240         # a result's repr stays one readable line
+HTML_ROWS = 60                # rows a notebook shows of a result's table
+
+
 class Result:
     """Mixin for frozen dataclass results (see the module docstring)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # in the class's own namespace, so that @dataclass keeps it instead of writing its long __repr__
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Result._short_repr
+
+    def _short_repr(self) -> str:
+        parts = []
+        for f in _fields(self):
+            value = getattr(self, f.name)
+            parts.append(f"{f.name}={_short_value(value)}")
+        text = f"{type(self).__name__}({', '.join(parts)})"
+        return text if len(text) <= REPR_CHARACTERS else text[:REPR_CHARACTERS - 4] + " ...)"
+
+    def _rows(self) -> list[dict]:
+        """The rows of :meth:`to_pandas` (see the module docstring); results with a natural unit override it."""
+        return tidy_rows(self.to_json())
+
+    def to_pandas(self):
+        """This result as a tidy :class:`pandas.DataFrame` (see the module docstring)."""
+        import pandas as pd
+        return pd.DataFrame(self._rows())
+
+    def _repr_html_(self) -> str:
+        table = self.to_pandas()
+        shown = table.head(HTML_ROWS).to_html(index=False, na_rep="-", float_format=lambda x: f"{x:.6g}")
+        more = f"<p>{len(table) - HTML_ROWS} more rows: <code>.to_pandas()</code></p>" if len(table) > HTML_ROWS else ""
+        return f"<p><b>{type(self).__name__}</b></p>{shown}{more}"
 
     def to_dict(self) -> dict:
         return {f.name: plain(getattr(self, f.name)) for f in _fields(self)}
@@ -88,6 +127,54 @@ class Result:
             if f.name in data:
                 values[f.name] = _build(hints.get(f.name, typing.Any), data[f.name])
         return cls(**values)
+
+
+def _short_value(value, depth: int = 0) -> str:
+    if isinstance(value, Result):
+        return f"{type(value).__name__}(...)"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        if len(value) > 3 or depth:
+            return f"[{len(value)} items]"
+        inner = ", ".join(_short_value(v, depth + 1) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):
+        if len(value) > 3 or depth:
+            return f"{{{len(value)} keys}}"
+        return "{" + ", ".join(f"{k!r}: {_short_value(v, depth + 1)}" for k, v in value.items()) + "}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.6g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "..."
+
+
+def flatten(record: dict, prefix: str = "") -> dict:
+    """Nested dicts as one flat dict with dotted keys (lists are kept as values)."""
+    out = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def tidy_rows(data: dict) -> list[dict]:
+    """Rows of a table from plain data: one per entry of the longest equal-length lists of numbers or
+    strings, or of the one list of records (dicts); every other field repeated on each row."""
+    flat = flatten(data)
+    records = [k for k, v in flat.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    if len(records) == 1:
+        base = {k: v for k, v in flat.items() if k != records[0] and not isinstance(v, list)}
+        return [{**base, **flatten(item)} for item in flat[records[0]]]
+    columns = {k: v for k, v in flat.items() if isinstance(v, list) and v
+               and all(not isinstance(x, (dict, list)) for x in v)}
+    if columns:
+        length = max(len(v) for v in columns.values())
+        along = {k: v for k, v in columns.items() if len(v) == length}
+        base = {k: v for k, v in flat.items() if k not in along}
+        return [{**base, **{k: v[i] for k, v in along.items()}} for i in range(length)]
+    return [flat]
 
 
 def _fields(obj):
