@@ -116,3 +116,11 @@ def test_no_items_start_nothing_not_even_a_connection():
 def test_a_local_cluster_of_one_worker_or_for_one_item_is_this_process():
     assert set(ordered_map(pid_after_a_moment, range(3), workers=1, scheduler="local")) == {os.getpid()}
     assert list(ordered_map(pid_after_a_moment, [0], workers=2, scheduler="local")) == [os.getpid()]
+
+
+@pytest.mark.slow
+def test_an_item_that_keeps_killing_dask_workers_is_one_error_not_a_wait():
+    start = time.perf_counter()
+    with pytest.raises(WorkerError, match="dask worker died"):
+        list(ordered_map(dies_on_two, range(4), workers=2, scheduler="local"))
+    assert time.perf_counter() - start < 120

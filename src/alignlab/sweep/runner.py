@@ -31,6 +31,8 @@ class SweepResult(Result):
 
 MAX_CELLS = 100_000          # cells per sweep unless max_work says otherwise
 RETRIES = 3                  # a cell whose worker died is run again, up to this many times
+IN_FLIGHT = 4096             # cells submitted ahead of the oldest unfinished one: cells differ in cost, and a
+                             # slow one must not leave the workers idle (their results are a few numbers each)
 
 
 def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0, scheduler: str | None = None,
@@ -77,7 +79,7 @@ def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0
         cells = [(spec.cell, {**params, **fixed, "stream": cell_seed(seed, kind, params)}) for _, params in todo]
         for _ in ordered_map(_compute, cells, workers=1 if scheduler == "serial" else workers,
                              scheduler=None if scheduler == "serial" else scheduler or "local", on_done=finished,
-                             retries=RETRIES):
+                             retries=RETRIES, in_flight=IN_FLIGHT):
             pass                                    # each cell was written by ``finished`` as it came in
     return SweepResult(str(out), kind, dict(zip(grid.names, grid.shape)), grid.size, int(store.done.sum()),
                        len(todo), time.perf_counter() - start, label)
