@@ -39,7 +39,7 @@ def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0
               workers: int | None = None, progress=False, on_cell=None, max_work: float | None = None) -> SweepResult:
     """Compute every cell of ``grid`` not yet done in ``out``.
 
-    ``scheduler``: None for an in-process Dask LocalCluster with ``workers`` processes (default: one per
+    ``scheduler``: None for a local Dask cluster of ``workers`` processes (default: one per
     core), ``"serial"`` to compute in this process, or the address of a running dask scheduler. A cell
     whose worker died runs again (up to :data:`RETRIES` times); cells are seeded from their coordinates,
     so the numbers do not depend on where they ran.
