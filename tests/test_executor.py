@@ -68,6 +68,10 @@ def test_a_dying_worker_is_one_error_not_a_wait():
 
 def test_a_local_dask_cluster_gives_the_same_numbers():
     assert list(ordered_map(offset, range(5), workers=2, scheduler="local", shared={"k": 1})) == [1, 2, 3, 4, 5]
+    seen = []
+    assert list(ordered_map(square, range(6), workers=2, scheduler="local", in_flight=2,
+                            on_done=lambda i, r: seen.append((i, r)))) == [x * x for x in range(6)]
+    assert sorted(seen) == [(x, x * x) for x in range(6)]
 
 
 def _script(tmp_path, body: str) -> subprocess.CompletedProcess:
@@ -102,3 +106,21 @@ def test_a_guarded_script_gets_worker_processes(tmp_path):
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "workers" and "RuntimeWarning" not in done.stderr
+
+
+def test_no_items_start_nothing_not_even_a_connection():
+    assert list(ordered_map(square, [], scheduler="tcp://127.0.0.1:1")) == []
+    assert list(ordered_map(square, [], scheduler="local", on_done=lambda i, r: 1 / 0)) == []
+
+
+def test_a_local_cluster_of_one_worker_or_for_one_item_is_this_process():
+    assert set(ordered_map(pid_after_a_moment, range(3), workers=1, scheduler="local")) == {os.getpid()}
+    assert list(ordered_map(pid_after_a_moment, [0], workers=2, scheduler="local")) == [os.getpid()]
+
+
+@pytest.mark.slow
+def test_an_item_that_keeps_killing_dask_workers_is_one_error_not_a_wait():
+    start = time.perf_counter()
+    with pytest.raises(WorkerError, match="dask worker died"):
+        list(ordered_map(dies_on_two, range(4), workers=2, scheduler="local"))
+    assert time.perf_counter() - start < 120

@@ -6,7 +6,7 @@ every item, in the order of ``items``, whatever ran where and finished when. Whe
 * **this process**: ``workers=1``, a single item, work too small to pay for starting processes
   (``seconds``, the caller's estimate of the whole job in this process, below
   :data:`MIN_PARALLEL_SECONDS`), or a script whose top level would run again in every worker
-  (see below);
+  (see below); this holds for ``scheduler="local"`` too (no items: nothing starts at all);
 * **threads** (``threads=True``): for NumPy work that releases the GIL;
 * **local processes**, started with ``spawn`` (no forked torch or BLAS state): ``shared`` is sent
   once to each worker, not once per item;
@@ -70,8 +70,9 @@ def ordered_map(function: Callable, items: Iterable, *, workers: int | None = No
     workers = worker_count(workers)
     call = function if shared is _NO_SHARED else _Bound(function, shared)
     local = scheduler is None or scheduler == "local"
-    if scheduler is None and (workers == 1 or len(items) <= 1 or
-                              (seconds is not None and seconds < MIN_PARALLEL_SECONDS)):
+    if not items:
+        return iter(())
+    if local and (workers == 1 or len(items) == 1 or (seconds is not None and seconds < MIN_PARALLEL_SECONDS)):
         return _serial(call, items, on_done)
     if local and not threads and _script_reruns_in_workers():
         warnings.warn("alignlab: running in this process: worker processes would run this script's top level "
@@ -171,16 +172,13 @@ def _result(future, broken):
 
 
 # -- Dask --------------------------------------------------------------------------------------------
-def _dask_call(function, shared, item):
-    return function(item) if shared is _NO_SHARED else function(shared, item)
-
-
 def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retries) -> Iterator:
     from dask.distributed import Client, KilledWorker, LocalCluster, as_completed
 
     cluster = None
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        # the scheduler's HTTP server on a free port: the default one (8787) may be another cluster's
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=40)
         client = Client(cluster)
     else:
@@ -189,7 +187,7 @@ def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retri
         except OSError as exc:
             raise ParameterError("scheduler", f"cannot reach a dask scheduler at {scheduler} ({exc})") from None
     try:
-        remote = shared if shared is _NO_SHARED else client.scatter(shared, broadcast=True)
+        remote = None if shared is _NO_SHARED else client.scatter(shared, broadcast=True)
         limit = in_flight or max(4 * workers, 4 * len(client.scheduler_info().get("workers", {})) or 8)
         pending: deque = deque()
         index_of: dict = {}
@@ -203,8 +201,10 @@ def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retri
                 if nxt is None:
                     exhausted = True
                     break
-                future = client.submit(_dask_call, function, remote if shared is not _NO_SHARED else shared,
-                                       nxt[1], pure=False, retries=retries)
+                # the item alone, or the scattered ``shared`` before it (a marker object would not survive
+                # the trip to a worker: its copy there is another object)
+                arguments = (nxt[1],) if shared is _NO_SHARED else (remote, nxt[1])
+                future = client.submit(function, *arguments, pure=False, retries=retries)
                 pending.append((nxt[0], future))
                 index_of[future.key] = nxt[0]
                 tracker.add(future)
@@ -218,12 +218,12 @@ def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retri
                 except KilledWorker as err:
                     raise WorkerError(f"a dask worker died {retries + 1} times running one item ({err})") from None
                 finished[future.key] = value
+                future.release()            # the value is here: a worker that dies now costs no recomputation
                 if on_done is not None:
                     on_done(index_of[future.key], value)
             pending.popleft()
             value = finished.pop(head.key)
             index_of.pop(head.key)
-            head.release()
             yield value
     finally:
         client.close()

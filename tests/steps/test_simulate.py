@@ -47,13 +47,14 @@ def test_single_subtask_samples_follow_the_analytic_cdf(spec):
         assert abs(np.mean(logs <= math.log(t)) - p) < binomial_tolerance(p, trials)
 
 
-def test_same_seed_same_numbers_whatever_the_threads_or_tiles_in_flight():
-    sub = StepsModel(0.25, 2).subtask_time
-    a = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=1, in_flight=1)
-    b = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=2, in_flight=7)
-    c = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=3, in_flight=2)
+@pytest.mark.parametrize("approach,explicit", [("pareto", False), ("pareto", True), ("lognorm(s=2, loc=1)", False)])
+def test_same_seed_same_numbers_whatever_the_threads_or_tiles_in_flight(approach, explicit):
+    sub = StepsModel(0.25 if approach == "pareto" else None, 2, approach).subtask_time
+    a = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=1, in_flight=1, explicit=explicit)
+    b = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=2, in_flight=7, explicit=explicit)
+    c = simulate_log_task_times(sub, 70_000, 30, seed=5, threads=3, in_flight=2, explicit=explicit)
     assert np.array_equal(a, b) and np.array_equal(a, c)
-    d = simulate_log_task_times(sub, 70_000, 30, seed=6)
+    d = simulate_log_task_times(sub, 70_000, 30, seed=6, explicit=explicit)
     assert not np.array_equal(a, d)
 
 

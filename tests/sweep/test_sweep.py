@@ -122,6 +122,16 @@ def test_local_cluster_survives_a_killed_worker_and_matches_serial(tmp_path):
     assert distributed["done"].all()
 
 
+@pytest.mark.slow
+def test_the_default_local_cluster_matches_serial(tmp_path):
+    grid = Grid(("alpha", "q", "n"), ((0.5,), (1.0, 3.0), (100.0, 3000.0)))
+    local = run_sweep("steps", grid, FIXED_MC, tmp_path / "l.zarr", seed=3, workers=2)
+    assert (local.scheduler, local.done) == ("local", 4)
+    run_sweep("steps", grid, FIXED_MC, tmp_path / "s.zarr", seed=3, scheduler="serial")
+    for name, arr in values(_open(tmp_path / "s.zarr")).items():
+        np.testing.assert_array_equal(values(_open(tmp_path / "l.zarr"))[name], arr)
+
+
 def _workers_holding_results(dask_scheduler) -> list[str]:
     """Addresses of the workers holding finished results (runs on the scheduler)."""
     return sorted({ws.address for ts in dask_scheduler.tasks.values() if ts.state == "memory" for ws in ts.who_has})

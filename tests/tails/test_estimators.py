@@ -108,7 +108,8 @@ def test_double_bootstrap_is_reproducible_and_independent_of_workers(rng):
     a = hill(x, seed=7, bootstrap_samples=60, workers=1)
     b = hill(x, seed=7, bootstrap_samples=60, workers=2)
     c = hill(x, seed=8, bootstrap_samples=60, workers=1)
-    assert a.bootstrap == b.bootstrap and a.chosen_k == b.chosen_k
+    assert a.bootstrap == b.bootstrap == hill(x, seed=7, bootstrap_samples=60, workers=3).bootstrap
+    assert a.chosen_k == b.chosen_k
     assert (a.bootstrap.k1, a.bootstrap.k2) != (c.bootstrap.k1, c.bootstrap.k2)
 
 

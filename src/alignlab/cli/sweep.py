@@ -33,9 +33,10 @@ def _engine(p) -> None:
     p.add_argument("--out", required=True, help="Zarr store to create or resume")
     p.add_argument("--seed", default=0, help="sweep seed; each cell's stream derives from its coordinates")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="address of a running dask scheduler (default: an in-process LocalCluster); "
+                   help="address of a running dask scheduler (default: a local Dask cluster); "
                         "'serial' computes in this process")
-    p.add_argument("--workers", default=None, help="LocalCluster worker processes, 1 to 1024 (default: one per core)")
+    p.add_argument("--workers", default=None,
+                   help="local worker processes, 1 to 1024 (default: one per core; 1: in this process)")
     p.add_argument("--max-work", default=None, metavar="CELLS",
                    help="raise the limit of 100,000 cells per sweep on purpose")
     add_json(p)

@@ -1,14 +1,15 @@
 """The Goodhart section of the report: the published results (G1-G7) and the note's own claims
-(GN1-GN3), each decided by an experiment. Verdicts follow from the numbers computed here."""
+(GN1-GN3), decided by the rules of :mod:`alignlab.goodhart.decisions` on the experiments run here, with
+the evidence written from the numbers each decision returns."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from alignlab.goodhart import decisions
 from alignlab.goodhart import experiments as ex
 from alignlab.goodhart import plots
+from alignlab.goodhart.decisions import DEEPEST_LOG10_P, FAR_T, POWER_RACE, V_HEAVIER, at
 from alignlab.evidence.claims import Claim, Section, Table
 from alignlab.evidence.context import ReportContext
 
@@ -21,18 +22,6 @@ def _g(x, digits: int = 4) -> str:
     if isinstance(x, float) and math.isinf(x):
         return "inf" if x > 0 else "-inf"
     return f"{x:.{digits}g}"
-
-
-def _mc_z(estimate, standard_error, exact) -> float:
-    """Largest |Monte Carlo - exact| in standard errors, over the points that have a standard error."""
-    est, se, exact = (np.asarray(a, dtype=float) for a in (estimate, standard_error, exact))
-    ok = np.isfinite(se) & (se > 0)
-    return float(np.max(np.abs(est[ok] - exact[ok]) / se[ok])) if ok.any() else math.nan
-
-
-def _at(keys, values) -> dict:
-    """``values`` by their key (a threshold t, a number of draws n, a penalty weight beta)."""
-    return dict(zip(keys, values))
 
 
 def build(ctx: ReportContext) -> Section:
@@ -88,212 +77,128 @@ def build(ctx: ReportContext) -> Section:
 
 
 def _g1(heavy) -> Claim:
-    parts, holds = [], True
+    decision = decisions.G1(heavy)
+    parts = []
     for c in heavy.curves:
-        cu = _at(c.exact.t, c.exact.conditional_utility)
-        lp = _at(c.exact.t, c.exact.log_tail_probability)
-        z = _mc_z(c.mc.conditional_utility, c.mc.standard_error, c.mc_exact)
-        slope_ok = c.regime.slope is not None and abs(c.regime.slope - (-1.0)) < 0.1
-        holds &= c.regime.regime == "catastrophic" and abs(cu[1e100] - c.exact.utility_mean) < 1e-6 and slope_ok
+        cu, lp = at(c.exact.t, c.exact.conditional_utility), at(c.exact.t, c.exact.log_tail_probability)
+        n = decision.numbers[c.error]
         parts.append(f"X ~ {c.error}: E[V | U >= t] = {_g(cu[1.0])} at t = 1, {_g(cu[1e10])} at 1e10, "
-                     f"{_g(cu[1e100])} at 1e100 (P(U >= 1e100) = 10^{lp[1e100] / math.log(10):.1f}); gain slope "
-                     f"{_g(c.regime.slope)}; Monte Carlo within {_g(z, 2)} SE")
-    return Claim("G1", "If X and V are independent, V has a finite mean, X is subexponential and "
-                       "t^p P(V > t)/P(X > t) -> 0 for some p > 1, then E[V | X + V >= t] -> E[V].",
-                 "holds" if holds else "fails",
-                 "V ~ N(0, 1), E[V] = 0. " + "; ".join(parts) + ". The gain falls like Var(V) x the hazard of X "
-                 "(1/t for power laws, log(t)/t for the lognormal, hence its slope just above -1).",
-                 "X subexponential and V lighter by more than a power (checked from the tail classes)",
-                 ("goodhart_g1",))
+                     f"{_g(n['at_far_t'])} at {FAR_T:g} (P(U >= {FAR_T:g}) = 10^{lp[FAR_T] / math.log(10):.1f}); "
+                     f"gain slope {_g(n['slope'])}; Monte Carlo within {_g(n['mc_z'], 2)} SE")
+    return decisions.G1.claim_from(decision, "V ~ N(0, 1), E[V] = 0. " + "; ".join(parts) + ". The gain falls like "
+                                   "Var(V) x the hazard of X (1/t for power laws, log(t)/t for the lognormal, hence "
+                                   "its slope just above -1).", ("goodhart_g1",))
 
 
 def _g2(light) -> Claim:
+    decision = decisions.G2(light)
+    n = decision.numbers
     normal, weibull = light.curve(ex.NORMAL), light.curve(ex.WEIBULL)
-    closed = np.array(normal.closed_form)
-    rel = np.abs(np.array(normal.exact.conditional_utility) / closed - 1)
-    logp = np.array(normal.exact.log_tail_probability) / math.log(10)
-    deep = logp >= -300
-    point_rel = np.max(np.abs(np.array(normal.point.conditional_utility) - np.array(normal.point_closed_form))
-                       / np.maximum(np.abs(normal.point_closed_form), 1.0))
-    cu = _at(normal.exact.t, normal.exact.conditional_utility)
-    wcu = _at(weibull.exact.t, weibull.exact.conditional_utility)
-    w_first, w_last = min(wcu), max(wcu)
-    holds = (normal.regime.regime == "unbounded" and rel[deep].max() <= 1e-8 and point_rel <= 1e-8
-             and wcu[w_last] > 10 * wcu[w_first])
-    return Claim("G2", "If X is light-tailed (P(X > t+1)/P(X > t) -> 0) and V is unbounded with finite mean, "
-                       "E[V | X + V >= t] -> infinity; for two normals E[V | U = u] = E[V] + (u - E[U]) "
-                       "Var(V)/(Var(V) + Var(X)).",
-                 "holds" if holds else "fails",
-                 f"X, V ~ N(0, 1): E[V | U >= t] = {_g(cu[100.0])} at t = 100, {_g(cu[1e4])} at t = 1e4 (slope "
-                 f"{_g(normal.regime.slope)}). Against the closed form the largest relative deviation is "
-                 f"{rel[deep].max():.1e} over P(U >= t) from 1/2 down to 1e-300 and {rel.max():.1e} down to "
-                 f"P = 10^{logp.min():.3g}; E[V | U = u] matches (u - E[U])/2 to {point_rel:.1e} for u from "
-                 f"{_g(min(normal.point.u))} to {_g(max(normal.point.u))}. X ~ {weibull.error}: E[V | U >= t] grows "
-                 f"from {_g(wcu[w_first])} at t = {_g(w_first)} to {_g(wcu[w_last])} at t = {_g(w_last)} (slope "
-                 f"{_g(weibull.regime.slope)}).",
-                 "", ("goodhart_g2",))
+    cu = at(normal.exact.t, normal.exact.conditional_utility)
+    return decisions.G2.claim_from(decision,
+        f"X, V ~ N(0, 1): E[V | U >= t] = {_g(cu[100.0])} at t = 100, {_g(cu[1e4])} at t = 1e4 (slope "
+        f"{_g(normal.regime.slope)}). Against the closed form the largest relative deviation is "
+        f"{n['closed_form_deviation']:.1e} over P(U >= t) from 1/2 down to 1e{DEEPEST_LOG10_P} and "
+        f"{n['deviation_everywhere']:.1e} down to P = 10^{n['lowest_log10_p']:.3g}; E[V | U = u] matches "
+        f"(u - E[U])/2 to {n['point_deviation']:.1e} for u from {_g(min(normal.point.u))} to "
+        f"{_g(max(normal.point.u))}. X ~ {weibull.error}: E[V | U >= t] grows from {_g(n['weibull_first'])} at t = "
+        f"{_g(min(weibull.exact.t))} to {_g(n['weibull_last'])} at t = {_g(max(weibull.exact.t))} (slope "
+        f"{_g(weibull.regime.slope)}).", ("goodhart_g2",))
 
 
 def _g3(race) -> Claim:
-    rows, holds = [], True
-    for c in race.curves:
-        r = c.regime
-        agree = r.slope is not None and r.predicted_slope is not None and abs(r.slope - r.predicted_slope) < 0.05
-        holds &= agree
-        rows.append(f"X ~ {c.error}, V ~ {c.utility}: {r.regime}, slope {_g(r.slope)} (theory "
-                    f"{_g(r.predicted_slope)})" + (f", constant gain {_g(r.gain)}" if r.gain is not None else ""))
-    return Claim("G3", "Heavier tails of X are not enough on their own: if both are regularly varying with indices "
-                       "a < b, the gain behaves like t^(1+a-b) and still grows when b < a + 1. Exponential X (rate "
-                       "lambda) with normal V (variance s^2) gains a constant lambda s^2.",
-                 "holds" if holds else "fails", "; ".join(rows) + ".",
-                 "the slope of the gain is the larger of 1 + a - b (V takes the jump) and -1 (Var(V) times the "
-                 "hazard of X) when Var(V) is finite", ("goodhart_g3",))
+    decision = decisions.G3(race)
+    rows = []
+    for key, n in decision.numbers.items():
+        error, utility = key.split(" / ")
+        rows.append(f"X ~ {error}, V ~ {utility}: {n['regime']}, slope {_g(n['slope'])} (theory "
+                    f"{_g(n['predicted'])})" + (f", constant gain {_g(n['gain'])}" if n["gain"] is not None else ""))
+    return decisions.G3.claim_from(decision, "; ".join(rows) + ".", ("goodhart_g3",))
 
 
 def _g4(con) -> Claim:
-    mean, kl, mass, base_tail = (_at(con.t, x) for x in (con.mean, con.kl, con.mass, con.base_tail))
-    ts = sorted(con.t)
-    first, last = min(ts), max(ts)
-    low = min(ts, key=mean.get)                                  # where the mean is lowest
-    kl_falls = all(kl[b] < kl[a] for a, b in zip(ts, ts[1:]))
-    after = [t for t in ts if t >= low]
-    rises_after = all(mean[b] > mean[a] for a, b in zip(after, after[1:])) and mean[last] > mean[first]
-    verdict = "holds" if kl_falls and low == first and rises_after else "conditional" if kl_falls and rises_after \
-        else "fails"
+    decision = decisions.G4(con)
+    mean, kl, mass, base_tail = (at(con.t, x) for x in (con.mean, con.kl, con.mass, con.base_tail))
+    first, last, low = min(con.t), max(con.t), decision.numbers["lowest_mean_t"]
     dip = (f"the mean first dips from {_g(mean[first])} at t = {_g(first)} (where the mass moved above t, "
            f"{_g(mass[first], 3)}, is {_g(mass[first] / base_tail[first], 2)} times the base's own) to "
            f"{_g(mean[low])} at t = {_g(low)}, then rises" if low > first else "the mean rises")
-    return Claim("G4", "For a heavy-tailed base there are policies with arbitrarily high mean and arbitrarily small "
-                       "KL to the base: with a Student t (3 d.o.f.) base and mass t^-0.8 moved above t, the mean "
-                       "rises and the KL falls as t grows.",
-                 verdict,
-                 f"Over t from {_g(first)} to {_g(last)}: KL {'falls monotonically' if kl_falls else 'is not monotone'}"
-                 f" from {_g(kl[first])} to {_g(kl[last])} nats; {dip} to {_g(mean[last])}. Closed forms: mean = mu + "
-                 "H(t)(m/S(t) - (1-m)/F(t)) grows like t^0.2, KL = m log(m/S) + (1-m) log((1-m)/F) falls like "
-                 "t^-0.8 log t.",
-                 f"the mean rises from t = {_g(low)} on; the base has a finite mean and a regularly varying tail "
-                 "(index 3 > 1)" if low > first else "the base has a finite mean and a regularly varying tail "
-                 "(index 3 > 1)",
-                 ("goodhart_g4",))
+    kl_falls = "falls monotonically" if decision.numbers["kl_falls"] else "is not monotone"
+    return decisions.G4.claim_from(decision,
+        f"Over t from {_g(first)} to {_g(last)}: KL {kl_falls} from {_g(kl[first])} to {_g(kl[last])} nats; {dip} to "
+        f"{_g(mean[last])}. Closed forms: mean = mu + H(t)(m/S(t) - (1-m)/F(t)) grows like t^0.2, KL = m log(m/S) + "
+        "(1-m) log((1-m)/F) falls like t^-0.8 log t.", ("goodhart_g4",))
 
 
 def _g5(bon) -> Claim:
-    parts, ok, zs, levy_rise = [], True, [], []
-    n_last = max(max(c.exact.n) for c in bon.cases)
+    decision = decisions.G5(bon)
+    n_last = decision.numbers["n_last"]
     mc_last = max(max(c.mc.n) for c in bon.cases)
-    for c in bon.cases:
-        exact = _at(c.exact.n, c.exact.utility)
-        zs.append(_mc_z(c.mc.utility, c.mc.utility_se, [exact[n] for n in c.mc.n]))
-        last = exact[n_last]
-        if c.error == ex.NORMAL:
-            ok &= c.peak_n == n_last
-        elif c.error == ex.LEVY:
-            levy_rise.append((c.utility, c.peak_n, c.peak_utility - c.exact.utility_mean, last - c.exact.utility_mean))
-        else:
-            ok &= c.peak_n < n_last and last < c.peak_utility
-        parts.append(f"{c.error}/{c.utility}: peak at n = {c.peak_n:.3g} ({_g(c.peak_utility)}), "
-                     f"{_g(last)} at n = {n_last:.3g}")
-    levy_never = all(rise <= 1e-3 for _, _, rise, _ in levy_rise)
-    verdict = "holds" if ok and levy_never else "conditional" if ok else "fails"
-    levy_text = "; ".join(f"V ~ {u}: +{_g(r)} at n = {n} and +{_g(e, 2)} at n = {n_last:.3g}"
-                          for u, n, r, e in levy_rise)
-    return Claim("G5", "Best-of-n (n = 1 to 1e9): with normal error E[V] keeps rising, with heavy-tailed error "
-                       "(t, lognormal) it peaks and falls, with Levy error it never rises.",
-                 verdict,
-                 "; ".join(parts) + f". Levy error: {levy_text}. Monte Carlo ({bon.trials} trials to n = "
-                 f"{mc_last:,}) agrees within {_g(max(zs), 2)} SE at every point of every curve.",
-                 "Levy error does lift E[V] a little at n = 2-3 (two draws with comparable X let V decide), "
-                 "then gives it all back; 'never rises' holds only from n of about 10 on" if not levy_never else "",
-                 ("goodhart_g5",))
+    cases = {f"{c.error} / {c.utility}": c for c in bon.cases}
+    parts = [f"{c.error}/{c.utility}: peak at n = {c.peak_n:.3g} ({_g(c.peak_utility)}), "
+             f"{_g(decision.numbers[key]['last'])} at n = {n_last:.3g}" for key, c in cases.items()]
+    levy = "; ".join(f"V ~ {c.utility}: +{_g(decision.numbers[key]['rise'])} at n = {c.peak_n} and "
+                     f"+{_g(decision.numbers[key]['rise_at_last'], 2)} at n = {n_last:.3g}"
+                     for key, c in cases.items() if c.error == ex.LEVY)
+    return decisions.G5.claim_from(decision,
+        "; ".join(parts) + f". Levy error: {levy}. Monte Carlo ({bon.trials} trials to n = {mc_last:,}) agrees within "
+        f"{_g(decision.numbers['mc_z'], 2)} SE at every point of every curve.", ("goodhart_g5",))
 
 
 def _g6(dep) -> Claim:
+    decision = decisions.G6(dep)
     d, i = dep.dependent, dep.independent
-    dv, iv = _at(d.t, d.conditional_utility), _at(i.t, i.conditional_utility)
+    dv, iv = at(d.t, d.conditional_utility), at(i.t, i.conditional_utility)
     t_last = max(d.t)
-    z = _mc_z(dep.mc.conditional_utility, dep.mc.standard_error, [dv[t] for t in dep.mc.t])
-    bounded = max(d.conditional_utility) < 1.0 and dv[t_last] > 0.99
     beta_min = min(dep.tilt_dependent.beta)
-    tilt_dep = _at(dep.tilt_dependent.beta, dep.tilt_dependent.utility)
-    tilt_ind = _at(dep.tilt_independent.beta, dep.tilt_independent.utility)
-    return Claim("G6", "Dependence matters: with V ~ N(0,1) and X | V ~ N(0, 4) when |V| <= 1, else X = 0, the "
-                       "error is unbiased and light-tailed, yet the limit is catastrophic.",
-                 "conditional" if bounded else "fails",
-                 f"E[V | U >= t] = {_g(dv[10.0])} at t = 10, {_g(dv[t_last], 6)} at t = "
-                 f"{_g(t_last)}, rising to 1 (the edge of the window where the error lives) and never above it; "
-                 f"with the same error independent of V it is {_g(iv[10.0])} and {_g(iv[t_last])} "
-                 f"(t/5). Monte Carlo within {_g(z, 2)} SE. The KL-regularised optimum agrees: E[V] = "
-                 f"{_g(tilt_dep[beta_min])} at beta = {_g(beta_min)} against {_g(tilt_ind[beta_min])} when "
-                 "independent.",
-                 "V stops increasing (bounded by 1) as claimed, but the limit is 1, not E[V] = 0 as the original "
-                 "comment guessed: catastrophic in the sense of bounded, not of 'no gain at all'",
-                 ("goodhart_g6",))
+    tilt_dep = at(dep.tilt_dependent.beta, dep.tilt_dependent.utility)
+    tilt_ind = at(dep.tilt_independent.beta, dep.tilt_independent.utility)
+    return decisions.G6.claim_from(decision,
+        f"E[V | U >= t] = {_g(dv[10.0])} at t = 10, {_g(decision.numbers['at_largest_t'], 6)} at t = {_g(t_last)}, "
+        f"rising to 1 (the edge of the window where the error lives) and never above it (at most "
+        f"{_g(decision.numbers['highest'], 6)}); with the same error independent of V it is {_g(iv[10.0])} and "
+        f"{_g(iv[t_last])} (t/5). Monte Carlo within {_g(decision.numbers['mc_z'], 2)} SE. The KL-regularised optimum "
+        f"agrees: E[V] = {_g(tilt_dep[beta_min])} at beta = {_g(beta_min)} against {_g(tilt_ind[beta_min])} when "
+        "independent.", ("goodhart_g6",))
 
 
 def _g7(bon, fits) -> Claim:
-    bon_r2 = [f.bon.r_squared for f in fits.cases]
-    rl_r2 = [f.rl.r_squared for f in fits.cases]
-    better = sum(f.bon.r_squared > f.rl.r_squared for f in fits.cases)
-    verdict = "holds" if min(bon_r2) >= 0.95 else "conditional" if max(bon_r2) >= 0.95 else "fails"
-    worst = min(fits.cases, key=lambda f: f.bon.r_squared)
-    poor = [f"{f.error}/{f.utility} (R^2 {f.bon.r_squared:.2f})" for f in fits.cases if f.bon.r_squared < 0.95]
+    decision = decisions.G7(fits)
+    bon_r2, rl_r2 = decision.numbers["bon_r2"], decision.numbers["rl_r2"]
+    worst = min(bon_r2, key=bon_r2.get).replace(" / ", "/")
     n_last = max(max(c.exact.n) for c in bon.cases)
     d_max = math.sqrt(max(max(c.exact.kl) for c in bon.cases))
-    return Claim("G7", "Gao, Schulman & Hilton (2022) fit gold reward under best-of-n as d (a - b d), and under RL "
-                       "as d (a - b log d), with d = sqrt(KL).",
-                 verdict,
-                 f"Fitted to the {len(fits.cases)} exact best-of-n curves of G5 (n = 1 to {n_last:.3g}, d up to "
-                 f"{d_max:.2f}): R^2 of d (a - b d) from {min(bon_r2):.3f} ({worst.error}/{worst.utility}) to "
-                 f"{max(bon_r2):.3f}; R^2 of d (a - b log d) from {min(rl_r2):.3f} to {max(rl_r2):.3f}; the "
-                 f"best-of-n form fits better in {better} of {len(bon_r2)} cases.",
-                 ("the forms are empirical; d (a - b d) fits poorly for " + ", ".join(poor)) if poor else "",
-                 ("goodhart_g7",))
+    return decisions.G7.claim_from(decision,
+        f"Fitted to the {len(fits.cases)} exact best-of-n curves of G5 (n = 1 to {n_last:.3g}, d up to {d_max:.2f}): "
+        f"R^2 of d (a - b d) from {min(bon_r2.values()):.3f} ({worst}) to {max(bon_r2.values()):.3f}; R^2 of "
+        f"d (a - b log d) from {min(rl_r2.values()):.3f} to {max(rl_r2.values()):.3f}; the best-of-n form fits better "
+        f"in {decision.numbers['bon_better']} of {len(bon_r2)} cases.", ("goodhart_g7",))
 
 
 def _note_claims(heavy, light, race, dep) -> list[Claim]:
-    growth = race.curve("t(df=1.5)", "t(df=2.2)").regime           # X heavier than V, yet b <= a + 1
-    v_heavier = race.curve("t(df=3)", "t(df=2.2)").regime          # V heavier than X
-    expo = race.curve("expon(scale=1)", ex.NORMAL).regime
-    light_normal = light.curve(ex.NORMAL).regime
+    n1, n2, n3 = decisions.GN1(heavy, race), decisions.GN2(light, race, dep), decisions.GN3(race)
+    power = n1.numbers["power_race_slope"]
     heavy_slopes = ", ".join(f"{c.error} {_g(c.regime.slope)}" for c in heavy.curves)
-    # the numbers each verdict rests on
-    catastrophic = all(c.regime.regime == "catastrophic" for c in heavy.curves)
-    grows_though_heavier = growth.regime == "power-growth" and growth.slope > 0
-    light_grows = light_normal.regime == "unbounded" and light_normal.slope > 0.5
-    stops_without_heavy = expo.regime == "constant-gain" or max(dep.dependent.conditional_utility) < 1.0
-    v_jumps = v_heavier.regime == "unbounded" and v_heavier.slope > 0.5
-
-    def verdict(holds: bool, only_under_conditions: bool) -> str:
-        return "fails" if not holds else "conditional" if only_under_conditions else "holds"
-
-    n1 = Claim("GN1", "When you care about V and are optimizing for a proxy U, ... optimizing hard enough for U "
-                      "causes V to stop increasing (when the error X is heavy-tailed).",
-               verdict(catastrophic, grows_though_heavier),
-               f"Holds for subexponential X with V lighter by more than a power: the gain vanishes (slopes "
-               f"{heavy_slopes}, G1). Fails for two power laws with b <= a + 1: X ~ t(df=1.5) is heavier than "
-               f"V ~ t(df=2.2), yet the gain grows like t^{_g(growth.slope, 3)} (G3). V also stops increasing "
-               f"without heavy tails: exponential error gives a constant gain ({_g(expo.gain)}), and light but "
-               f"V-dependent error caps E[V] at 1 (G6).",
-               "X subexponential, independent of V, and P(V > t) = o(t^-p P(X > t)) for some p > 1",
-               ("goodhart_g1", "goodhart_g3"))
-    n2 = Claim("GN2", "X must be heavy-tailed (or long-tailed or something).",
-               verdict(light_grows, stops_without_heavy),
-               f"For the full catastrophe (E[V | U >= t] -> E[V]) X must be subexponential: light X gives "
-               f"unbounded growth (G2, slope {_g(light_normal.slope)}) and exponential X a constant "
-               f"gain {_g(expo.gain)} = lambda Var(V) (G3). For V merely to stop increasing it is not necessary: "
-               f"exponential error already bounds the gain, and the dependent counterexample (light, unbiased "
-               f"error) bounds E[V] by 1 (G6).",
-               "necessary for E[V | U >= t] -> E[V] with independent X and V; not for a bounded gain",
-               ("goodhart_g2", "goodhart_g3", "goodhart_g6"))
-    n3 = Claim("GN3", "X must have heavier tails than V.",
-               verdict(v_jumps, False),
-               f"Necessary: when V's tail is at least as heavy as X's, V takes the big jump and the gain grows "
-               f"linearly (X ~ t(df=3), V ~ t(df=2.2): slope {_g(v_heavier.slope)}). Not sufficient: X ~ t(df=1.5) "
-               f"is heavier than V ~ t(df=2.2) and the gain still grows like t^{_g(growth.slope, 3)} (G3); the "
-               f"condition that works is P(V > t)/P(X > t) = o(t^-p) for some p > 1.",
-               "as a necessary condition; sufficiency needs V lighter by more than a power of t",
-               ("goodhart_g3",))
-    return [n1, n2, n3]
+    return [
+        decisions.GN1.claim_from(n1,
+            f"Holds for subexponential X with V lighter by more than a power: the gain vanishes (slopes "
+            f"{heavy_slopes}, G1). Fails for two power laws with b <= a + 1: X ~ {POWER_RACE[0]} is heavier than "
+            f"V ~ {POWER_RACE[1]}, yet the gain grows like t^{_g(power, 3)} (G3). V also stops increasing without "
+            f"heavy tails: exponential error gives a constant gain ({_g(n1.numbers['exponential_gain'])}), and light "
+            f"but V-dependent error caps E[V] at 1 (G6).", ("goodhart_g1", "goodhart_g3")),
+        decisions.GN2.claim_from(n2,
+            f"For the full catastrophe (E[V | U >= t] -> E[V]) X must be subexponential: light X gives unbounded "
+            f"growth (G2, slope {_g(n2.numbers['light_slope'])}) and exponential X a constant gain "
+            f"{_g(n2.numbers['exponential_gain'])} = lambda Var(V) (G3). For V merely to stop increasing it is not "
+            f"necessary: exponential error already bounds the gain, and the dependent counterexample (light, unbiased "
+            f"error) bounds E[V] by 1 (G6).", ("goodhart_g2", "goodhart_g3", "goodhart_g6")),
+        decisions.GN3.claim_from(n3,
+            f"Necessary: when V's tail is at least as heavy as X's, V takes the big jump and the gain grows linearly "
+            f"(X ~ {V_HEAVIER[0]}, V ~ {V_HEAVIER[1]}: slope {_g(n3.numbers['v_heavier_slope'])}). Not sufficient: "
+            f"X ~ {POWER_RACE[0]} is heavier than V ~ {POWER_RACE[1]} and the gain still grows like "
+            f"t^{_g(n3.numbers['power_race_slope'], 3)} (G3); the condition that works is P(V > t)/P(X > t) = "
+            f"o(t^-p) for some p > 1.", ("goodhart_g3",)),
+    ]
 
 
 def _construction_table(con) -> Table:
@@ -306,7 +211,7 @@ def _construction_table(con) -> Table:
 def _bon_table(bon) -> Table:
     rows = []
     for c in bon.cases:
-        utility, proxy = _at(c.exact.n, c.exact.utility), _at(c.exact.n, c.exact.proxy)
+        utility, proxy = at(c.exact.n, c.exact.utility), at(c.exact.n, c.exact.proxy)
         n_last = max(c.exact.n)
         rows.append((c.error, c.utility, _g(utility.get(10)), _g(utility.get(1000)), f"{c.peak_n:.3g}",
                      _g(c.peak_utility), _g(utility[n_last]), _g(proxy[n_last])))

@@ -27,14 +27,13 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
 from alignlab import _validate as v
+from alignlab._executor import ordered_map
 from alignlab._limits import check_memory
 from alignlab._progress import tracker
 from alignlab._random import SeedLike, block_generator, block_sequence, seed_sequence
@@ -152,9 +151,8 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
     running = np.empty(trials)
     total = row_blocks * col_blocks
 
-    def collect(item):
-        (r, c), future = item
-        segments = future.result()            # (rows, segments) log sums, in column order
+    def collect(tile, segments):              # segments: (rows, segments) log sums, in column order
+        r, c = tile
         block = slice(r * rows, r * rows + segments.shape[0])
         start, stop = c * cols, min((c + 1) * cols, n)
         ends = np.concatenate((marks[(marks > start) & (marks < stop)], [stop]))
@@ -167,17 +165,12 @@ def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: 
             if k < marks.size and marks[k] == end:
                 out[block, k] = running[block]
 
-    tiles = ((r, c) for r in range(row_blocks) for c in range(col_blocks))
-    with ThreadPoolExecutor(max_workers=threads) as pool, \
-            tracker(progress, total, "simulating (tiles)", transient=True) as bar:
-        pending: deque = deque()
-        for tile in tiles:
-            pending.append((tile, pool.submit(run, tile)))
-            if len(pending) >= in_flight:
-                collect(pending.popleft())
-                bar.advance()
-        while pending:
-            collect(pending.popleft())
+    # threads (the kernels release the GIL); tiles come back in submission order, row block by row block
+    # and column block by column block, so each row's running sum is built in column order
+    tiles = [(r, c) for r in range(row_blocks) for c in range(col_blocks)]
+    with tracker(progress, total, "simulating (tiles)", transient=True) as bar:
+        for tile, segments in zip(tiles, ordered_map(run, tiles, workers=threads, threads=True, in_flight=in_flight)):
+            collect(tile, segments)
             bar.advance()
     return out
 

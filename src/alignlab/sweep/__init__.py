@@ -1,9 +1,10 @@
 """Parameter sweeps as Dask tasks, written cell by cell to one labelled xarray Dataset in Zarr.
 
-``run_sweep(spec, out)`` runs every cell of a :class:`Grid` (one Dask task each, on an in-process
-``LocalCluster`` or on a running scheduler), writes each finished cell into the store at once, and
-skips finished cells when run again. Per-cell seeds come from the cell's coordinates, so a result
-never depends on scheduling or on which other cells exist.
+``run_sweep(spec, out)`` runs every cell of a :class:`Grid` (one Dask task each, through
+:func:`alignlab._executor.ordered_map`: a local Dask cluster of worker processes, or a running
+scheduler), writes each finished cell into the store at once, and skips finished cells when run
+again. Per-cell seeds come from the cell's coordinates, so a result never depends on scheduling or on
+which other cells exist.
 """
 
 from alignlab._lazy import lazy_exports

@@ -1,13 +1,14 @@
-"""Run a sweep: one Dask task per missing cell, results written to the store as they finish."""
+"""Run a sweep: one task per missing cell through the executor (:func:`alignlab._executor.ordered_map`: a local
+Dask cluster, a running scheduler, or this process), each result written to the store as it finishes."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from alignlab import _validate as v
+from alignlab._executor import ordered_map
 from alignlab._results import Result
 from alignlab._limits import check_memory, check_work
 from alignlab._progress import tracker
@@ -29,14 +30,19 @@ class SweepResult(Result):
 
 
 MAX_CELLS = 100_000          # cells per sweep unless max_work says otherwise
+RETRIES = 3                  # a cell whose worker died is run again, up to this many times
+IN_FLIGHT = 4096             # cells submitted ahead of the oldest unfinished one: cells differ in cost, and a
+                             # slow one must not leave the workers idle (their results are a few numbers each)
 
 
 def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0, scheduler: str | None = None,
               workers: int | None = None, progress=False, on_cell=None, max_work: float | None = None) -> SweepResult:
     """Compute every cell of ``grid`` not yet done in ``out``.
 
-    ``scheduler``: None for an in-process LocalCluster with ``workers`` processes (default: one per
-    core), ``"serial"`` to compute in this process, or the address of a running dask scheduler.
+    ``scheduler``: None for a local Dask cluster of ``workers`` processes (default: one per
+    core), ``"serial"`` to compute in this process, or the address of a running dask scheduler. A cell
+    whose worker died runs again (up to :data:`RETRIES` times); cells are seeded from their coordinates,
+    so the numbers do not depend on where they ran.
     ``on_cell(done_count)`` is called after each cell is written (tests use it to kill a worker).
     ``progress``: ``False``, ``True`` (a bar) or ``callable(done, total, description)`` over cells.
     ``max_work`` raises the limit of :data:`MAX_CELLS` cells on purpose; memory is checked too.
@@ -64,53 +70,25 @@ def run_sweep(kind: str, grid: Grid, fixed: dict, out: str | Path, seed: int = 0
     with tracker(progress, grid.size, f"sweep {kind}") as bar:
         bar.update(grid.size - len(todo))
 
-        def finished(index, values):
-            store.write(index, values)
+        def finished(i, values):
+            store.write(todo[i][0], values)
             bar.advance()
             if on_cell is not None:
                 on_cell(int(store.done.sum()))
 
-        if scheduler == "serial":
-            for index, params in todo:
-                finished(index, spec.cell(**params, **fixed, stream=cell_seed(seed, kind, params)))
-        elif todo:
-            _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished)
+        cells = [(spec.cell, {**params, **fixed, "stream": cell_seed(seed, kind, params)}) for _, params in todo]
+        for _ in ordered_map(_compute, cells, workers=1 if scheduler == "serial" else workers,
+                             scheduler=None if scheduler == "serial" else scheduler or "local", on_done=finished,
+                             retries=RETRIES, in_flight=IN_FLIGHT):
+            pass                                    # each cell was written by ``finished`` as it came in
     return SweepResult(str(out), kind, dict(zip(grid.names, grid.shape)), grid.size, int(store.done.sum()),
                        len(todo), time.perf_counter() - start, label)
 
 
-def _run_dask(spec, todo, fixed, seed, kind, scheduler, workers, finished):
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
-    else:
-        try:
-            client = Client(scheduler, timeout=10)
-        except OSError as exc:
-            raise v.ParameterError("scheduler", f"cannot reach a dask scheduler at {scheduler} ({exc})") from None
-    try:
-        index_of = {}
-        futures = []
-        for index, params in todo:
-            key = f"{kind}-cell-" + "-".join(map(str, index)) + f"-{seed}"
-            future = client.submit(spec.cell, **params, **fixed, stream=cell_seed(seed, kind, params),
-                                   key=key, pure=False, retries=3)
-            index_of[future.key] = index
-            futures.append(future)
-        # as_completed must track the futures on this client's loop: by default it takes the loop of the
-        # process's default client, and a future rescheduled after its worker died would then be awaited
-        # on two loops ("bound to a different event loop")
-        for future in as_completed(futures, loop=client.loop):
-            finished(index_of[future.key], future.result())
-            future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+def _compute(cell):
+    """One grid cell: ``(function, keyword arguments)`` -> the function's values (runs on a worker)."""
+    function, arguments = cell
+    return function(**arguments)
 
 
 def show(path: str | Path) -> dict:

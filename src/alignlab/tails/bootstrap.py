@@ -12,10 +12,11 @@ bootstrap mean square estimates the AMSE:
 3. :math:`k^* = \frac{k_1^2}{k_2}\,\bigl(2(\log n_1/\log k_1 - 1)\bigr)^{\log k_1/\log n_1 - 1}`,
    the constant as corrected by Qi (2008) and used by Voitalov et al. (2019).
 
-Every resample draws from its own stream ``block_generator(seed, stage, attempt, replicate)`` and
-the squared statistics are summed in replicate order, so the result depends on ``seed`` only,
-never on ``workers``. When :math:`k_2 \ge k_1` (a false AMSE minimum) the search restarts above
-0.5% of ``n``, up to three times, and the result says so. ``progress`` counts resamples
+Every resample draws from its own stream ``block_generator(seed, stage, attempt, replicate)``; the
+squared statistics are summed over chunks of :data:`CHUNK` replicates, on threads, and the chunks'
+sums added in chunk order, so the result depends on ``seed`` only, never on ``workers``. When
+:math:`k_2 \ge k_1` (a false AMSE minimum) the search restarts above 0.5% of ``n``, up to three
+times, and the result says so. ``progress`` counts resamples
 (:mod:`alignlab._progress`), ``2 * samples`` per attempt. The work, ``samples * (n1 + n2)`` resampled
 values per attempt with every retry counted, is checked against :data:`MAX_RESAMPLED` before it starts.
 """
@@ -32,12 +33,13 @@ from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, block_generator, seed_sequence
 from alignlab._results import Result
-from alignlab.tails.parallel import ordered_map, worker_count
+from alignlab._executor import ordered_map, worker_count
 
 T_BOOTSTRAP = 0.5
 EPS_STOP = 0.99
 RETRIES = 3
 MAX_RESAMPLED = 4e9      # resampled values, every retry counted (a few minutes here) unless max_work says more
+CHUNK = 16               # resamples summed per task
 
 
 @dataclass(frozen=True)
@@ -90,15 +92,17 @@ def _amse_sum(positive_logs: np.ndarray, size: int, generators) -> np.ndarray:
 
 def _argmin_amse(positive_logs, size, root, stage, attempt, samples, workers, lowest, bar):
     """k minimising the bootstrap AMSE for resamples of ``size``, searched in ``[lowest, EPS_STOP*size)``."""
-    chunks = np.array_split(np.arange(samples), max(1, min(samples, 4 * workers)))
+    chunks = [range(r, min(r + CHUNK, samples)) for r in range(0, samples, CHUNK)]
 
     def run(chunk):
-        return _amse_sum(positive_logs, size, (block_generator(root, stage, attempt, int(r)) for r in chunk))
+        return _amse_sum(positive_logs, size, (block_generator(root, stage, attempt, r) for r in chunk))
 
     total = np.zeros(size - 1)
-    for chunk, part in zip(chunks, ordered_map(run, chunks, workers)):    # in chunk order: the sum does not
-        total += part                                                     # depend on scheduling
-        bar.advance(chunk.size)
+    # threads: the sorts and sums release the GIL; chunks of a fixed size, added in chunk order, so the
+    # total does not depend on the workers or on scheduling, not even in its last bit
+    for chunk, part in zip(chunks, ordered_map(run, chunks, workers=workers, threads=True)):
+        total += part
+        bar.advance(len(chunk))
     hi = max(lowest + 1, int(round(EPS_STOP * size)) - 1)
     window = total[lowest - 1:hi]
     return int(np.nanargmin(window)) + lowest

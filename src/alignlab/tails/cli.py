@@ -43,7 +43,7 @@ def register(cmds) -> None:
                         "unless --max-work says more (default 1000)")
     p.add_argument("--seed", type=number, default=0, help="seed for --gof, a whole number >= 0 (default 0)")
     p.add_argument("--workers", type=number, default=None,
-                   help="threads for --gof, whole, 1 to 256 (default: all cores)")
+                   help="cores for --gof, whole, 1 to 1024 (default: all)")
     p.add_argument("--out", metavar="PNG", help="write the fitted tail on log-log axes here (.png, .pdf or .svg, "
                                                 "in an existing folder)")
     max_work_arg(p, "values fitted", "1e8")

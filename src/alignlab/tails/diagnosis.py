@@ -134,11 +134,15 @@ def diagnose(samples, *, seed: SeedLike = None, bootstrap_samples: int = 500, wo
                      excess_fit, versus, seed_used(root), _figure_data(x, excess))
 
 
+def vote(fit: ThresholdFit) -> str:
+    """What one threshold says: ``heavy`` (95% interval of xi above 0), ``light`` (interval below
+    :data:`LIGHT_XI`, or xi <= -1/2) or ``neither``."""
+    lo, hi = fit.interval()
+    return "heavy" if lo > 0 else "light" if (hi < LIGHT_XI or fit.xi <= -0.5) else "neither"
+
+
 def _verdict(fits) -> tuple[str, list[str]]:
-    votes = []
-    for f in fits:
-        lo, hi = f.interval()
-        votes.append("heavy" if lo > 0 else "light" if (hi < LIGHT_XI or f.xi <= -0.5) else "neither")
+    votes = [vote(f) for f in fits]
     heavy, light = votes.count("heavy"), votes.count("light")
     if heavy >= 2 and light == 0:
         return "heavy", votes

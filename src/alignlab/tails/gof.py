@@ -25,7 +25,7 @@ from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
 from alignlab._random import SeedLike, block_generator, seed_sequence, seed_used
 from alignlab._results import BULK, Result
-from alignlab.tails.parallel import ordered_map, worker_count
+from alignlab._executor import ordered_map, worker_count
 from alignlab.tails.power_law_model import fit_sorted, sample_tail
 
 MAX_FITTED = 1e8         # values fitted by the bootstrap (replicates * n; minutes here) unless max_work says more
@@ -69,7 +69,7 @@ def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = None, worke
 
     distances = np.empty(replicates)
     with tracker(progress, replicates, "goodness of fit: bootstrap replicates") as bar:
-        for r, distance in enumerate(ordered_map(one, range(replicates), workers)):
+        for r, distance in enumerate(ordered_map(one, range(replicates), workers=workers, threads=True)):
             distances[r] = distance
             bar.advance()
     p = float(np.mean(distances >= fit.ks))

@@ -8,24 +8,15 @@ import math
 from alignlab.dists.samples import load_samples
 from alignlab.evidence.claims import Claim, Section, Table
 from alignlab.evidence.context import ReportContext
+from alignlab.tails import decisions
 from alignlab.tails import experiments as ex
 from alignlab.tails import plots
 from alignlab.tails.diagnosis import diagnose
 
 SEED = 0           # the report's bootstraps and synthetic samples are reproducible
 
-
-
-# claim id -> (reward-sample file, what Kwa et al. (2024) read from it, their verdict in our terms)
-PAPER = {
-    "R1": ("starling-llama",
-           "Starling-RM-7B-alpha rewards of Llama-2-7B-chat generations are roughly normal: the Hill plot never "
-           "stabilises and the exponential QQ plot bends down, consistent with light-tailed error.", "light"),
-    "R2": ("starling-random",
-           "Starling-RM-7B-alpha rewards of uniformly random token sequences are ambiguous (one outlier on the "
-           "exponential QQ plot, Hill estimate about 0.20 at large k) and overall consistent with light tails.",
-           "ambiguous"),
-}
+# the reward-sample set each of R1 and R2 diagnoses
+PAPER = ((decisions.R1, "starling-llama"), (decisions.R2, "starling-random"))
 
 
 def build(ctx: ReportContext) -> Section:
@@ -37,7 +28,7 @@ def build(ctx: ReportContext) -> Section:
                           f"Hill's estimate at the double-bootstrap k (95% interval) and 1/(alpha - 1) from the "
                           f"Clauset-Shalizi-Newman fit against the true extreme-value index, n = {recovery.n}.")]
     claims, tables = [], [_recovery_table(recovery), _verdict_table(verdicts)]
-    for claim_id, (name, text, expected) in PAPER.items():
+    for rule, name in PAPER:
         path = ctx.dataset(name)
         ctx.step(f"diagnosing {name}")
         d = ctx.cached(f"tails/diagnose/{ctx.dataset_key(name)}",
@@ -48,8 +39,8 @@ def build(ctx: ReportContext) -> Section:
                                   f"exponential QQ of the excess over the mean, mean excess, Hill plot (upper "
                                   f"quarter of k), and the generalized Pareto shape at three thresholds that "
                                   f"decides the verdict."))
-        claims.append(_paper_claim(claim_id, text, expected, d, fig_name))
-    claims.append(_synthetic_claim("R3", recovery, verdicts))
+        claims.append(_paper_claim(rule, d, fig_name))
+    claims.append(_synthetic_claim(recovery, verdicts))
     summary = ("Kwa, Thomas &amp; Garriga-Alonso (2024) show that heavier-than-exponential reward error makes "
                "optimisation catastrophic (E[V | U &ge; t] &rarr; E[V]). Their reward samples are diagnosed here "
                "with the verdict rule of <code>alignlab tails diagnose</code>: the generalized Pareto shape of the "
@@ -59,52 +50,31 @@ def build(ctx: ReportContext) -> Section:
     return Section(summary, tuple(claims), tuple(figures), tuple(tables))
 
 
-def _paper_claim(claim_id: str, text: str, expected: str, d, figure: str) -> Claim:
-    shapes = "; ".join(f"{t.level:.0%}: {t.xi:.3f} [{t.interval()[0]:.3f}, {t.interval()[1]:.3f}]"
-                       for t in d.thresholds)
-    evidence = (f"Our verdict: {d.verdict} (n = {d.n}). GPD shape of the excesses by threshold quantile: {shapes}. "
-                f"Hill on the positive excess over the mean: {d.hill.chosen_xi:.3f} +/- {d.hill.chosen_se:.3f} at "
-                f"k = {d.hill.chosen_k} (double bootstrap).")
-    heavy = [t for t in d.thresholds if t.interval()[0] > 0]       # thresholds whose excesses are heavier
-    if d.verdict == expected == "ambiguous" and heavy:
-        verdict = "conditional"
-        conditions = (f"ambiguous, as the paper says, but not simply light: above the "
-                      f"{min(t.level for t in heavy):.0%} quantile the excesses are heavier than exponential "
-                      f"(GPD shape up to {max(t.xi for t in heavy):.2f}), while the bulk of the upper tail is "
-                      f"exponential or lighter; our Hill estimate at k = {d.hill.chosen_k} is "
-                      f"{d.hill.chosen_xi:.2f} (theirs: about 0.20 at large k)")
-    elif d.verdict == expected:
-        verdict, conditions = "holds", ""
-    elif {expected, d.verdict} == {"ambiguous", "light"}:
-        verdict, conditions = "conditional", "the evidence is weaker than the paper's reading"
-    else:
-        verdict, conditions = "fails", ""
-    return Claim(claim_id, text, verdict, evidence, conditions, (figure,))
+def _paper_claim(rule, d, figure: str) -> Claim:
+    decision = rule(d)
+    n = decision.numbers
+    shapes = "; ".join(f"{level}: {xi:.3f} [{lo:.3f}, {hi:.3f}]" for level, (xi, lo, hi) in n["shapes"].items())
+    hill = n["hill"]
+    return rule.claim_from(decision,
+                           f"Our verdict: {n['verdict']} (n = {d.n}). GPD shape of the excesses by threshold quantile: "
+                           f"{shapes}. Hill on the positive excess over the mean: {hill['xi']:.3f} +/- "
+                           f"{hill['se']:.3f} at k = {hill['k']} (double bootstrap).", (figure,))
 
 
-def _synthetic_claim(claim_id: str, recovery, verdicts) -> Claim:
-    right = sum(e == g for e, g in zip(verdicts.expected, verdicts.verdicts))
-    exact = {label for label, _, _ in ex.EXACT_POWER_LAWS}
-    pareto = [r for r in recovery.rows if r.label in exact]
-    other = [r for r in recovery.rows if r.label not in exact]
-    worst_pareto = max(r.hill_error_in_se for r in pareto)
-    worst_other = max(r.hill_error_in_se for r in other)
-    evidence = (f"Verdicts on n = {verdicts.n} synthetic samples: {right} of {len(verdicts.labels)} right ("
-                + ", ".join(f"{l}: {g}" for l, g in zip(verdicts.labels, verdicts.verdicts)) + "). "
-                f"Hill at the double-bootstrap k is within {worst_pareto:.1f} standard errors of the truth on "
-                f"exact Pareto samples ({', '.join(r.label for r in pareto)}); on "
-                f"{' and '.join(r.label for r in other)}, whose tails are power laws only asymptotically, it is "
-                f"off by up to {worst_other:.1f} standard errors (second-order bias at the chosen k). The CSN "
-                f"alpha is off by " + ", ".join(f"{r.fit_error_in_sigma:.1f}" for r in recovery.rows)
-                + " sigma respectively: its sigma = (alpha - 1)/sqrt(n_tail) ignores the bias of the KS-chosen "
-                "xmin.")
-    holds = right == len(verdicts.labels) and worst_pareto < 4
-    verdict = "conditional" if holds and worst_other >= 4 else "holds" if holds else "fails"
-    conditions = ("standard errors understate the error where the tail is a power law only asymptotically"
-                  if verdict == "conditional" else "")
-    return Claim(claim_id, "The toolkit's estimators recover known tail indices, and its verdict calls normal, "
-                           "exponential and uniform samples light and Pareto, Student-t and Frechet samples heavy.",
-                 verdict, evidence, conditions, ("tails_recovery",))
+def _synthetic_claim(recovery, verdicts) -> Claim:
+    decision = decisions.R3(recovery, verdicts)
+    n = decision.numbers
+    pareto = [r.label for r in recovery.rows if r.label in decisions.EXACT_LABELS]
+    other = [r.label for r in recovery.rows if r.label not in decisions.EXACT_LABELS]
+    return decisions.R3.claim_from(decision,
+        f"Verdicts on n = {verdicts.n} synthetic samples: {n['right']} of {n['samples']} right ("
+        + ", ".join(f"{l}: {g}" for l, g in zip(verdicts.labels, verdicts.verdicts)) + "). "
+        f"Hill at the double-bootstrap k is within {n['worst_pareto_se']:.1f} standard errors of the truth on "
+        f"exact Pareto samples ({', '.join(pareto)}); on {' and '.join(other)}, whose tails are power laws only "
+        f"asymptotically, it is off by up to {n['worst_other_se']:.1f} standard errors (second-order bias at the "
+        f"chosen k). The CSN alpha is off by " + ", ".join(f"{r.fit_error_in_sigma:.1f}" for r in recovery.rows)
+        + " sigma respectively: its sigma = (alpha - 1)/sqrt(n_tail) ignores the bias of the KS-chosen xmin.",
+        ("tails_recovery",))
 
 
 def _fmt(x: float) -> str:
