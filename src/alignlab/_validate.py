@@ -15,6 +15,20 @@ from pathlib import Path
 import numpy as np
 
 
+def renamed(old: str, new: str, value, given):
+    """The value of keyword ``new``, or of its old spelling ``old`` (with a DeprecationWarning naming the new
+    one) when only that was given; both at once is an error. ``given`` is what the old keyword received
+    (``None``: not given)."""
+    if given is None:
+        return value
+    if value is not None:
+        raise ParameterError(new, f"give {new}= only ({old}= is its old spelling)")
+    import warnings
+    warnings.warn(f"{old}= is renamed {new}=; {old}= will be removed in the next release", DeprecationWarning,
+                  stacklevel=3)
+    return given
+
+
 class ParameterError(ValueError):
     """A parameter is outside what is allowed. ``param`` names it."""
 

@@ -46,7 +46,26 @@ def emit(args, payload, render) -> None:
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(payload, allow_nan=False) + "\n")
     else:
-        render(Console(), payload)
+        render(console(), payload)
+
+
+UNCUT_WIDTH = 10_000         # columns a table may use where no terminal sets a width: nothing is ever cut
+
+
+def console() -> Console:
+    """The console a command prints on: the terminal's width on a terminal (tables from :func:`table` wrap
+    there rather than cut a number), and wide enough that nothing is cut in a pipe, a file or a notebook."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=UNCUT_WIDTH, color_system=None, highlight=False)
+
+
+def table(title: str, columns=(), **options) -> Table:
+    """A rich table whose cells wrap instead of being cut when the terminal is narrow."""
+    out = Table(title=title, title_justify="left", **options)
+    for column in columns:
+        out.add_column(column, overflow="fold")
+    return out
 
 
 def show_progress(args) -> bool:
@@ -55,17 +74,20 @@ def show_progress(args) -> bool:
 
 
 def key_value_table(title: str, payload: dict) -> Table:
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    out = table(title, show_header=False)
+    out.add_column("field", style="bold", overflow="fold")
+    out.add_column("value", overflow="fold")
     for key, value in payload.items():
-        table.add_row(key, fmt(value))
-    return table
+        out.add_row(key, fmt(value))
+    return out
+
+
+MISSING = "-"
 
 
 def fmt(value) -> str:
     if value is None:
-        return "null"          # as in --json: infinite, or not reached / not applicable
+        return MISSING          # null in --json: infinite, or not reached / not applicable
     if isinstance(value, float):
         if value != value:
             return "nan"
@@ -77,3 +99,43 @@ def fmt(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(fmt(v) for v in value)
     return str(value)
+
+
+# -- leaf commands: a description, defaults shown, examples -----------------------------------------------
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's lines (the examples) and shows each option's default where its help does not."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (action.default in (None, False, argparse.SUPPRESS) or "default" in text.lower()
+                or not action.option_strings or isinstance(action, argparse._HelpAction)):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def command(cmds, name: str, *, help: str, description: str, examples: tuple[str, ...], handler=None):
+    """A leaf command ``alignlab ... NAME``: one-line ``help``, a ``description``, its defaults shown and an
+    epilog of ``examples`` (whole command lines, which a test runs). Returns its parser."""
+    epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+    parser = cmds.add_parser(name, help=help, description=description, epilog=epilog,
+                             formatter_class=HelpFormatter)
+    parser.examples = tuple(examples)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+class Renamed(argparse.Action):
+    """An old spelling of a flag, kept for one release: it sets the new flag's value and the command prints
+    one warning line naming the new flag (not with --json, whose output is the JSON object alone)."""
+
+    def __init__(self, option_strings, dest, *, new: str, **kwargs):
+        self.new = new
+        kwargs.setdefault("help", f"old spelling of {new}, kept for one release")
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        notes = getattr(namespace, "deprecations", None) or []
+        notes.append(f"{option_string} is renamed {self.new}; {option_string} will be removed in the next release")
+        setattr(namespace, "deprecations", notes)

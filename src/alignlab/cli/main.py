@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             if getattr(args, "json", False):
                 warnings.simplefilter("ignore")
+            else:
+                for note in getattr(args, "deprecations", None) or ():
+                    print(f"alignlab: warning: {note}", file=sys.stderr)
             args.handler(args)
     except UsageError as err:
         print(_one_line(str(err)), file=sys.stderr)
