@@ -61,7 +61,7 @@ def test_nan_and_inf_are_counted_and_dropped_only_on_request(tmp_path):
     with pytest.raises(ParameterError) as err:
         load_samples(path, column="reward")
     text = str(err.value)
-    assert "2 NaN or missing and 1 infinite" in text and "line 5, 9, 13" in text and "--drop-nonfinite" in text
+    assert "2 NaN or missing and 1 infinite" in text and "line 5, 9, 13" in text and "drop_nonfinite=True" in text
     loaded = load_samples(path, column="reward", drop_nonfinite=True)
     assert loaded.dropped == 3 and loaded.values.size == 17
     np.save(tmp_path / "n.npy", np.array([1.0, np.inf] + list(range(2, 30))))
@@ -81,7 +81,7 @@ def test_empty_boolean_and_complex_files_are_refused(tmp_path):
     with pytest.raises(ParameterError, match="holds no values"):
         load_samples(tmp_path / "empty.npy")
     np.save(tmp_path / "bool.npy", np.array([True, False] * 10))
-    with pytest.raises(ParameterError, match="real numbers \\(got dtype bool\\)"):
+    with pytest.raises(ParameterError, match="True/False values: samples must be numbers \\(got dtype bool\\)"):
         load_samples(tmp_path / "bool.npy")
     np.save(tmp_path / "complex.npy", np.arange(20) + 1j)
     with pytest.raises(ParameterError, match="real numbers \\(got dtype complex128\\)"):
@@ -112,7 +112,7 @@ def test_bad_sample_files_give_one_clear_error_naming_the_parameter(tmp_path, co
 
 def test_several_columns_need_a_column_name(tmp_path):
     path = write(tmp_path, "t.csv", "a,b\n" + "\n".join(f"{i},{i * 2}" for i in range(1, 30)))
-    with pytest.raises(ParameterError, match="has 2 columns \\(a, b\\); choose one with --column NAME"):
+    with pytest.raises(ParameterError, match="has 2 columns \\(a, b\\); choose one with column='NAME'"):
         load_samples(path)
     with pytest.raises(ParameterError, match="has no column 'c' \\(columns: a, b\\)"):
         load_samples(path, column="c")

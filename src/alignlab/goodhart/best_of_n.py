@@ -68,7 +68,7 @@ def kl_bound(n) -> np.ndarray:
     return np.log(n) - (n - 1) / n
 
 
-def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None, tails=None,
+def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0, tails=None,
               backend: str = "numpy", progress: ProgressLike = False, max_work: float | None = None) -> BestOfN:
     """Best of ``n`` draws of the proxy, for each ``n``: by quadrature (``method="exact"``, n up to 1e12)
     or Monte Carlo (``"mc"``: ``trials`` trials drawn with ``seed``, n up to 2^24).

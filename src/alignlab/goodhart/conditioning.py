@@ -49,7 +49,7 @@ class PointConditional(ConditionalMeans):
 
 
 def conditional_utility(model, t, method: str = "quadrature", samples: int = 1_000_000,
-                        seed: SeedLike = None, progress: ProgressLike = False,
+                        seed: SeedLike = 0, progress: ProgressLike = False,
                         max_work: float | None = None) -> ConditionalUtility:
     """E[V | U >= t] for each ``t``: by quadrature, or by Monte Carlo (``method="mc"``) with ``samples``
     draws from ``seed`` (``progress`` counts blocks of draws; more than

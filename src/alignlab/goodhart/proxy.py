@@ -74,10 +74,10 @@ class Proxy:
 
     # -- conditioning ---------------------------------------------------------------------
     def conditional_utility(self, t, method: str = "quadrature", samples: int = 1_000_000,
-                            seed: SeedLike = None, progress: ProgressLike = False,
+                            seed: SeedLike = 0, progress: ProgressLike = False,
                             max_work: float | None = None) -> conditioning.ConditionalUtility:
-        """E[V | U >= t] for each t (quadrature, or ``method="mc"`` with ``samples`` draws from ``seed``;
-        None: fresh entropy, recorded in the result's ``seed``; ``max_work`` raises the draw limit)."""
+        """E[V | U >= t] for each t (``method="exact"``: quadrature, or ``method="mc"`` with ``samples`` draws
+        from ``seed``, recorded in the result's ``seed``; ``max_work`` raises the draw limit)."""
         return conditioning.conditional_utility(self.model, t, method, samples, seed, progress, max_work)
 
     def conditional_utility_at(self, u) -> conditioning.PointConditional:
@@ -93,7 +93,7 @@ class Proxy:
         return _regime.regime(self.model, decades)
 
     # -- optimisation by selection and by KL-regularised RL ----------------------------------
-    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None,
+    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0,
                   backend: str = "numpy", progress: ProgressLike = False,
                   max_work: float | None = None) -> _bon.BestOfN:
         """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"`` with ``trials``

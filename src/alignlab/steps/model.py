@@ -199,7 +199,7 @@ class StepsModel:
         return self.approach.lomax_form is not None
 
     def task_time(self, n: int, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
-                  seed: SeedLike = None) -> TaskTime:
+                  seed: SeedLike = 0) -> TaskTime:
         """Distribution of S_n: ``exact`` (Pareto, Lomax), ``asymptotic`` or ``mc``; ``auto`` picks exact
         where available, else Monte Carlo with ``trials`` and ``seed``."""
         n, method = self._check_task(n, method)
@@ -209,7 +209,7 @@ class StepsModel:
         return self._task_time(n, method, trials, seed_sequence(seed))
 
     def task_quantiles(self, n: int, quantiles=(0.1, 0.5, 0.9), method: str = "auto", *,
-                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> TaskQuantiles:
+                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0) -> TaskQuantiles:
         """The mean and the ``quantiles`` of S_n (what ``alignlab steps task`` prints), every argument
         checked before any work starts."""
         n, method = self._check_task(n, method)
@@ -257,7 +257,7 @@ class StepsModel:
         logs = simulate_log_task_times(self.subtask_time, n, trials, root)
         return EmpiricalTaskTime(self.subtask_time, n, logs, seed_used(root))
 
-    def simulate(self, n: int, trials: int, seed: SeedLike = None, *, explicit: bool = False,
+    def simulate(self, n: int, trials: int, seed: SeedLike = 0, *, explicit: bool = False,
                  quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress=False,
                  max_samples: float = MAX_SAMPLES, backend: str = "numpy") -> Simulation:
         """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
@@ -279,7 +279,7 @@ class StepsModel:
         return summarize(logs, n, trials, seed_used(root), explicit, ps)
 
     def success_probability(self, n: int, budget: float, method: str = "auto", *,
-                            trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> float:
+                            trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0) -> float:
         """P(S_n <= budget). Every subtask takes at least its least time, so a budget below n times it gives 0."""
         n, method = self._check_task(n, method)
         budget = v.real("budget", budget, low=0.0, allow_inf=True)
@@ -299,7 +299,7 @@ class StepsModel:
         return float(self._task_time(n, method, trials, root).cdf(budget))
 
     def horizon(self, budget: float, p: float = 0.5, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
-                seed: SeedLike = None) -> Horizon:
+                seed: SeedLike = 0) -> Horizon:
         """The largest n with P(S_n <= budget) >= p (0 when even one subtask fails), by bisection:
         the success probability falls as n grows because S_n grows with n. ``auto`` uses exact inversion
         where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo."""

@@ -96,7 +96,7 @@ def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_pe
                   "the simulation's tiles")
 
 
-def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLike = None, *,
+def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLike = 0, *,
                             explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
                             progress=False, backend: str = "numpy") -> np.ndarray:
     """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring).
@@ -107,7 +107,7 @@ def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLik
                                      in_flight=in_flight, progress=progress, backend=backend)[:, 0]
 
 
-def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: SeedLike = None, *,
+def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: SeedLike = 0, *,
                               explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
                               progress=False, backend: str = "numpy") -> np.ndarray:
     """log S_k for each k in ``checkpoints`` along the same simulated tasks: an array (trials, len).
