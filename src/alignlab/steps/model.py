@@ -59,7 +59,8 @@ class Description(Result):
 
 @dataclass(frozen=True)
 class Horizon(Result):
-    """The largest task length solved within ``budget`` with probability at least ``p``."""
+    """The largest task length solved within ``budget`` with probability at least ``p``. ``method`` says how
+    the success probabilities were computed; Monte Carlo (``mc``) records its ``seed`` and ``trials``."""
 
     budget: float
     p: float
@@ -67,6 +68,7 @@ class Horizon(Result):
     success_at_horizon: float
     method: str                     # exact, asymptotic, auto (exact where checked, the limit law beyond) or mc
     seed: int | None = None         # Monte Carlo: the seed that reproduces it
+    trials: int | None = None       # Monte Carlo: simulated tasks per success probability
 
 
 def _exact_reliable(beta: float, n: int) -> bool:
@@ -231,11 +233,12 @@ class StepsModel:
         v.choice("method", method, METHODS)
         if method == "exact" and not self.has_exact:
             raise v.ParameterError("method", f"exact is available for pareto and lomax approaches, not "
-                                             f"{self.approach.name}; use mc or asymptotic")
+                                             f"{self.approach.name}; use method='mc' or method='asymptotic'")
         if method == "exact" and not _exact_reliable(beta, n):
             raise v.ParameterError("n", f"exact inversion is checked for n up to {EXACT_N_MAX:.0e} and, above the "
                                         f"threshold, while S_n/n is not concentrated beyond double precision; at "
-                                        f"n = {n:.3g} with q * alpha = {beta:g} use method asymptotic (as auto does)")
+                                        f"n = {n:.3g} with q * alpha = {beta:g} use method='asymptotic' (as method='auto' "
+                                        f"does)")
         if method == "asymptotic":
             AsymptoticTaskTime.check_available(self.subtask_time)
         if method == "mc":
@@ -258,23 +261,28 @@ class StepsModel:
         return EmpiricalTaskTime(self.subtask_time, n, logs, seed_used(root))
 
     def simulate(self, n: int, trials: int, seed: SeedLike = 0, *, explicit: bool = False,
-                 quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress=False,
-                 max_samples: float = MAX_SAMPLES, backend: str = "numpy") -> Simulation:
+                 quantiles=(0.1, 0.5, 0.9), workers: int | None = None, progress=False,
+                 max_work: float | None = None, backend: str = "numpy", threads: int | None = None,
+                 max_samples: float | None = None) -> Simulation:
         """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
         ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy);
-        ``threads``: worker threads (default: every core); ``progress``: ``False``, ``True`` or
-        ``callable(done, total, description)``. The result's ``seed`` reproduces it."""
+        ``workers``: CPU cores the simulation may use (default: all; the numbers do not depend on it);
+        ``progress``: ``False``, ``True`` or ``callable(done, total, description)``; ``max_work`` raises the
+        limit of :data:`~alignlab.steps.simulate.MAX_SAMPLES` draws on purpose. The result's ``seed``
+        reproduces it. (``threads`` and ``max_samples`` are the old spellings of ``workers`` and ``max_work``.)"""
+        workers = v.renamed("threads", "workers", workers, threads)
+        max_work = v.renamed("max_samples", "max_work", max_work, max_samples)
         n = v.integer("n", n, low=1, high=int(N_MAX))
         trials = v.integer("trials", trials, low=1)
         ps = v.probabilities("quantile", quantiles)
-        if threads is not None:
-            threads = v.integer("threads", threads, low=1, high=1024)
+        if workers is not None:
+            workers = v.integer("workers", workers, low=1, high=1024)
         if explicit and self.q != int(self.q):
             raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {self.q:g})")
         self._check_simulation_beta()
-        check_budget(n, trials, max_samples, draws_per_subtask=int(self.q) if explicit else 1)
+        check_budget(n, trials, max_work, draws_per_subtask=int(self.q) if explicit else 1)
         root = seed_sequence(seed)
-        logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=threads,
+        logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=workers,
                                        progress=progress, backend=backend)
         return summarize(logs, n, trials, seed_used(root), explicit, ps)
 
@@ -302,7 +310,10 @@ class StepsModel:
                 seed: SeedLike = 0) -> Horizon:
         """The largest n with P(S_n <= budget) >= p (0 when even one subtask fails), by bisection:
         the success probability falls as n grows because S_n grows with n. ``auto`` uses exact inversion
-        where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo."""
+        where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo with ``trials``
+        simulated tasks per probability, drawn with ``seed`` (the same draws at every n: the bisection
+        compares common random numbers). The result says which method ran, and for Monte Carlo its seed
+        and trials."""
         budget = v.real("budget", budget, low=1.0, high=1.8e308)
         p = v.probability("p", p)
         self._check_task(1, method)
@@ -332,9 +343,10 @@ class StepsModel:
                     return lower
 
         top = int(math.floor(budget / self.approach.support[0]))     # S_n >= n * least time
+        drawn = {"seed": seed_used(root), "trials": trials} if method == "mc" else {}
         if success(1) < p:
-            return Horizon(budget, p, 0, success(1), "exact" if method == "auto" else method,
-                           seed_used(root) if method == "mc" else None)
+            return Horizon(budget=budget, p=p, horizon=0, success_at_horizon=success(1),
+                           method="exact" if method == "auto" else method, **drawn)
         lo, hi = 1, max(1, top)
         if success(hi) >= p:
             lo = hi
@@ -345,7 +357,8 @@ class StepsModel:
             else:
                 hi = mid
         used = method if method != "auto" else ("exact" if _exact_reliable(self.beta, lo) else "asymptotic")
-        return Horizon(budget, p, lo, success(lo, strict=True), used, seed_used(root) if method == "mc" else None)
+        return Horizon(budget=budget, p=p, horizon=lo, success_at_horizon=success(lo, strict=True), method=used,
+                       **drawn)
 
     def _success_lower_bound(self, n: int, budget: float) -> float | None:
         """A lower bound on P(S_n <= budget) from the first two moments, or None: Cantelli,
