@@ -127,7 +127,7 @@ def test_experiment_checks_its_figure_path_before_any_work(capsys, tmp_path, mon
     monkeypatch.setattr(experiments, "bon_synthetic", lambda **kw: pytest.fail("ran before checking --out"))
     assert main(["goodhart", "experiment", "bon-synthetic", "--out", out, "--json"]) == 2
     _, err = capsys.readouterr()
-    assert err.startswith("alignlab: error: out: ") and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert err.startswith("alignlab: error: --out: ") and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
 
 
 def test_sweep_reads_goodhart_specs_with_the_same_domain(capsys, tmp_path):

@@ -102,8 +102,11 @@ def test_empirical_samples_draw_from_the_values_read(tmp_path):
                                             ("1\nnan\n2\n", "NaN")])
 def test_bad_sample_files_give_one_clear_error_naming_the_parameter(tmp_path, content, words):
     with pytest.raises(ParameterError, match=words) as err:
-        EmpiricalSamples.read(write(tmp_path, "bad.txt", content))
+        EmpiricalSamples.read(write(tmp_path, "bad.txt", content), param="error-samples")
     assert err.value.param == "error-samples"
+    with pytest.raises(ParameterError, match=words) as err:
+        EmpiricalSamples.read(tmp_path / "bad.txt")
+    assert err.value.param == str(tmp_path / "bad.txt")             # by default, errors name the file
     with pytest.raises(ParameterError, match="no such file"):
         EmpiricalSamples.read(tmp_path / "missing.npy")
     with pytest.raises(ParameterError):

@@ -277,14 +277,15 @@ class EmpiricalSamples:
         self.name = name
 
     @classmethod
-    def read(cls, data, column: str | None = None, param: str = "error-samples",
+    def read(cls, data, column: str | None = None, param: str | None = None,
              drop_nonfinite: bool = False) -> EmpiricalSamples:
         """The empirical law of the numbers in ``data``: a file (one column, or ``column`` of a table), a
         shipped data set's name, a numpy array, a pandas Series or a DataFrame's ``column`` (see
-        :func:`load_samples`)."""
+        :func:`load_samples`; errors name ``param``, by default the file, or ``samples`` in memory)."""
         samples = load_samples(data, column, drop_nonfinite, param=param)
-        name = Path(samples.source).name if isinstance(data, (str, PathLike)) else samples.source
-        return cls(samples.values, name, param)
+        from_file = isinstance(data, (str, PathLike))
+        return cls(samples.values, Path(samples.source).name if from_file else samples.source,
+                   param or (samples.source if from_file else "samples"))
 
     @property
     def spec(self) -> str:

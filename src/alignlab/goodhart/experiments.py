@@ -80,6 +80,11 @@ class Curves(Result):
     curves: tuple[Curve, ...]
     seed: int | None = None
 
+    def _rows(self) -> list[dict]:
+        """One row per (curve, threshold, method): the quadrature's curve and the Monte Carlo points."""
+        return [{"error": c.error, "utility": c.utility, **row} for c in self.curves
+                for part in (c.exact, c.mc) if part is not None for row in part._rows()]
+
     def curve(self, error: str, utility: str | None = None) -> Curve:
         """The curve of ``error`` (and ``utility``, where one error is paired with several)."""
         found = [c for c in self.curves if c.error == error and utility in (None, c.utility)]
@@ -156,6 +161,11 @@ class BonSynthetic(Result):
     trials: int
     seed: int
 
+    def _rows(self) -> list[dict]:
+        """One row per (case, method, n): the exact curve and the Monte Carlo points."""
+        return [{"error": c.error, "utility_law": c.utility, **row} for c in self.cases
+                for part in (c.exact, c.mc) for row in part._rows()]
+
 
 def bon_synthetic(errors=BON_ERRORS, utilities=BON_UTILITIES, n_max: float = 1e9, mc_max: int = 65536,
                   trials: int = 100, seed: SeedLike = 0, progress: ProgressLike = False,
@@ -197,6 +207,12 @@ class DependenceStudy(Result):
     regime: Regime
     tilt_dependent: Tilt
     tilt_independent: Tilt
+
+    def _rows(self) -> list[dict]:
+        """One row per (case, threshold) of the conditioning: dependent, independent, dependent by Monte Carlo."""
+        return [{"case": name, **row} for name, part in (("dependent", self.dependent),
+                                                         ("independent", self.independent), ("dependent", self.mc))
+                for row in part._rows()]
 
 
 def dependence_study(samples: int = 200_000, seed: SeedLike = 0) -> DependenceStudy:
