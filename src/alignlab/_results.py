@@ -93,7 +93,7 @@ class Result:
             value = getattr(self, f.name)
             parts.append(f"{f.name}={_short_value(value)}")
         text = f"{type(self).__name__}({', '.join(parts)})"
-        return text if len(text) <= REPR_CHARACTERS else text[:REPR_CHARACTERS - 4] + " ...)"
+        return text if len(text) <= REPR_CHARACTERS else text[:REPR_CHARACTERS - len(" ...)")] + " ...)"
 
     def _rows(self) -> list[dict]:
         """The rows of :meth:`to_pandas` (see the module docstring); results with a natural unit override it."""

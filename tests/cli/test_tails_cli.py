@@ -146,3 +146,16 @@ def test_hill_excess_of_values_spanning_the_double_range_names_the_file(capsys, 
     wide = tmp_path / "wide.npy"
     np.save(wide, np.concatenate([np.full(50, -1.7e308), np.linspace(0, 1.7e308, 50)]))
     assert "wide.npy: values lie further from their mean" in run_error(capsys, "tails", "hill", str(wide), "--excess")
+
+
+@pytest.mark.parametrize("command", ["fit", "hill", "compare", "diagnose"])
+def test_an_empty_npy_file_is_exit_2_naming_it(capsys, tmp_path, command):
+    """It was "internal error: EOFError: No data left in file" with exit 1."""
+    (tmp_path / "zero.npy").write_bytes(b"")
+    err = run_error(capsys, "tails", command, str(tmp_path / "zero.npy"))
+    assert err.startswith(f"alignlab: error: {tmp_path / 'zero.npy'}: cannot read file as .npy")
+
+
+def test_workers_do_not_change_the_numbers(capsys, pareto):
+    args = ("tails", "hill", str(pareto), "--bootstrap-samples", "20")
+    assert run_json(capsys, *args, "--workers", "1") == run_json(capsys, *args, "--workers", "3")

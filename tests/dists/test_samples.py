@@ -155,3 +155,48 @@ def test_parquet_columns_and_nulls(tmp_path):
     with pytest.raises(ParameterError, match="1 NaN or missing"):
         load_samples(tmp_path / "p.parquet", column="r")
     assert load_samples(tmp_path / "p.parquet", column="r", drop_nonfinite=True).dropped == 1
+
+
+# -- samples in memory: arrays, pandas Series and DataFrames -----------------------------------------------
+def test_arrays_series_and_dataframe_columns_read_the_same_numbers():
+    pd = pytest.importorskip("pandas")
+    values = np.linspace(1.0, 2.0, 30)
+    frame = pd.DataFrame({"reward": values, "length": np.arange(30)})
+    for data, column, source in ((values, None, "array"), (list(values), None, "array"),
+                                 (pd.Series(values, name="r"), None, "Series 'r'"),
+                                 (frame, "reward", "DataFrame column 'reward'"),
+                                 (frame[["reward"]], None, "DataFrame column 'reward'")):
+        samples = load_samples(data, column=column)
+        assert np.array_equal(samples.values, values) and samples.source == source
+    assert samples.to_pandas()["value"].tolist() == list(values)            # one row per value
+    with pytest.raises(ParameterError, match="2 columns \\(reward, length\\); choose one with column='NAME'") as err:
+        load_samples(frame)
+    assert err.value.param == "samples"
+    with pytest.raises(ParameterError, match="no column 'x' \\(columns: reward, length\\)"):
+        load_samples(frame, column="x")
+    with pytest.raises(ParameterError, match="a Series, which has no columns"):
+        load_samples(frame["reward"], column="reward")
+
+
+def test_bool_columns_are_not_numbers_but_nullable_columns_are():
+    pd = pytest.importorskip("pandas")
+    for flags in (pd.Series([True, False] * 10), pd.Series([True, None] * 10, dtype="boolean"),
+                  np.array([True, False] * 10)):
+        with pytest.raises(ParameterError, match="True/False values: samples must be numbers"):
+            load_samples(flags)
+    nullable = pd.Series([1.5, None, 2.5] * 5, dtype="Float64")
+    with pytest.raises(ParameterError, match="5 NaN or missing and 0 infinite values .*drop_nonfinite=True"):
+        load_samples(nullable)
+    kept = load_samples(nullable, drop_nonfinite=True)
+    assert kept.dropped == 5 and kept.values.tolist() == [1.5, 2.5] * 5
+    whole = load_samples(pd.Series([1, None, 3] * 5, dtype="Int64"), drop_nonfinite=True)
+    assert whole.values.dtype == float and whole.values.tolist() == [1.0, 3.0] * 5
+    with pytest.raises(ParameterError, match="the Series must hold real numbers \\(got dtype "):
+        load_samples(pd.Series(["a", "b"]))
+
+
+def test_an_empty_npy_file_is_named_not_an_internal_error(tmp_path):
+    (tmp_path / "zero.npy").write_bytes(b"")
+    with pytest.raises(ParameterError, match="cannot read file as .npy") as err:
+        load_samples(tmp_path / "zero.npy")
+    assert err.value.param == str(tmp_path / "zero.npy")
