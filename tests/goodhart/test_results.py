@@ -131,3 +131,20 @@ def test_every_result_is_a_tidy_table_along_its_pressure_axis(report_experiments
     g5 = report_experiments["g5"]
     rows = sum(len(c.exact.n) + len(c.mc.n) for c in g5.cases)
     assert set(assert_tidy(g5, rows=rows)["method"]) == {"exact", "mc"}
+
+
+def test_every_plot_draws_on_the_axes_given_and_returns_its_figure(report_experiments):
+    from alignlab._figures import figure
+    from alignlab.goodhart import plots
+    fig, ax = figure()
+    assert plots.plot_best_of_n(HEAVY.best_of_n([1, 4], method="mc", trials=20), ax=ax) is fig and ax.has_data()
+    for plot, name in ((plots.plot_tail_race, "g3"), (plots.plot_construction, "g4")):
+        fig, ax = figure()
+        assert plot(report_experiments[name], ax=ax) is fig and ax.has_data()
+    for plot, name in ((plots.plot_heavy_error, "g1"), (plots.plot_light_error, "g2"), (plots.plot_dependence, "g6"),
+                       (plots.plot_bon_synthetic, "g5")):
+        panels = 1 if name == "g5" else 2                      # g5: one panel per utility law (one here)
+        fig, axes = figure(1, panels, squeeze=False)
+        assert plot(report_experiments[name], ax=axes) is fig and all(a.has_data() for a in axes.ravel())
+    fig, axes = figure(1, 1, squeeze=False)
+    assert plots.plot_gao_fits(report_experiments["g5"], report_experiments["g7"], ax=axes) is fig
