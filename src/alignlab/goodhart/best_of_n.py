@@ -77,9 +77,10 @@ def max_n_from_samples(m: int) -> int:
     Resampling stands in for the law the sample came from only up to the sample's largest value. Of the
     m sample values and n fresh draws from the law, n + m exchangeable draws, the largest is one of the n
     with probability n/(n + m): that is how often the law's best of n would lie beyond everything the
-    sample holds, where resampling can only repeat the sample's top few values (at n = m/19 the selected
-    X still falls among the top 3m/n = 57 sample values 95% of the time; at n = m, only the top 3). This is
-    the resampling-of-maxima condition that the number of draws be small against the sample (Bickel, Gotze
+    sample holds, where resampling can only repeat the sample's top few values (selecting on X alone, the
+    largest of n resampled values lies among the top j with probability 1 - (1 - j/m)^n: at n = m/19 the
+    top 3m/n = 57 hold it 95% of the time, at n = m the top three). This is the resampling-of-maxima
+    condition that the number of draws be small against the sample (Bickel, Gotze
     & van Zwet 1997, "Resampling fewer than n observations"). n = 1 selects nothing and is always
     accepted."""
     return max(1, int(m * BEYOND_SAMPLE / (1.0 - BEYOND_SAMPLE)))
