@@ -128,6 +128,7 @@ def command(cmds, name: str, *, help: str, description: str, examples: tuple[str
     return parser
 
 
+QUOTES = "'\""
 _KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|True\b|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)")
 
 
@@ -147,7 +148,7 @@ def flag_wording(error: ParameterError, parser: argparse.ArgumentParser) -> Para
         if flag is None or _inside_spec(match.string, match.start()):
             return match.group(0)
         value = match.group(2)
-        return flag if value == "True" else f"{flag} {value.strip(chr(39) + chr(34))}"
+        return flag if value == "True" else f"{flag} {value.strip(QUOTES)}"
 
     message = str(error).removeprefix(f"{error.param}: ")
     param = flags.get(error.param.replace("-", "_"), error.param)

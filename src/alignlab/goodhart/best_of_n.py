@@ -80,10 +80,19 @@ def max_n_from_samples(m: int) -> int:
     sample holds, where resampling can only repeat the sample's top few values (selecting on X alone, the
     largest of n resampled values lies among the top j with probability 1 - (1 - j/m)^n: at n = m/19 the
     top 3m/n = 57 hold it 95% of the time, at n = m the top three). This is the resampling-of-maxima
-    condition that the number of draws be small against the sample (Bickel, Gotze
-    & van Zwet 1997, "Resampling fewer than n observations"). n = 1 selects nothing and is always
-    accepted."""
+    condition that the number of draws be small against the sample (Bickel, Gotze & van Zwet 1997,
+    "Resampling fewer than n observations"). n = 1 selects nothing and is always accepted."""
     return max(1, int(m * BEYOND_SAMPLE / (1.0 - BEYOND_SAMPLE)))
+
+
+def _check_resampled(m: int, n: int) -> None:
+    """Refuse a best of ``n`` from ``m`` samples beyond :func:`max_n_from_samples`, in one line naming it."""
+    limit = max_n_from_samples(m)
+    if n > limit:
+        raise v.ParameterError("n", f"best of n from {m} samples of X stops at n = {limit} "
+                                    f"(m/{round((1 - BEYOND_SAMPLE) / BEYOND_SAMPLE)}): the law's best of n would "
+                                    f"exceed every sample with probability n/(n + m) = {n / (n + m):.1%} at n = {n}, "
+                                    f"above {BEYOND_SAMPLE:.0%} (got {n}); use more samples or a smaller n")
 
 
 def kl_bound(n) -> np.ndarray:
@@ -107,21 +116,17 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     if method == "mc":
         n = integers("n", n, 1, MAX_N_SIMULATED)
         if getattr(model, "kind", "") == "empirical":
-            m, largest = model.error.values.size, int(np.max(n))
-            if largest > max_n_from_samples(m):
-                raise v.ParameterError("n", f"best of n from {m} samples of X stops at n = {max_n_from_samples(m)} "
-                                            f"(m/19): the law's best of n would exceed every sample with probability "
-                                            f"n/(n + m) = {largest / (largest + m):.1%} at n = {largest}, above "
-                                            f"{BEYOND_SAMPLE:.0%} (got {largest}); use more samples or a smaller n")
+            _check_resampled(model.error.values.size, int(np.max(n)))
         trials = v.integer("trials", trials, low=2, high=MAX_COUNT)
         check_simulation(model, n, trials, max_work)
         return _monte_carlo(model, n, trials, seed_sequence(seed), backend, progress)
     n = integers("n", n, 1, MAX_N)
     grid = _Grid(model, n, tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
+    base = _base_mean(model)
     for k in n:
         utility.append(model.mu + grid.utility_gain(int(k)))
-        proxy.append(_base_mean(model) if k == 1 and _base_mean(model) is not None else grid.proxy_mean(int(k)))
+        proxy.append(base if k == 1 and base is not None else grid.proxy_mean(int(k)))
         kl.append(grid.kl(int(k)))
     proxy = np.array(proxy)
     if np.isinf(proxy).any():
