@@ -118,13 +118,15 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def command(cmds, name: str, *, help: str, description: str, examples: tuple[str, ...], handler=None):
     """A leaf command ``alignlab ... NAME``: one-line ``help``, a ``description``, its defaults shown and an
-    epilog of ``examples`` (whole command lines, which a test runs). Returns its parser."""
+    epilog of ``examples`` (whole command lines, which a test runs). The library's errors, worded for
+    Python, are printed worded for its flags (:func:`flag_wording`). Returns its parser."""
     epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
     parser = cmds.add_parser(name, help=help, description=description, epilog=epilog,
                              formatter_class=HelpFormatter)
     parser.examples = tuple(examples)
+    parser.set_defaults(leaf_parser=parser)            # main words the library's errors for its flags
     if handler is not None:
-        parser.set_defaults(handler=_in_flags(handler, parser))
+        parser.set_defaults(handler=handler)
     return parser
 
 
@@ -164,15 +166,6 @@ def _inside_spec(text: str, position: int) -> bool:
         elif ch == ")" and opened:
             opened.pop()
     return any(opened)
-
-
-def _in_flags(handler, parser):
-    def run(args):
-        try:
-            return handler(args)
-        except ParameterError as err:
-            raise flag_wording(err, parser) from None
-    return run
 
 
 class Renamed(argparse.Action):
