@@ -73,6 +73,10 @@ def test_old_keywords_of_simulate_warn_and_name_the_new_ones():
     with pytest.warns(DeprecationWarning, match="max_samples= is renamed max_work="):
         model.simulate(50, 1000, max_samples=1e6)
     assert old == model.simulate(50, 1000, workers=2)
+    with pytest.warns(DeprecationWarning, match="quantiles= is renamed quantile="):
+        assert model.task_quantiles(100, quantiles=[0.5]) == model.task_quantiles(100, 0.5)   # one value or a list
+    with pytest.warns(DeprecationWarning, match="qs= is renamed q="):
+        assert ex.growth_curves(0.5, qs=[2], n_max=100, points=3) == ex.growth_curves(0.5, 2, n_max=100, points=3)
 
 
 @pytest.mark.parametrize("plot, result", [

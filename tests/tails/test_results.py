@@ -103,6 +103,7 @@ def test_samples_come_as_arrays_series_dataframe_columns_or_data_set_names(rewar
     assert pickands(frame, 50, column="x") == pickands(PARETO, 50)
     by_name = diagnose("starling-llama", bootstrap_samples=20)
     assert by_name == diagnose(np.load(reward_files["starling-llama"]), bootstrap_samples=20)
+    assert hill(frame, column="x", excess=True, k=50) == hill(PARETO - PARETO.mean(), k=50)   # as --excess
     with pytest.raises(ParameterError, match="choose one with column='NAME'"):
         hill(frame)
     with pytest.raises(ParameterError, match="True/False values"):

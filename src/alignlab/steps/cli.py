@@ -134,7 +134,7 @@ def task(args) -> None:
 
 def simulate(args) -> None:
     from alignlab._limits import max_work
-    sim = _model(args).simulate(args.n, args.trials, args.seed, explicit=args.explicit, quantiles=args.quantile,
+    sim = _model(args).simulate(args.n, args.trials, args.seed, explicit=args.explicit, quantile=args.quantile,
                                 workers=args.workers, backend=args.backend, progress=show_progress(args),
                                 max_work=max_work(args.max_work))
     emit(args, sim, lambda console, d: console.print(key_value_table("simulated task time S_n", d)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -120,18 +121,22 @@ def n_grid(n_min: float, n_max: float, points: int) -> np.ndarray:
     n_min = v.integer("n", n_min, low=1, high=int(1e300))       # as the model: the double 1e300
     n_max = v.integer("n", n_max, low=1, high=int(1e300))
     if n_max <= n_min:
-        raise v.ParameterError("n", f"needs N_MIN < N_MAX: a curve has at least two points (got {n_min} {n_max})")
+        raise v.ParameterError("n", f"needs its least value below its largest: a curve has at least two points "
+                                    f"(got {n_min} and {n_max})")
     points = v.integer("points", points, low=2, high=1000)
     ns = sorted({int(round(x)) for x in np.geomspace(float(n_min), float(n_max), points)})
     return np.array(ns, dtype=object if ns[-1] > 2 ** 62 else np.int64)
 
 
-def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12, points: int = 25,
+def growth_curves(alpha: float | None, q=None, n_min: int = 1, n_max: int = 10 ** 12, points: int = 25,
                   approach: str = "pareto", method: str = "auto", trials: int = 2000,
-                  seed: SeedLike = 0) -> GrowthCurves:
+                  seed: SeedLike = 0, qs=None) -> GrowthCurves:
     """median(S_n)/n on a log grid of n for each q (exact where available, else Monte Carlo with ``trials``
-    simulated tasks per q, drawn with ``seed``; the result records both when any curve used them)."""
-    qs = [v.real("q", q, low=1.0) for q in qs]
+    simulated tasks per q, drawn with ``seed``; the result records both when any curve used them). ``q``:
+    one power or a list (``alignlab steps curve --q``; ``qs`` is its old spelling)."""
+    q = v.renamed("qs", "q", q, qs)
+    powers = () if q is None else (q,) if isinstance(q, Real) else tuple(q)
+    qs = [v.real("q", x, low=1.0) for x in powers]
     if not qs:
         raise v.ParameterError("q", "needs at least one value >= 1")
     ns = n_grid(n_min, n_max, points)

@@ -36,6 +36,7 @@ N_MAX = 1e300
 SIMULATION_BETA_RANGE = (1e-4, 1e6)   # log M = E / beta in float32: relative precision 6e-8 of log M
 EXACT_N_MAX = 10 ** 12            # exact inversion checked against mpmath up to here; beyond, see _exact_reliable
 DEFAULT_MC_TRIALS = 20_000
+QUANTILES = (0.1, 0.5, 0.9)       # the quantiles reported unless others are asked for
 _BOUNDARY_TOLERANCE = 1e-12
 
 
@@ -89,6 +90,11 @@ def _exact_reliable(beta: float, n: int) -> bool:
         return True
     spread_log10 = log10_n * (1.0 / beta - 1.0) if beta < 2 else -0.5 * log10_n
     return spread_log10 > -12.0
+
+
+def _quantile(quantile):
+    """The probabilities asked for: :data:`QUANTILES` when none (None) were."""
+    return QUANTILES if quantile is None else quantile
 
 
 @contextlib.contextmanager
@@ -210,12 +216,14 @@ class StepsModel:
             check_budget(n, trials)
         return self._task_time(n, method, trials, seed_sequence(seed))
 
-    def task_quantiles(self, n: int, quantiles=(0.1, 0.5, 0.9), method: str = "auto", *,
-                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0) -> TaskQuantiles:
-        """The mean and the ``quantiles`` of S_n (what ``alignlab steps task`` prints), every argument
-        checked before any work starts."""
+    def task_quantiles(self, n: int, quantile=None, method: str = "auto", *,
+                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0, quantiles=None) -> TaskQuantiles:
+        """The mean and the quantiles of S_n at the probabilities ``quantile`` (one or a list, default 0.1, 0.5,
+        0.9; what ``alignlab steps task --quantile`` prints), every argument checked before any work starts.
+        (``quantiles`` is the old spelling of ``quantile``.)"""
+        quantile = _quantile(v.renamed("quantiles", "quantile", quantile, quantiles))
         n, method = self._check_task(n, method)
-        ps = v.probabilities("quantile", quantiles)
+        ps = v.probabilities("quantile", quantile)
         if method == "mc":
             trials = v.integer("trials", trials, low=1)
             check_budget(n, trials)
@@ -261,20 +269,23 @@ class StepsModel:
         return EmpiricalTaskTime(self.subtask_time, n, logs, seed_used(root))
 
     def simulate(self, n: int, trials: int, seed: SeedLike = 0, *, explicit: bool = False,
-                 quantiles=(0.1, 0.5, 0.9), workers: int | None = None, progress=False,
+                 quantile=None, workers: int | None = None, progress=False,
                  max_work: float | None = None, backend: str = "numpy", threads: int | None = None,
-                 max_samples: float | None = None) -> Simulation:
+                 max_samples: float | None = None, quantiles=None) -> Simulation:
         """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
         ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy);
         ``workers``: CPU cores the simulation may use (default: all; the numbers do not depend on it);
         ``progress``: ``False``, ``True`` or ``callable(done, total, description)``; ``max_work`` raises the
         limit of :data:`~alignlab.steps.simulate.MAX_SAMPLES` draws on purpose. The result's ``seed``
-        reproduces it. (``threads`` and ``max_samples`` are the old spellings of ``workers`` and ``max_work``.)"""
+        reproduces it. ``quantile``: the probabilities summarised, one or a list (default 0.1, 0.5, 0.9).
+        (``threads``, ``max_samples``
+        and ``quantiles`` are the old spellings of ``workers``, ``max_work`` and ``quantile``.)"""
         workers = v.renamed("threads", "workers", workers, threads)
+        quantile = _quantile(v.renamed("quantiles", "quantile", quantile, quantiles))
         max_work = v.renamed("max_samples", "max_work", max_work, max_samples)
         n = v.integer("n", n, low=1, high=int(N_MAX))
         trials = v.integer("trials", trials, low=1)
-        ps = v.probabilities("quantile", quantiles)
+        ps = v.probabilities("quantile", quantile)
         if workers is not None:
             workers = v.integer("workers", workers, low=1, high=1024)
         if explicit and self.q != int(self.q):

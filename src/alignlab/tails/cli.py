@@ -117,15 +117,13 @@ def register(cmds) -> None:
     bootstrap_args(p)
 
 
-def _compute(args, function, excess: bool = False, **options):
+def _compute(args, function, **options):
     """Load FILE and call ``function(values, **options)``; problems with the values themselves are
     reported against the file they came from."""
     from alignlab.dists.samples import load_samples
-    from alignlab.tails.sample_checks import excess_over_mean
     samples = load_samples(args.file, column=args.column, drop_nonfinite=args.drop_nonfinite)
     with _about(samples.source):
-        values = excess_over_mean(samples.values) if excess else samples.values
-        return samples, function(values, **options)
+        return samples, function(samples.values, **options)
 
 
 @contextmanager

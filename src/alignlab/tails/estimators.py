@@ -35,7 +35,7 @@ from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab.tails.bootstrap import DoubleBootstrap, double_bootstrap, log_moments
-from alignlab.tails.sample_checks import as_sample, positive_part
+from alignlab.tails.sample_checks import as_sample, excess_over_mean, positive_part
 
 
 @dataclass(frozen=True)
@@ -111,17 +111,20 @@ def descending_logs(x: np.ndarray, purpose: str) -> np.ndarray:
     return logs
 
 
-def hill(samples, k="bootstrap", *, column: str | None = None, seed: SeedLike = 0, bootstrap_samples: int = 500,
-         workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
+def hill(samples, k="bootstrap", *, column: str | None = None, excess: bool = False, seed: SeedLike = 0,
+         bootstrap_samples: int = 500, workers: int | None = None, progress: ProgressLike = False,
+         max_work: float | None = None) -> TailPath:
     """Hill estimates for every ``k`` < number of positive values, with standard errors ``xi/sqrt(k)``.
 
-    ``samples``: an array, a pandas Series, a DataFrame's ``column``, or a file or data set by name.
-    ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
+    ``samples``: an array, a pandas Series, a DataFrame's ``column``, or a file or data set by name;
+    ``excess=True`` uses their excess over the mean, x - mean(x) (``--excess``). ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
     ``seed``, using ``workers`` CPU cores, default all, which do not change the numbers; ``progress``
     counts resamples; ``max_work`` raises its work limit), an int fixes it, ``None`` gives the path only
     (the fast choice for very large samples: one sort, one cumulative sum).
     """
     x = as_sample(samples, column=column)
+    if excess:
+        x = excess_over_mean(x)
     return hill_from_logs(descending_logs(x, "the Hill estimator"), x.size, k, seed=seed,
                           bootstrap_samples=bootstrap_samples, workers=workers, progress=progress,
                           max_work=max_work)
