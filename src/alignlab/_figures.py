@@ -22,6 +22,40 @@ def figure(nrows: int = 1, ncols: int = 1, *, figsize=(7, 4.2), **subplot_kw):
     return fig, axes
 
 
+def axes_on(ax=None, *, figsize=(7, 4.2)):
+    """``(fig, ax)``: the Axes ``ax`` a plot was given and its Figure, or a new figure's one Axes."""
+    if ax is None:
+        return figure(figsize=figsize)
+    _check_axes([ax])
+    return ax.figure, ax
+
+
+def panels(ax, nrows: int, ncols: int, *, figsize, **subplot_kw):
+    """``(fig, axes, own)`` for a plot of ``nrows x ncols`` panels: a new figure's axes when ``ax`` is None
+    (``own`` True: the plot may set the figure's title and layout), else the ``nrows * ncols`` Axes given
+    (an array or any sequence, in reading order), as an (nrows, ncols) array."""
+    if ax is None:
+        fig, axes = figure(nrows, ncols, figsize=figsize, squeeze=False, **subplot_kw)
+        return fig, axes, True
+    import numpy as np
+    axes = np.empty(nrows * ncols, dtype=object)
+    given = list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(given) != axes.size:
+        from alignlab._validate import ParameterError
+        raise ParameterError("ax", f"must be {axes.size} Axes, one per panel ({nrows} x {ncols}, in reading order) "
+                                   f"(got {len(given)})")
+    _check_axes(given)
+    axes[:] = given
+    return given[0].figure, axes.reshape(nrows, ncols), False
+
+
+def _check_axes(axes) -> None:
+    for ax in axes:
+        if not (hasattr(ax, "plot") and hasattr(ax, "figure")):
+            from alignlab._validate import ParameterError
+            raise ParameterError("ax", f"must be a Matplotlib Axes (got {type(ax).__name__})")
+
+
 def save(fig, path: str | Path, dpi: int = DPI) -> str:
     """Write ``fig`` to ``path`` (format from the extension) and return the path written."""
     path = Path(path)

@@ -33,7 +33,7 @@ def check_work(param: str, amount: float, limit: float, unit: str, max_work: flo
     if not amount <= bound:          # NaN refused too
         raise ParameterError(param, f"{amount:.3g} {unit} exceed the work limit of {bound:.3g} {unit}"
                                     + ("" if max_work is not None else
-                                       f"; raise it on purpose with --max-work {amount:.3g}"))
+                                       f"; raise it on purpose with max_work={amount:.3g}"))
 
 
 def max_work(value) -> float | None:

@@ -93,7 +93,7 @@ class Result:
             value = getattr(self, f.name)
             parts.append(f"{f.name}={_short_value(value)}")
         text = f"{type(self).__name__}({', '.join(parts)})"
-        return text if len(text) <= REPR_CHARACTERS else text[:REPR_CHARACTERS - 4] + " ...)"
+        return text if len(text) <= REPR_CHARACTERS else text[:REPR_CHARACTERS - len(" ...)")] + " ...)"
 
     def _rows(self) -> list[dict]:
         """The rows of :meth:`to_pandas` (see the module docstring); results with a natural unit override it."""
@@ -213,8 +213,9 @@ def _build(hint, value):
     if origin is list:
         return [_build(args[0] if args else typing.Any, v) for v in value]
     if origin is dict:
-        inner = args[1] if len(args) == 2 else typing.Any
-        return {k: _build(inner, v) for k, v in value.items()}
+        key, inner = args if len(args) == 2 else (typing.Any, typing.Any)
+        as_key = key if key in (float, int) else (lambda k: k)      # JSON keys are strings: "0.5" -> 0.5
+        return {as_key(k): _build(inner, v) for k, v in value.items()}
     if isinstance(hint, type):
         if issubclass(hint, Result):
             return hint.from_dict(value)

@@ -93,8 +93,9 @@ def probability(param: str, value) -> float:
     return real(param, value, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def probabilities(param: str, values: Iterable) -> tuple[float, ...]:
-    values = tuple(values)
+def probabilities(param: str, values: Iterable | float) -> tuple[float, ...]:
+    """Probabilities strictly inside (0, 1): one number, or several."""
+    values = (values,) if isinstance(values, (Real, np.floating)) else tuple(values)
     if not values:
         raise ParameterError(param, "needs at least one value in (0, 1)")
     return tuple(probability(param, v) for v in values)

@@ -127,7 +127,7 @@ def test_experiment_checks_its_figure_path_before_any_work(capsys, tmp_path, mon
     monkeypatch.setattr(experiments, "bon_synthetic", lambda **kw: pytest.fail("ran before checking --out"))
     assert main(["goodhart", "experiment", "bon-synthetic", "--out", out, "--json"]) == 2
     _, err = capsys.readouterr()
-    assert err.startswith("alignlab: error: out: ") and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert err.startswith("alignlab: error: --out: ") and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
 
 
 def test_sweep_reads_goodhart_specs_with_the_same_domain(capsys, tmp_path):
@@ -141,3 +141,33 @@ def test_sweep_reads_goodhart_specs_with_the_same_domain(capsys, tmp_path):
                  "--out", str(out), "--scheduler", "serial", "--json"])
     _, err = capsys.readouterr()
     assert code == 2 and "trials: 1e+09 draws" in err and "--max-work" not in err and not out.exists()
+
+
+def test_method_quadrature_still_works_with_one_warning_line_naming_exact(capsys):
+    exact = run_json(capsys, "condexp", "--error", "t(df=3)", "--t", "1", "10")
+    assert exact["method"] == "exact"
+    assert run_json(capsys, "condexp", "--error", "t(df=3)", "--t", "1", "10", "--method", "quadrature") == exact
+    code = main(["goodhart", "condexp", "--error", "t(df=3)", "--t", "1", "--method", "quadrature"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ("alignlab: warning: --method quadrature is renamed --method exact; quadrature will "
+                                 "be removed in the next release\n")
+
+
+def test_a_bad_error_spec_names_the_flag_once(capsys):
+    err = clirun.run_error(capsys, "goodhart", "condexp", "--error", "t(df=3", "--t", "1")
+    assert err == "alignlab: error: --error: has an unclosed parenthesis (got 't(df=3')\n"
+
+
+@pytest.mark.parametrize("command", [["condexp", "--t", "1", "--method", "mc"], ["bon", "--n", "2", "--method", "mc"]])
+def test_an_empty_samples_file_is_exit_2_naming_it(capsys, tmp_path, command):
+    (tmp_path / "zero.npy").write_bytes(b"")
+    err = clirun.run_error(capsys, "goodhart", *command, "--error-samples", str(tmp_path / "zero.npy"))
+    assert err.startswith("alignlab: error: --error-samples: cannot read file as .npy")
+
+
+def test_samples_errors_name_error_samples_and_the_limit_of_n(capsys):
+    err = clirun.run_error(capsys, "goodhart", "bon", "--error-samples", "starling-llama", "--n", "2")
+    assert err.startswith("alignlab: error: --error-samples: ") and "only Monte Carlo applies (--method mc)" in err
+    err = clirun.run_error(capsys, "goodhart", "bon", "--error-samples", "starling-llama", "--n", "1", "900",
+                           "--method", "mc")
+    assert err.startswith("alignlab: error: --n: best of n from 16000 samples of X stops at n = 842")

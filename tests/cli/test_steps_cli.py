@@ -121,4 +121,54 @@ def test_the_installed_command_exits_2_without_a_traceback():
     proc = subprocess.run([sys.executable, "-m", "alignlab.cli.main", "steps", "task", "--alpha", "-2", "--q", "2",
                            "--n", "5"], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.strip() == "alignlab: error: alpha: must be > 0 (got -2.0)"
+    assert proc.stderr.strip() == "alignlab: error: --alpha: must be > 0 (got -2.0)"
+
+
+LOGNORMAL = ("--q", "2", "--approach", "lognorm(s=1, loc=1)")
+
+
+def test_horizon_by_monte_carlo_gives_the_same_answer_twice_and_says_how(capsys):
+    """`steps horizon` fell back to Monte Carlo with a fresh seed (0.507, then 0.520 on the same command)."""
+    a = run_json(capsys, "steps", "horizon", *LOGNORMAL, "--budget", "100")
+    b = run_json(capsys, "steps", "horizon", *LOGNORMAL, "--budget", "100")
+    assert a == b and (a["method"], a["seed"], a["trials"]) == ("mc", 0, 20000)
+    other = run_json(capsys, "steps", "horizon", *LOGNORMAL, "--budget", "100", "--seed", "1", "--trials", "5000")
+    assert (other["seed"], other["trials"]) == (1, 5000)
+    from alignlab.steps import StepsModel
+    assert StepsModel(q=2, approach="lognorm(s=1, loc=1)").horizon(100).to_json() == a   # the same default seed
+    code = main(["steps", "horizon", *LOGNORMAL, "--budget", "100"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "horizon (mc)" in out and "seed" in out and "20000" in out
+
+
+def test_monte_carlo_task_and_curve_name_their_seed_and_trials(capsys):
+    d = run_json(capsys, "steps", "task", *LOGNORMAL, "--n", "50", "--trials", "1000")
+    assert (d["method"], d["seed"], d["trials"]) == ("mc", 0, 1000)
+    exact = run_json(capsys, "steps", "task", "--alpha", "0.5", "--q", "3", "--n", "50")
+    assert (exact["method"], exact["seed"], exact["trials"]) == ("exact", None, None)
+    code = main(["steps", "curve", "--q", "1", "2", "--approach", "lognorm(s=1, loc=1)", "--n", "1", "100",
+                 "--points", "4", "--trials", "300"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "Monte Carlo (method mc): seed 0, 300 tasks per Q" in out
+
+
+def test_old_threads_flag_works_with_a_warning_naming_workers(capsys):
+    args = ["steps", "simulate", "--alpha", "0.5", "--q", "3", "--n", "100", "--trials", "1000"]
+    new = run_json(capsys, *args, "--workers", "1")
+    code = main(args + ["--threads", "1"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err.count("\n") == 1 and "--threads is renamed --workers" in err
+    assert new == run_json(capsys, *args, "--threads", "2")       # the numbers do not depend on the cores
+
+
+def test_python_errors_name_keywords_and_command_line_errors_name_flags(capsys):
+    from alignlab._validate import ParameterError
+    from alignlab.steps import StepsModel
+    with pytest.raises(ParameterError, match="use method='mc' or method='asymptotic'"):
+        StepsModel(q=2, approach="lognorm(s=1, loc=1)").task_quantiles(10, method="exact")
+    err = run_error(capsys, "steps", "task", *LOGNORMAL, "--n", "10", "--method", "exact")
+    assert "alignlab: error: --method: " in err and "use --method mc or --method asymptotic" in err
+    with pytest.raises(ParameterError, match="max_work=3e\\+10"):
+        StepsModel(0.5, 3).simulate(10 ** 6, 30_000)
+    err = run_error(capsys, "steps", "simulate", "--alpha", "0.5", "--q", "3", "--n", "1e6", "--trials", "30000")
+    assert "--max-work 3e+10" in err and "max_work" not in err

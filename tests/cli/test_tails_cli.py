@@ -95,7 +95,7 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path):
     np.save(nan, np.array([1.0, np.nan] + list(range(2, 40))))
     assert "--drop-nonfinite" in run_error(capsys, "tails", "diagnose", str(nan))
     assert run_json(capsys, "tails", "fit", str(nan), "--drop-nonfinite")["dropped_nonfinite"] == 1
-    assert "min_tail: must be an integer in [2, 39] (got 1)" in run_error(capsys, "tails", "fit", str(nan),
+    assert "--min-tail: must be an integer in [2, 39] (got 1)" in run_error(capsys, "tails", "fit", str(nan),
                                                                            "--drop-nonfinite", "--min-tail", "1")
 
 
@@ -115,7 +115,7 @@ def test_figure_paths_are_checked_before_any_work(capsys, tmp_path, monkeypatch,
     (tmp_path / "folder").mkdir()
     before = sorted(p.name for p in tmp_path.iterdir())
     err = run_error(capsys, "tails", command, str(pareto), "--out", out)
-    assert err.startswith("alignlab: error: out: ") and sorted(p.name for p in tmp_path.iterdir()) == before
+    assert err.startswith("alignlab: error: --out: ") and sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_diagnose_writes_only_into_a_folder_of_its_own(capsys, tmp_path, monkeypatch, pareto):
@@ -139,10 +139,23 @@ def test_values_near_the_double_range_keep_the_contract(capsys, tmp_path):
     d = run_json(capsys, "tails", "compare", str(huge))
     assert len(d["comparisons"]) == 4 and d["fit"]["xmin"] > 1e300
     err = run_error(capsys, "tails", "compare", str(huge), "--xmin", "1e-300")
-    assert err.startswith("alignlab: error: xmin: ")
+    assert err.startswith("alignlab: error: --xmin: ")
 
 
 def test_hill_excess_of_values_spanning_the_double_range_names_the_file(capsys, tmp_path):
     wide = tmp_path / "wide.npy"
     np.save(wide, np.concatenate([np.full(50, -1.7e308), np.linspace(0, 1.7e308, 50)]))
     assert "wide.npy: values lie further from their mean" in run_error(capsys, "tails", "hill", str(wide), "--excess")
+
+
+@pytest.mark.parametrize("command", ["fit", "hill", "compare", "diagnose"])
+def test_an_empty_npy_file_is_exit_2_naming_it(capsys, tmp_path, command):
+    """It was "internal error: EOFError: No data left in file" with exit 1."""
+    (tmp_path / "zero.npy").write_bytes(b"")
+    err = run_error(capsys, "tails", command, str(tmp_path / "zero.npy"))
+    assert err.startswith(f"alignlab: error: {tmp_path / 'zero.npy'}: cannot read file as .npy")
+
+
+def test_workers_do_not_change_the_numbers(capsys, pareto):
+    args = ("tails", "hill", str(pareto), "--bootstrap-samples", "20")
+    assert run_json(capsys, *args, "--workers", "1") == run_json(capsys, *args, "--workers", "3")

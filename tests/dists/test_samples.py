@@ -61,7 +61,7 @@ def test_nan_and_inf_are_counted_and_dropped_only_on_request(tmp_path):
     with pytest.raises(ParameterError) as err:
         load_samples(path, column="reward")
     text = str(err.value)
-    assert "2 NaN or missing and 1 infinite" in text and "line 5, 9, 13" in text and "--drop-nonfinite" in text
+    assert "2 NaN or missing and 1 infinite" in text and "line 5, 9, 13" in text and "drop_nonfinite=True" in text
     loaded = load_samples(path, column="reward", drop_nonfinite=True)
     assert loaded.dropped == 3 and loaded.values.size == 17
     np.save(tmp_path / "n.npy", np.array([1.0, np.inf] + list(range(2, 30))))
@@ -81,7 +81,7 @@ def test_empty_boolean_and_complex_files_are_refused(tmp_path):
     with pytest.raises(ParameterError, match="holds no values"):
         load_samples(tmp_path / "empty.npy")
     np.save(tmp_path / "bool.npy", np.array([True, False] * 10))
-    with pytest.raises(ParameterError, match="real numbers \\(got dtype bool\\)"):
+    with pytest.raises(ParameterError, match="True/False values: samples must be numbers \\(got dtype bool\\)"):
         load_samples(tmp_path / "bool.npy")
     np.save(tmp_path / "complex.npy", np.arange(20) + 1j)
     with pytest.raises(ParameterError, match="real numbers \\(got dtype complex128\\)"):
@@ -102,8 +102,11 @@ def test_empirical_samples_draw_from_the_values_read(tmp_path):
                                             ("1\nnan\n2\n", "NaN")])
 def test_bad_sample_files_give_one_clear_error_naming_the_parameter(tmp_path, content, words):
     with pytest.raises(ParameterError, match=words) as err:
-        EmpiricalSamples.read(write(tmp_path, "bad.txt", content))
+        EmpiricalSamples.read(write(tmp_path, "bad.txt", content), param="error-samples")
     assert err.value.param == "error-samples"
+    with pytest.raises(ParameterError, match=words) as err:
+        EmpiricalSamples.read(tmp_path / "bad.txt")
+    assert err.value.param == str(tmp_path / "bad.txt")             # by default, errors name the file
     with pytest.raises(ParameterError, match="no such file"):
         EmpiricalSamples.read(tmp_path / "missing.npy")
     with pytest.raises(ParameterError):
@@ -112,7 +115,7 @@ def test_bad_sample_files_give_one_clear_error_naming_the_parameter(tmp_path, co
 
 def test_several_columns_need_a_column_name(tmp_path):
     path = write(tmp_path, "t.csv", "a,b\n" + "\n".join(f"{i},{i * 2}" for i in range(1, 30)))
-    with pytest.raises(ParameterError, match="has 2 columns \\(a, b\\); choose one with --column NAME"):
+    with pytest.raises(ParameterError, match="has 2 columns \\(a, b\\); choose one with column='NAME'"):
         load_samples(path)
     with pytest.raises(ParameterError, match="has no column 'c' \\(columns: a, b\\)"):
         load_samples(path, column="c")
@@ -152,3 +155,48 @@ def test_parquet_columns_and_nulls(tmp_path):
     with pytest.raises(ParameterError, match="1 NaN or missing"):
         load_samples(tmp_path / "p.parquet", column="r")
     assert load_samples(tmp_path / "p.parquet", column="r", drop_nonfinite=True).dropped == 1
+
+
+# -- samples in memory: arrays, pandas Series and DataFrames -----------------------------------------------
+def test_arrays_series_and_dataframe_columns_read_the_same_numbers():
+    pd = pytest.importorskip("pandas")
+    values = np.linspace(1.0, 2.0, 30)
+    frame = pd.DataFrame({"reward": values, "length": np.arange(30)})
+    for data, column, source in ((values, None, "array"), (list(values), None, "array"),
+                                 (pd.Series(values, name="r"), None, "Series 'r'"),
+                                 (frame, "reward", "DataFrame column 'reward'"),
+                                 (frame[["reward"]], None, "DataFrame column 'reward'")):
+        samples = load_samples(data, column=column)
+        assert np.array_equal(samples.values, values) and samples.source == source
+    assert samples.to_pandas()["value"].tolist() == list(values)            # one row per value
+    with pytest.raises(ParameterError, match="2 columns \\(reward, length\\); choose one with column='NAME'") as err:
+        load_samples(frame)
+    assert err.value.param == "samples"
+    with pytest.raises(ParameterError, match="no column 'x' \\(columns: reward, length\\)"):
+        load_samples(frame, column="x")
+    with pytest.raises(ParameterError, match="a Series, which has no columns"):
+        load_samples(frame["reward"], column="reward")
+
+
+def test_bool_columns_are_not_numbers_but_nullable_columns_are():
+    pd = pytest.importorskip("pandas")
+    for flags in (pd.Series([True, False] * 10), pd.Series([True, None] * 10, dtype="boolean"),
+                  np.array([True, False] * 10)):
+        with pytest.raises(ParameterError, match="True/False values: samples must be numbers"):
+            load_samples(flags)
+    nullable = pd.Series([1.5, None, 2.5] * 5, dtype="Float64")
+    with pytest.raises(ParameterError, match="5 NaN or missing and 0 infinite values .*drop_nonfinite=True"):
+        load_samples(nullable)
+    kept = load_samples(nullable, drop_nonfinite=True)
+    assert kept.dropped == 5 and kept.values.tolist() == [1.5, 2.5] * 5
+    whole = load_samples(pd.Series([1, None, 3] * 5, dtype="Int64"), drop_nonfinite=True)
+    assert whole.values.dtype == float and whole.values.tolist() == [1.0, 3.0] * 5
+    with pytest.raises(ParameterError, match="the Series must hold real numbers \\(got dtype "):
+        load_samples(pd.Series(["a", "b"]))
+
+
+def test_an_empty_npy_file_is_named_not_an_internal_error(tmp_path):
+    (tmp_path / "zero.npy").write_bytes(b"")
+    with pytest.raises(ParameterError, match="cannot read file as .npy") as err:
+        load_samples(tmp_path / "zero.npy")
+    assert err.value.param == str(tmp_path / "zero.npy")

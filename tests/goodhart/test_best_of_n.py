@@ -72,3 +72,43 @@ def test_monte_carlo_best_of_n_is_reproducible():
     a = p.best_of_n([4, 16], method="mc", trials=50, seed=5)
     b = p.best_of_n([4, 16], method="mc", trials=50, seed=5)
     assert a == b and a.trials == 50 and a.seed == 5
+
+
+@pytest.mark.parametrize("error, utility, mean", [("t(df=3)", "norm(0, 1)", 0.0), ("expon(scale=2)", "norm(1, 1)", 3.0),
+                                                  ("lognorm(s=1)", "t(df=10, scale=2)", math.exp(0.5))])
+def test_best_of_one_is_the_base_mean_exactly(error, utility, mean):
+    """n = 1 selects nothing: E[U] is E[X] + E[V] (the grid left 6.1e-14 for t(df=3) + N(0, 1))."""
+    r = Proxy(error, utility).best_of_n([1, 2])
+    assert r.proxy[0] == mean and r.utility[0] == Proxy(error, utility).utility_mean and r.error[0] == r.proxy[0] - r.utility[0]
+
+
+def test_best_of_n_from_samples_stops_where_the_sample_no_longer_holds_the_laws_best():
+    """From m samples n stops at m/19: beyond it the law's best of n lies beyond every sample more than 5% of
+    the time (n / (n + m)), and resampling repeats the sample's top few values (E[V] for Starling's random-
+    token rewards fell from 1.49 at n = 256 to 0.87 at n = 4096)."""
+    from alignlab._validate import ParameterError
+    from alignlab.goodhart.best_of_n import BEYOND_SAMPLE, max_n_from_samples
+    assert max_n_from_samples(19_000) == 1000 and max_n_from_samples(10) == 1
+    limit = max_n_from_samples(30_000)
+    assert limit / (limit + 30_000) <= BEYOND_SAMPLE < (limit + 1) / (limit + 1 + 30_000)
+    p = Proxy(np.random.default_rng(0).standard_t(3, 30_000))
+    assert p.best_of_n([1, limit], method="mc", trials=20).n == (1, limit)
+    with pytest.raises(ParameterError, match="stops at n = 1578 \\(m/19\\).* \\(got 4096\\)") as err:
+        p.best_of_n([256, 4096], method="mc", trials=20)
+    assert err.value.param == "n"
+
+
+def test_an_array_or_series_is_samples_of_the_error_as_on_the_command_line():
+    pd = pytest.importorskip("pandas")
+    from alignlab._validate import ParameterError
+    from alignlab.dists import EmpiricalSamples
+    x = np.random.default_rng(1).standard_t(3, 2000)
+    want = Proxy(EmpiricalSamples(x), "norm(0, 1)").best_of_n([1, 8], method="mc", trials=200)
+    for data in (x, pd.Series(x, name="error"), list(x), pd.DataFrame({"error": x})):
+        got = Proxy(data, "norm(0, 1)").best_of_n([1, 8], method="mc", trials=200)
+        assert got.utility == want.utility and got.proxy == want.proxy
+    assert "Series 'error'" in repr(Proxy(pd.Series(x, name="error")))
+    with pytest.raises(ParameterError, match="error: .*True/False values"):
+        Proxy(pd.Series(x > 0))
+    with pytest.raises(ParameterError, match="error: .*only Monte Carlo applies \\(method='mc'\\)"):
+        Proxy(x).best_of_n([2])

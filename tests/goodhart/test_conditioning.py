@@ -174,3 +174,11 @@ def test_log_tail_probability_is_a_float_for_a_scalar():
     assert isinstance(p.log_tail_probability(1.0), float)
     assert abs(p.log_tail_probability(1.0) - special.log_ndtr(-1 / math.sqrt(2))) < 1e-13
     assert p.log_tail_probability([1.0, 2.0]).shape == (2,)
+
+
+def test_method_is_exact_or_mc_and_quadrature_is_the_old_spelling_of_exact():
+    p = Proxy("t(df=3)", "norm(0, 1)")
+    exact = p.conditional_utility([1.0, 10.0])
+    assert exact.method == "exact" and p.conditional_utility([1.0, 10.0], method="exact") == exact
+    with pytest.warns(DeprecationWarning, match="method='quadrature' is renamed method='exact'"):
+        assert p.conditional_utility([1.0, 10.0], method="quadrature") == exact

@@ -160,7 +160,7 @@ def test_monte_carlo_beyond_the_draw_limit_is_refused_before_any_draw(call, para
     p = Proxy("t(df=3)", "norm")
     with pytest.raises(ParameterError, match="exceed the work limit of 1e\\+08") as err:
         call(p, None)
-    assert err.value.param == param and "--max-work" in str(err.value)
+    assert err.value.param == param and "max_work=" in str(err.value)
     with pytest.raises(ParameterError, match="exceed the work limit of 10 "):
         call(p, 10)
 

@@ -64,9 +64,9 @@ def test_every_result_type_is_built_and_checked_above(report_experiments):
 
 
 def test_random_results_record_the_integer_seed_that_reproduces_them():
-    a = HEAVY.best_of_n([2, 8], method="mc", trials=30)               # fresh entropy
+    a = HEAVY.best_of_n([2, 8], method="mc", trials=30, seed=None)    # fresh entropy
     assert isinstance(a.seed, int) and HEAVY.best_of_n([2, 8], method="mc", trials=30, seed=a.seed) == a
-    c = HEAVY.conditional_utility([1.0, 2.0], method="mc", samples=5000)
+    c = HEAVY.conditional_utility([1.0, 2.0], method="mc", samples=5000, seed=None)
     again = HEAVY.conditional_utility([1.0, 2.0], method="mc", samples=5000, seed=c.seed)
     assert isinstance(c.seed, int) and again == c
     assert HEAVY.best_of_n([2]).seed is None and HEAVY.conditional_utility([1.0]).seed is None   # nothing drawn
@@ -106,3 +106,45 @@ def test_curves_are_read_by_name(report_experiments):
     with pytest.raises(KeyError):
         race.curve("t(df=1.5)")                    # two utilities race this error: name one
     assert dataclasses.is_dataclass(race.curve("expon(scale=1)"))
+
+
+def test_the_default_seed_is_zero_in_python_as_on_the_command_line():
+    assert HEAVY.best_of_n([2, 8], method="mc", trials=30).seed == 0
+    assert HEAVY.conditional_utility([1.0], method="mc", samples=5000) == HEAVY.conditional_utility(
+        [1.0], method="mc", samples=5000, seed=0)
+
+
+def test_every_result_is_a_tidy_table_along_its_pressure_axis(report_experiments):
+    from tidy import assert_tidy
+    for make in LIBRARY.values():
+        assert_tidy(make())
+    for result in report_experiments.values():
+        assert_tidy(result)
+    bon = HEAVY.best_of_n([1, 2, 10])           # three points and, by design here, no note of that length
+    table = assert_tidy(bon, rows=3)
+    assert table["n"].tolist() == [1, 2, 10] and table.columns[0] == "n" and "notes" not in table
+    mc = assert_tidy(HEAVY.best_of_n([1, 4], method="mc", trials=20), rows=2)
+    assert (mc["seed"] == 0).all() and (mc["trials"] == 20).all() and mc["utility_se"].notna().all()
+    assert assert_tidy(HEAVY.conditional_utility([1.0, 10.0]), rows=2)["t"].tolist() == [1.0, 10.0]
+    regime = HEAVY.regime(decades=4)
+    assert "conditions" not in assert_tidy(regime, rows=len(regime.t))
+    g5 = report_experiments["g5"]
+    rows = sum(len(c.exact.n) + len(c.mc.n) for c in g5.cases)
+    assert set(assert_tidy(g5, rows=rows)["method"]) == {"exact", "mc"}
+
+
+def test_every_plot_draws_on_the_axes_given_and_returns_its_figure(report_experiments):
+    from alignlab._figures import figure
+    from alignlab.goodhart import plots
+    fig, ax = figure()
+    assert plots.plot_best_of_n(HEAVY.best_of_n([1, 4], method="mc", trials=20), ax=ax) is fig and ax.has_data()
+    for plot, name in ((plots.plot_tail_race, "g3"), (plots.plot_construction, "g4")):
+        fig, ax = figure()
+        assert plot(report_experiments[name], ax=ax) is fig and ax.has_data()
+    for plot, name in ((plots.plot_heavy_error, "g1"), (plots.plot_light_error, "g2"), (plots.plot_dependence, "g6"),
+                       (plots.plot_bon_synthetic, "g5")):
+        panels = 1 if name == "g5" else 2                      # g5: one panel per utility law (one here)
+        fig, axes = figure(1, panels, squeeze=False)
+        assert plot(report_experiments[name], ax=axes) is fig and all(a.has_data() for a in axes.ravel())
+    fig, axes = figure(1, 1, squeeze=False)
+    assert plots.plot_gao_fits(report_experiments["g5"], report_experiments["g7"], ax=axes) is fig

@@ -109,11 +109,11 @@ def test_budget_checks():
 def test_quantiles_beyond_the_float_range_are_given_in_log10():
     # about n^10 = 10^350: the quantile is inf (JSON null), its log10 finite and on the limit law's slope
     q = StepsModel(0.1, 1).task_quantiles(10 ** 35, (0.5,))
-    assert q.quantiles["0.5"] == math.inf and q.to_json()["quantiles"]["0.5"] is None
-    assert q.log10_quantiles["0.5"] == pytest.approx(350, abs=2)
+    assert q.quantiles[0.5] == math.inf and q.to_json()["quantiles"]["0.5"] is None
+    assert q.log10_quantiles[0.5] == pytest.approx(350, abs=2)
     below = StepsModel(0.1, 1).task_quantiles(10 ** 20, (0.5,))      # exact, and finite
-    assert 10 * 20 - 2 < below.log10_quantiles["0.5"] < 10 * 20 + 2
-    assert math.log10(below.quantiles["0.5"]) == pytest.approx(below.log10_quantiles["0.5"], rel=1e-12)
+    assert 10 * 20 - 2 < below.log10_quantiles[0.5] < 10 * 20 + 2
+    assert math.log10(below.quantiles[0.5]) == pytest.approx(below.log10_quantiles[0.5], rel=1e-12)
 
 
 def test_task_times_outside_the_checked_range_of_q_alpha_are_refused():

@@ -76,9 +76,9 @@ def test_partial_sums_are_increasing_and_end_at_the_task_time():
 def test_huge_task_times_stay_exact_in_log_space_and_overflow_is_reported():
     # beta = 0.0005: the median subtask time 2^2000 = 1e602 is far beyond 1e308; its log must still be right
     model = StepsModel(0.0005, 1)
-    sim = model.simulate(1, 20_000, seed=1, quantiles=(0.5,))
-    assert sim.log10_quantiles["0.5"] == pytest.approx(math.log10(2) / 0.0005, rel=0.02)
-    assert sim.quantiles["0.5"] == math.inf and sim.to_json()["quantiles"]["0.5"] is None
+    sim = model.simulate(1, 20_000, seed=1, quantile=0.5)
+    assert sim.log10_quantiles[0.5] == pytest.approx(math.log10(2) / 0.0005, rel=0.02)
+    assert sim.quantiles[0.5] == math.inf and sim.to_json()["quantiles"]["0.5"] is None
     assert sim.overflowed == int(np.count_nonzero(sim.log_task_time > math.log(np.finfo(float).max)))
     assert sim.overflowed > 0
 

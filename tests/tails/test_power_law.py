@@ -170,7 +170,7 @@ def test_power_law_refuses_non_positive_values_and_says_what_to_do(rng):
     with pytest.raises(ParameterError) as err:
         fit_power_law(x)
     text = str(err.value)
-    assert err.value.param == "samples" and "positive" in text and "shift" in text and "hill" in text
+    assert err.value.param == "samples" and "positive" in text and "shift" in text and "Hill" in text
 
 
 def test_power_law_refuses_fractions_for_a_discrete_fit_and_tiny_tails(rng):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from rich.console import Console
 from rich.table import Table
 
 from alignlab._results import jsonable
+from alignlab._validate import ParameterError
 
 
 class UsageError(Exception):
@@ -107,7 +109,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if (action.default in (None, False, argparse.SUPPRESS) or "default" in text.lower()
+        if (any(action.default is nothing for nothing in (None, False, argparse.SUPPRESS))   # 0 is a default
+                or "default" in text.lower()
                 or not action.option_strings or isinstance(action, argparse._HelpAction)):
             return text
         return f"{text} (default: %(default)s)"
@@ -115,14 +118,54 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def command(cmds, name: str, *, help: str, description: str, examples: tuple[str, ...], handler=None):
     """A leaf command ``alignlab ... NAME``: one-line ``help``, a ``description``, its defaults shown and an
-    epilog of ``examples`` (whole command lines, which a test runs). Returns its parser."""
+    epilog of ``examples`` (whole command lines, which a test runs). The library's errors, worded for
+    Python, are printed worded for its flags (:func:`flag_wording`). Returns its parser."""
     epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
     parser = cmds.add_parser(name, help=help, description=description, epilog=epilog,
                              formatter_class=HelpFormatter)
     parser.examples = tuple(examples)
+    parser.set_defaults(leaf_parser=parser)            # main words the library's errors for its flags
     if handler is not None:
         parser.set_defaults(handler=handler)
     return parser
+
+
+QUOTES = "'\""
+_KEYWORD = re.compile(r"\b([a-z][a-z0-9_]*)=('[^']*'|\"[^\"]*\"|True\b|[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)")
+
+
+def flag_wording(error: ParameterError, parser: argparse.ArgumentParser) -> ParameterError:
+    """``error`` (raised by the library, worded for Python) as the command line says it: a parameter that
+    is one of ``parser``'s options is named by its flag (``min_tail: ...`` -> ``--min-tail: ...``), and the
+    keyword spellings of such options in the text become flags (``method='mc'`` -> ``--method mc``,
+    ``drop_nonfinite=True`` -> ``--drop-nonfinite``, ``max_work=1e+10`` -> ``--max-work 1e+10``); keywords
+    inside a distribution spec (``lomax(c=0.5, loc=1)``) stay as they are."""
+    flags = {}
+    for action in parser._actions:              # the first option of a dest: an old spelling comes later
+        if action.option_strings and action.option_strings[0].startswith("--"):
+            flags.setdefault(action.dest, action.option_strings[0])
+
+    def keyword(match):
+        flag = flags.get(match.group(1))
+        if flag is None or _inside_spec(match.string, match.start()):
+            return match.group(0)
+        value = match.group(2)
+        return flag if value == "True" else f"{flag} {value.strip(QUOTES)}"
+
+    message = str(error).removeprefix(f"{error.param}: ")
+    param = flags.get(error.param.replace("-", "_"), error.param)
+    return ParameterError(param, _KEYWORD.sub(keyword, message))
+
+
+def _inside_spec(text: str, position: int) -> bool:
+    """Whether ``position`` lies inside the parentheses of a call-like ``name(...)`` (a spec) in ``text``."""
+    opened = []
+    for i, ch in enumerate(text[:position]):
+        if ch == "(":
+            opened.append(i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"))
+        elif ch == ")" and opened:
+            opened.pop()
+    return any(opened)
 
 
 class Renamed(argparse.Action):

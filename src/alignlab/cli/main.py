@@ -11,7 +11,7 @@ import warnings
 
 from alignlab._validate import ParameterError
 from alignlab.cli import dists, report, sweep
-from alignlab.cli.common import Parser, UsageError
+from alignlab.cli.common import Parser, UsageError, flag_wording
 from alignlab.systems import systems
 
 HOUSE_COMMANDS = (dists, sweep, report)       # each module has register(subparsers)
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Exit status 0 (done), 2 (bad input: one line on stderr naming the parameter),
     3 (a tripwire tripped), 130 (interrupted) or 1 (a fault of alignlab's own: one line, no traceback;
     please report it). With --json nothing but the JSON object is written: warnings are dropped."""
+    args = None
     try:
         args = build_parser().parse_args(argv)
         with warnings.catch_warnings():
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_one_line(str(err)), file=sys.stderr)
         return 2
     except ParameterError as err:
-        print(_one_line(f"alignlab: error: {err}"), file=sys.stderr)
+        leaf = getattr(args, "leaf_parser", None)        # a command built by cli.common.command names its flags
+        print(_one_line(f"alignlab: error: {flag_wording(err, leaf) if leaf is not None else err}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("alignlab: interrupted", file=sys.stderr)

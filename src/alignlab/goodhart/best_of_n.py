@@ -20,7 +20,12 @@ exact log tails, serves every n from 1 to 1e12.
 :math:`KL = \log n + (n-1) E[\log F(U_{(n)})]`, here by the same quadrature. For a continuous
 proxy it equals the familiar :math:`\log n - (n-1)/n` (Beirami et al. 2024, "Theoretical
 guarantees on the best-of-n alignment policy", show this is an upper bound in general, attained
-without ties); the two columns agreeing is a check of the grid, not a separate fact.
+without ties); the two columns agreeing is a check of the grid, not a separate fact. At n = 1 nothing
+is selected and E[U] is the base law's mean E[X] + E[V], taken from the laws where both are known
+(independent X and V) rather than from the grid, whose sum of a sign-changing integrand leaves
+round-off of order 1e-14 where the mean is 0.
+
+**From samples of X** (Monte Carlo only) n is at most :func:`max_n_from_samples` of the sample size.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ STEP = 0.25           # grid step in lambda
 UNDERFLOW = -750.0    # exp of a log weight below this is exactly 0 in double precision
 MAX_N = 10 ** 12
 MAX_N_SIMULATED = 1 << 24
+BEYOND_SAMPLE = 0.05  # from samples: the largest accepted chance that the law's best of n lies beyond every sample
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,11 +61,38 @@ class BestOfN(PolicyMeans, Provenance):
     ``seed``. ``inf`` (JSON ``null``) where the mean is infinite; ``notes`` says why.
     """
 
+    AXIS = "n"
+
     n: tuple[int, ...]
     kl_bound: tuple[float, ...]
     utility_se: tuple[float, ...] | None = None
     proxy_se: tuple[float, ...] | None = None
     trials: int | None = None
+
+
+def max_n_from_samples(m: int) -> int:
+    r"""The largest n that best-of-n accepts when X is resampled from ``m`` values:
+    :math:`n \le m\,\varepsilon/(1-\varepsilon)` with :math:`\varepsilon` = :data:`BEYOND_SAMPLE`, so m/19.
+
+    Resampling stands in for the law the sample came from only up to the sample's largest value. Of the
+    m sample values and n fresh draws from the law, n + m exchangeable draws, the largest is one of the n
+    with probability n/(n + m): that is how often the law's best of n would lie beyond everything the
+    sample holds, where resampling can only repeat the sample's top few values (selecting on X alone, the
+    largest of n resampled values lies among the top j with probability 1 - (1 - j/m)^n: at n = m/19 the
+    top 3m/n = 57 hold it 95% of the time, at n = m the top three). This is the resampling-of-maxima
+    condition that the number of draws be small against the sample (Bickel, Gotze & van Zwet 1997,
+    "Resampling fewer than n observations"). n = 1 selects nothing and is always accepted."""
+    return max(1, int(m * BEYOND_SAMPLE / (1.0 - BEYOND_SAMPLE)))
+
+
+def _check_resampled(m: int, n: int) -> None:
+    """Refuse a best of ``n`` from ``m`` samples beyond :func:`max_n_from_samples`, in one line naming it."""
+    limit = max_n_from_samples(m)
+    if n > limit:
+        raise v.ParameterError("n", f"best of n from {m} samples of X stops at n = {limit} "
+                                    f"(m/{round((1 - BEYOND_SAMPLE) / BEYOND_SAMPLE)}): the law's best of n would "
+                                    f"exceed every sample with probability n/(n + m) = {n / (n + m):.1%} at n = {n}, "
+                                    f"above {BEYOND_SAMPLE:.0%} (got {n}); use more samples or a smaller n")
 
 
 def kl_bound(n) -> np.ndarray:
@@ -68,7 +101,7 @@ def kl_bound(n) -> np.ndarray:
     return np.log(n) - (n - 1) / n
 
 
-def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None, tails=None,
+def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0, tails=None,
               backend: str = "numpy", progress: ProgressLike = False, max_work: float | None = None) -> BestOfN:
     """Best of ``n`` draws of the proxy, for each ``n``: by quadrature (``method="exact"``, n up to 1e12)
     or Monte Carlo (``"mc"``: ``trials`` trials drawn with ``seed``, n up to 2^24).
@@ -82,15 +115,18 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     v.choice("backend", backend, ("auto", "numpy", "torch"))
     if method == "mc":
         n = integers("n", n, 1, MAX_N_SIMULATED)
+        if getattr(model, "kind", "") == "empirical":
+            _check_resampled(model.error.values.size, int(np.max(n)))
         trials = v.integer("trials", trials, low=2, high=MAX_COUNT)
         check_simulation(model, n, trials, max_work)
         return _monte_carlo(model, n, trials, seed_sequence(seed), backend, progress)
     n = integers("n", n, 1, MAX_N)
     grid = _Grid(model, n, tails)
     utility, proxy, kl, notes = [], [], [], list(grid.notes)
+    base = _base_mean(model)
     for k in n:
         utility.append(model.mu + grid.utility_gain(int(k)))
-        proxy.append(grid.proxy_mean(int(k)))
+        proxy.append(base if k == 1 and base is not None else grid.proxy_mean(int(k)))
         kl.append(grid.kl(int(k)))
     proxy = np.array(proxy)
     if np.isinf(proxy).any():
@@ -99,6 +135,14 @@ def best_of_n(model, n, method: str = "exact", trials: int = 1000, seed: SeedLik
     return BestOfN(n=tuple(int(k) for k in n), utility=tuple(utility), proxy=tuple(proxy),
                    error=tuple(proxy - utility), kl=tuple(kl), kl_bound=tuple(kl_bound(n)),
                    utility_mean=float(model.mu), method="exact", notes=tuple(notes))
+
+
+def _base_mean(model) -> float | None:
+    """E[U] = E[X] + E[V] under the base law where both laws' means are known (independent X and V), else None."""
+    if getattr(model, "kind", "") != "independent":
+        return None
+    mean = float(model.error.mean) + float(model.mu)
+    return mean if math.isfinite(mean) else None
 
 
 def check_simulation(model, n: np.ndarray, trials: int, max_work: float | None = None, runs: int = 1) -> None:

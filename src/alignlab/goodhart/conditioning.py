@@ -1,15 +1,17 @@
 r"""Optimisation as conditioning: :math:`E[V \mid U \ge t]` and :math:`E[V \mid U = u]`.
 
-By quadrature (:mod:`alignlab.goodhart.joint_law`)
+By quadrature (``method="exact"``, :mod:`alignlab.goodhart.joint_law`)
 
 .. math:: E[V \mid U \ge t] = \frac{\int v f_V(v) P(X \ge t - v)\, dv}{\int f_V(v) P(X \ge t - v)\, dv}
           = E[V] + \frac{\int H(v) f_X(t - v)\, dv}{P(U \ge t)}
 
-(Kwa, Thomas & Garriga-Alonso 2024, section 3), or by Monte Carlo with its standard error.
+(Kwa, Thomas & Garriga-Alonso 2024, section 3), or by Monte Carlo (``method="mc"``) with its standard
+error. ``method="quadrature"`` is the old spelling of ``"exact"``, kept one release with a warning.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +23,8 @@ from alignlab.goodhart._inputs import reals
 from alignlab.goodhart.montecarlo import MAX_COUNT, check_draws, conditional_moments
 from alignlab.goodhart.result_fields import ConditionalMeans, Provenance
 
-METHODS = ("quadrature", "mc")
+METHODS = ("exact", "mc")
+OLD_METHODS = {"quadrature": "exact"}       # old spelling -> new, kept for one release
 RELIABLE = 1e-6        # a quadrature value whose relative error estimate exceeds this gets a note
 
 
@@ -29,9 +32,11 @@ RELIABLE = 1e-6        # a quadrature value whose relative error estimate exceed
 class ConditionalUtility(ConditionalMeans, Provenance):
     """E[V | U >= t] at each threshold ``t``, with log P(U >= t).
 
-    The quadrature fills ``relative_error``; Monte Carlo fills ``standard_error``, ``accepted`` (draws
+    The quadrature (``method="exact"``) fills ``relative_error``; Monte Carlo fills ``standard_error``, ``accepted`` (draws
     with ``U >= t``), ``samples`` and ``seed`` instead.
     """
+
+    AXIS = "t"
 
     t: tuple[float, ...]
     log_tail_probability: tuple[float, ...]
@@ -44,18 +49,30 @@ class ConditionalUtility(ConditionalMeans, Provenance):
 class PointConditional(ConditionalMeans):
     """E[V | U = u] and the log density of U at each ``u``."""
 
+    AXIS = "u"
+
     u: tuple[float, ...]
     log_density: tuple[float, ...]
 
 
-def conditional_utility(model, t, method: str = "quadrature", samples: int = 1_000_000,
-                        seed: SeedLike = None, progress: ProgressLike = False,
+def method_spelled(method: str) -> str:
+    """``method`` in the one vocabulary (``exact`` or ``mc``): an old spelling gives its new one, with a
+    DeprecationWarning naming it."""
+    if method in OLD_METHODS:
+        warnings.warn(f"method={method!r} is renamed method={OLD_METHODS[method]!r}; {method!r} will be removed in "
+                      f"the next release", DeprecationWarning, stacklevel=3)
+        return OLD_METHODS[method]
+    return v.choice("method", method, METHODS)
+
+
+def conditional_utility(model, t, method: str = "exact", samples: int = 1_000_000,
+                        seed: SeedLike = 0, progress: ProgressLike = False,
                         max_work: float | None = None) -> ConditionalUtility:
-    """E[V | U >= t] for each ``t``: by quadrature, or by Monte Carlo (``method="mc"``) with ``samples``
-    draws from ``seed`` (``progress`` counts blocks of draws; more than
+    """E[V | U >= t] for each ``t``: by quadrature (``method="exact"``), or by Monte Carlo (``method="mc"``)
+    with ``samples`` draws from ``seed`` (``progress`` counts blocks of draws; more than
     :data:`~alignlab.goodhart.montecarlo.MAX_DRAWS` draws are refused unless ``max_work`` allows them)."""
     t = reals("t", t)
-    v.choice("method", method, METHODS)
+    method = method_spelled(method)
     if method == "mc":
         samples = v.integer("samples", samples, low=1, high=MAX_COUNT)
         check_draws("samples", samples, model, max_work)
@@ -73,7 +90,7 @@ def by_quadrature(model, t: np.ndarray) -> ConditionalUtility:
     value, rel, notes = _with_error(model.mu + gain, err, t, "t")
     return ConditionalUtility(t=tuple(t), conditional_utility=tuple(value), gain=tuple(gain),
                               log_tail_probability=tuple(log_sf.log_value), utility_mean=float(model.mu),
-                              method="quadrature", relative_error=tuple(rel), notes=notes)
+                              method="exact", relative_error=tuple(rel), notes=notes)
 
 
 def _with_error(value, err, where, name):
@@ -97,7 +114,7 @@ def _monte_carlo(model, t, samples: int, root: np.random.SeedSequence, progress)
     for x, k in zip(t, count):
         if k == 0:
             notes.append(f"t = {x:g}: no draw of {samples} reached U >= t (P(U >= t) < ~{1 / samples:.1g}); "
-                         "use the quadrature")
+                         "use method='exact'")
         elif k == 1:
             notes.append(f"t = {x:g}: a single draw reached U >= t; no standard error")
     return ConditionalUtility(t=tuple(t), conditional_utility=tuple(mean), gain=tuple(mean - model.mu),

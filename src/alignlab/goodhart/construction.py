@@ -29,6 +29,7 @@ from alignlab._results import Result
 from alignlab._validate import ParameterError
 from alignlab.dists import roles
 from alignlab.goodhart._inputs import reals
+from alignlab.goodhart.result_fields import points
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Construction(Result):
     base_mean: float
     base_tail: tuple[float, ...]       # P_base(X > t)
     mass_exponent: float | None = None
+
+    def _rows(self) -> list[dict]:
+        """One row per threshold."""
+        return points(self.to_json(), "t")
 
 
 def construct(base, t, mass: float | Sequence[float] | Callable | None = None, *,

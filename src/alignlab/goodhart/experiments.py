@@ -11,8 +11,8 @@ plots and the report use.
 * :func:`dependence_study` (G6) - the dependence counterexample, by conditioning and by the KL tilt.
 * :func:`gao_fits` (G7) - Gao et al.'s forms fitted to the G5 curves.
 
-Experiments that simulate take ``seed`` (None: fresh entropy) and record the integer they used; the
-report passes 0. Results name their curves by the specs they were computed for (``Curves.curve``), so
+Experiments that simulate take ``seed`` (default 0, the report's numbers; None: fresh entropy) and
+record the integer they used. Results name their curves by the specs they were computed for (``Curves.curve``), so
 the report reads them by name.
 """
 
@@ -80,6 +80,11 @@ class Curves(Result):
     curves: tuple[Curve, ...]
     seed: int | None = None
 
+    def _rows(self) -> list[dict]:
+        """One row per (curve, threshold, method): the quadrature's curve and the Monte Carlo points."""
+        return [{"error": c.error, "utility": c.utility, **row} for c in self.curves
+                for part in (c.exact, c.mc) if part is not None for row in part._rows()]
+
     def curve(self, error: str, utility: str | None = None) -> Curve:
         """The curve of ``error`` (and ``utility``, where one error is paired with several)."""
         found = [c for c in self.curves if c.error == error and utility in (None, c.utility)]
@@ -88,7 +93,7 @@ class Curves(Result):
         return found[0]
 
 
-def _curve(error: str, utility: str, t, mc_t=None, samples: int = 400_000, seed: int | None = None,
+def _curve(error: str, utility: str, t, mc_t=None, samples: int = 400_000, seed: int = 0,
            decades: int = 12) -> Curve:
     proxy = Proxy(error, utility)
     mc = mc_exact = None
@@ -98,7 +103,7 @@ def _curve(error: str, utility: str, t, mc_t=None, samples: int = 400_000, seed:
     return Curve(error, utility, proxy.conditional_utility(t), proxy.regime(decades), mc, mc_exact)
 
 
-def heavy_error(errors=HEAVY_ERRORS, utility: str = NORMAL, seed: SeedLike = None) -> Curves:
+def heavy_error(errors=HEAVY_ERRORS, utility: str = NORMAL, seed: SeedLike = 0) -> Curves:
     """G1: E[V | U >= t] for t from 0.3 to 1e100 (ten points per decade to 1e4, then one per decade)
     and heavy-tailed errors; Monte Carlo of error ``i`` with seed ``seed + i``."""
     t = np.unique(np.concatenate([10.0 ** np.arange(-0.5, 4.01, 0.1), 10.0 ** np.arange(0, 101, 1.0)]))
@@ -107,7 +112,7 @@ def heavy_error(errors=HEAVY_ERRORS, utility: str = NORMAL, seed: SeedLike = Non
     return Curves(tuple(_curve(e, utility, t, mc_t, seed=base + i) for i, e in enumerate(errors)), base)
 
 
-def light_error(utility: str = NORMAL, seed: SeedLike = None) -> Curves:
+def light_error(utility: str = NORMAL, seed: SeedLike = 0) -> Curves:
     """G2: normal error against the closed forms E[V | U >= t] = E[V] + Var(V)/sd(U) phi(z)/(1 - Phi(z))
     and E[V | U = u] = E[V] + (u - E[U]) Var(V)/(Var(V) + Var(X)), and a light non-normal error
     (Weibull, shape 2). Monte Carlo (normal error only) with seed ``seed + 10``."""
@@ -156,9 +161,14 @@ class BonSynthetic(Result):
     trials: int
     seed: int
 
+    def _rows(self) -> list[dict]:
+        """One row per (case, method, n): the exact curve and the Monte Carlo points."""
+        return [{"error": c.error, "utility_law": c.utility, **row} for c in self.cases
+                for part in (c.exact, c.mc) for row in part._rows()]
+
 
 def bon_synthetic(errors=BON_ERRORS, utilities=BON_UTILITIES, n_max: float = 1e9, mc_max: int = 65536,
-                  trials: int = 100, seed: SeedLike = None, progress: ProgressLike = False,
+                  trials: int = 100, seed: SeedLike = 0, progress: ProgressLike = False,
                   max_work: float | None = None) -> BonSynthetic:
     """G5: best-of-n for every (utility, error) pair: exact for n = 1..n_max (four points per
     decade), Monte Carlo with ``trials`` trials for n = 1, 2, 4, ..., mc_max (pair ``(i, j)`` with
@@ -198,8 +208,14 @@ class DependenceStudy(Result):
     tilt_dependent: Tilt
     tilt_independent: Tilt
 
+    def _rows(self) -> list[dict]:
+        """One row per (case, threshold) of the conditioning: dependent, independent, dependent by Monte Carlo."""
+        return [{"case": name, **row} for name, part in (("dependent", self.dependent),
+                                                         ("independent", self.independent), ("dependent", self.mc))
+                for row in part._rows()]
 
-def dependence_study(samples: int = 200_000, seed: SeedLike = None) -> DependenceStudy:
+
+def dependence_study(samples: int = 200_000, seed: SeedLike = 0) -> DependenceStudy:
     """G6: conditioning (quadrature, and Monte Carlo with ``samples`` draws from ``seed``) and the KL tilt
     for the dependence counterexample and its independent twin."""
     t = np.concatenate([np.linspace(0, 10, 21), 10.0 ** np.arange(1.25, 4.01, 0.25)])

@@ -248,8 +248,9 @@ class EmpiricalModel:
         self.mu = utility.mean
 
     def _only_mc(self, *args, **kwargs):
-        raise ParameterError("error", f"{self.error.spec} is an empirical sample: use method='mc' (the exact "
-                                      "methods need a distribution; fit one to the sample's tail with alignlab.tails)")
+        raise ParameterError("error", f"{self.error.spec} is an empirical sample: only Monte Carlo applies "
+                                      f"(method='mc'); the exact methods need a distribution (fit one to the "
+                                      f"sample's tail with alignlab.tails)")
 
     log_sf = log_cdf = log_pdf = tail_gain = point_gain = _only_mc
     center = spread = property(_only_mc)

@@ -1,11 +1,13 @@
-"""Figures for the Goodhart experiments. Each function takes result objects and returns a matplotlib
+"""Figures for the Goodhart experiments. Each function takes result objects, draws on ``ax`` (an Axes,
+or one per panel for the figures of several panels, in reading order) or on a new figure, and returns the
 Figure; nothing here computes the model."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on, panels
+from alignlab.goodhart.best_of_n import BestOfN
 from alignlab.goodhart.construction import Construction
 from alignlab.goodhart.experiments import BonSynthetic, Curves, DependenceStudy, GaoFits
 
@@ -21,9 +23,30 @@ def _mc_points(ax, mc, color, label=None, skip: int = 0):
                 color=color, capsize=2, label=label)
 
 
-def plot_heavy_error(curves: Curves):
-    """G1: E[V | U >= t] returns to E[V]; the gain falls like 1/t."""
-    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
+def plot_best_of_n(bon: BestOfN, ax=None, title: str | None = None):
+    """E[V] and E[U] of the best of n against n (log axis); Monte Carlo points with +-2 standard errors."""
+    fig, ax = axes_on(ax, figsize=(7, 4.2))
+    n = np.array(bon.n, dtype=float)
+    for values, se, label, color in ((bon.utility, bon.utility_se, "E[V] (true utility)", "C0"),
+                                     (bon.proxy, bon.proxy_se, "E[U] (proxy)", "C1")):
+        if se is None:
+            ax.plot(n, values, "o-", ms=3, color=color, label=label)
+        else:
+            ax.errorbar(n, values, yerr=2 * np.array(se, dtype=float), fmt="o-", ms=3, capsize=2, color=color,
+                        label=f"{label}, +-2 SE")
+    ax.axhline(bon.utility_mean, color="k", ls=":", lw=1, label="E[V] under the base law")
+    ax.set_xscale("log")
+    ax.set_xlabel("n (best of n)")
+    ax.set_ylabel("mean of the selected draw")
+    ax.set_title(title or f"Best of n ({bon.method})")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_heavy_error(curves: Curves, ax=None):
+    """G1: E[V | U >= t] returns to E[V]; the gain falls like 1/t. ``ax``: two Axes, or None."""
+    fig, axes, _ = panels(ax, 1, 2, figsize=(12, 4.6))
+    ax1, ax2 = axes[0]
     for c in curves.curves:
         t = np.array(c.exact.t)
         line, = ax1.plot(t, c.exact.conditional_utility, label=_label(c))
@@ -47,9 +70,10 @@ def plot_heavy_error(curves: Curves):
     return fig
 
 
-def plot_light_error(curves: Curves):
-    """G2: unbounded growth; quadrature against the closed form for two normals."""
-    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
+def plot_light_error(curves: Curves, ax=None):
+    """G2: unbounded growth; quadrature against the closed form for two normals. ``ax``: two Axes, or None."""
+    fig, axes, _ = panels(ax, 1, 2, figsize=(12, 4.6))
+    ax1, ax2 = axes[0]
     for c in curves.curves:
         t = np.array(c.exact.t)
         pos = t > 0
@@ -75,9 +99,9 @@ def plot_light_error(curves: Curves):
     return fig
 
 
-def plot_tail_race(curves: Curves):
+def plot_tail_race(curves: Curves, ax=None):
     """G3: log-log gain for racing power laws and exponential error, with fitted and predicted slopes."""
-    fig, ax = figure(figsize=(8, 5))
+    fig, ax = axes_on(ax, figsize=(8, 5))
     for c in curves.curves:
         t, g = np.array(c.regime.t), np.array(c.regime.gains)
         ok = g > 0
@@ -91,9 +115,9 @@ def plot_tail_race(curves: Curves):
     return fig
 
 
-def plot_construction(con: Construction):
-    """G4: mean up, KL down."""
-    fig, ax1 = figure(figsize=(8, 4.6))
+def plot_construction(con: Construction, ax=None):
+    """G4: mean up, KL down (the KL on a twin axis of ``ax``)."""
+    fig, ax1 = axes_on(ax, figsize=(8, 4.6))
     t = np.array(con.t)
     ax1.semilogx(t, con.mean, "o-", ms=3, color="C0", label="mean E_q[X]")
     ax1.set_xlabel("threshold t")
@@ -105,10 +129,11 @@ def plot_construction(con: Construction):
     return fig
 
 
-def plot_bon_synthetic(bon: BonSynthetic):
-    """G5: E[V] of best-of-n against n, exact lines and Monte Carlo points (+-2 SE)."""
+def plot_bon_synthetic(bon: BonSynthetic, ax=None):
+    """G5: E[V] of best-of-n against n, exact lines and Monte Carlo points (+-2 SE). ``ax``: one Axes per
+    utility law, or None."""
     utilities = list(dict.fromkeys(c.utility for c in bon.cases))
-    fig, axes = figure(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    fig, axes, own = panels(ax, 1, len(utilities), figsize=(6.5 * len(utilities), 4.8))
     for ax, u in zip(axes[0], utilities):
         for i, c in enumerate(c for c in bon.cases if c.utility == u):
             color = f"C{i}"
@@ -121,14 +146,17 @@ def plot_bon_synthetic(bon: BonSynthetic):
         ax.set_title(f"V ~ {u}")
         ax.legend(fontsize=8)
     n_exact, n_mc = max(max(c.exact.n) for c in bon.cases), max(max(c.mc.n) for c in bon.cases)
-    fig.suptitle(f"Best-of-n: exact (lines) to n = {n_exact:.3g}, Monte Carlo (points, +-2 SE, {bon.trials} trials) "
-                 f"to n = {n_mc:,}")
+    if own:
+        fig.suptitle(f"Best-of-n: exact (lines) to n = {n_exact:.3g}, Monte Carlo (points, +-2 SE, {bon.trials} "
+                     f"trials) to n = {n_mc:,}")
     return fig
 
 
-def plot_dependence(study: DependenceStudy):
-    """G6: the counterexample against independent N(0, 4) error, by conditioning and by tilting."""
-    fig, (ax1, ax2) = figure(1, 2, figsize=(12, 4.6))
+def plot_dependence(study: DependenceStudy, ax=None):
+    """G6: the counterexample against independent N(0, 4) error, by conditioning and by tilting. ``ax``: two
+    Axes, or None."""
+    fig, axes, _ = panels(ax, 1, 2, figsize=(12, 4.6))
+    ax1, ax2 = axes[0]
     t = np.array(study.dependent.t)
     pos = t > 0
     ax1.loglog(t[pos], np.array(study.independent.conditional_utility)[pos], label="X ~ N(0, 4) independent of V")
@@ -151,10 +179,11 @@ def plot_dependence(study: DependenceStudy):
     return fig
 
 
-def plot_gao_fits(bon: BonSynthetic, fits: GaoFits):
-    """G7: gain against d = sqrt(KL) with both fitted forms, for each G5 case."""
+def plot_gao_fits(bon: BonSynthetic, fits: GaoFits, ax=None):
+    """G7: gain against d = sqrt(KL) with both fitted forms, for each G5 case. ``ax``: one Axes per utility
+    law, or None."""
     utilities = list(dict.fromkeys(c.utility for c in bon.cases))
-    fig, axes = figure(1, len(utilities), figsize=(6.5 * len(utilities), 4.8), squeeze=False)
+    fig, axes, own = panels(ax, 1, len(utilities), figsize=(6.5 * len(utilities), 4.8))
     for ax, u in zip(axes[0], utilities):
         for i, (c, f) in enumerate((c, f) for c, f in zip(bon.cases, fits.cases) if c.utility == u):
             d = np.sqrt(np.array(c.exact.kl))
@@ -171,5 +200,6 @@ def plot_gao_fits(bon: BonSynthetic, fits: GaoFits):
         ax.set_ylabel("gain in E[V]")
         ax.set_title(f"V ~ {u}")
         ax.legend(fontsize=6, ncol=2)
-    fig.suptitle("Gao et al.'s forms fitted to the exact best-of-n gain")
+    if own:
+        fig.suptitle("Gao et al.'s forms fitted to the exact best-of-n gain")
     return fig

@@ -13,7 +13,7 @@ from alignlab._random import SeedLike
 from alignlab._validate import ParameterError
 from alignlab.dists import roles
 from alignlab.dists.law import Continuous
-from alignlab.dists.samples import EmpiricalSamples
+from alignlab.dists.samples import EmpiricalSamples, sample_values
 from alignlab.dists.tails import TailClass
 from alignlab.goodhart import best_of_n as _bon
 from alignlab.goodhart import conditioning, regime as _regime, tilt as _tilt
@@ -26,9 +26,12 @@ class Proxy:
     """The proxy ``U = X + V`` for true utility ``V`` and error ``X``.
 
     ``error`` and ``utility`` are spec strings (``"t(df=3)"``), frozen scipy distributions or
-    :class:`~alignlab.dists.Continuous`; ``error`` may also be :class:`~alignlab.dists.EmpiricalSamples`
-    (Monte Carlo methods only). With ``dependence`` (a :class:`Dependence` or a callable
-    ``v -> scipy distribution or number``) the error is ``X | V = v`` and ``error`` must be None.
+    :class:`~alignlab.dists.Continuous`. ``error`` may also be samples of X, drawn from with replacement
+    (Monte Carlo methods only, as ``--error-samples`` on the command line): a numpy array, a pandas Series
+    or a one-column DataFrame of finite numbers (not True/False), a list of numbers, or
+    :class:`~alignlab.dists.EmpiricalSamples` (``EmpiricalSamples.read(path_or_frame, column=...)``). With
+    ``dependence`` (a :class:`Dependence` or a callable ``v -> scipy distribution or number``) the error is
+    ``X | V = v`` and ``error`` must be None.
     """
 
     def __init__(self, error=None, utility="norm(0, 1)", dependence=None, *, rtol: float = RTOL):
@@ -42,7 +45,10 @@ class Proxy:
             self.model = DependentModel(dep, self.utility, rtol)
         elif error is None:
             raise ParameterError("error", "is required (a spec such as 't(df=3)', or samples, or a dependence)")
-        elif isinstance(error, EmpiricalSamples):
+        elif isinstance(error, EmpiricalSamples) or _is_samples(error):
+            if not isinstance(error, EmpiricalSamples):
+                values, source = sample_values(error, None, "error")
+                error = EmpiricalSamples(values, source, "error")
             self.error, self.dependence = error, None
             self.model = EmpiricalModel(error, self.utility)
         else:
@@ -73,11 +79,11 @@ class Proxy:
         return right, left
 
     # -- conditioning ---------------------------------------------------------------------
-    def conditional_utility(self, t, method: str = "quadrature", samples: int = 1_000_000,
-                            seed: SeedLike = None, progress: ProgressLike = False,
+    def conditional_utility(self, t, method: str = "exact", samples: int = 1_000_000,
+                            seed: SeedLike = 0, progress: ProgressLike = False,
                             max_work: float | None = None) -> conditioning.ConditionalUtility:
-        """E[V | U >= t] for each t (quadrature, or ``method="mc"`` with ``samples`` draws from ``seed``;
-        None: fresh entropy, recorded in the result's ``seed``; ``max_work`` raises the draw limit)."""
+        """E[V | U >= t] for each t (``method="exact"``: quadrature, or ``method="mc"`` with ``samples`` draws
+        from ``seed``, recorded in the result's ``seed``; ``max_work`` raises the draw limit)."""
         return conditioning.conditional_utility(self.model, t, method, samples, seed, progress, max_work)
 
     def conditional_utility_at(self, u) -> conditioning.PointConditional:
@@ -93,7 +99,7 @@ class Proxy:
         return _regime.regime(self.model, decades)
 
     # -- optimisation by selection and by KL-regularised RL ----------------------------------
-    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = None,
+    def best_of_n(self, n, method: str = "exact", trials: int = 1000, seed: SeedLike = 0,
                   backend: str = "numpy", progress: ProgressLike = False,
                   max_work: float | None = None) -> _bon.BestOfN:
         """E[V], E[U] and KL of the best of n draws (exact quadrature, or ``method="mc"`` with ``trials``
@@ -105,6 +111,12 @@ class Proxy:
     def tilt(self, beta) -> _tilt.Tilt:
         """The KL-regularised optimum proportional to p exp(U / beta)."""
         return _tilt.tilt(self.model, beta)
+
+
+def _is_samples(error) -> bool:
+    """Whether ``error`` is data (samples of X) rather than a law: an array, a list of numbers, or pandas data."""
+    return (isinstance(error, (np.ndarray, list, tuple))
+            or type(error).__module__.split(".")[0] == "pandas")
 
 
 __all__ = ["Proxy"]

@@ -64,6 +64,11 @@ class Regime(Result):
     slope: float | None                     # fitted over the last four of them
     utility_mean: float
 
+    def _rows(self) -> list[dict]:
+        """One row per threshold of the evidence (the gain there), with the regime and its numbers."""
+        from alignlab.goodhart.result_fields import points
+        return points(self.to_json(), "t")
+
 
 def heavier(a: TailClass, b: TailClass) -> TailClass:
     """The heavier of two tails (the tail of a sum of independent variables)."""

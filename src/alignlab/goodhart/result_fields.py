@@ -13,20 +13,39 @@
   ``seed`` of their draws (:func:`alignlab._random.seed_used`; None when nothing was drawn).
 
 Every group is keyword-only, so a result is built with names (``BestOfN(n=..., utility=...)``) and
-the ``--json`` keys are the field names whatever class declares them.
+the ``--json`` keys are the field names whatever class declares them. Their ``to_pandas()`` has one row
+per point of the pressure axis ``AXIS`` (``t``, ``u``, ``n`` or ``beta``): :func:`points`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from alignlab._results import Result
+
+
+def points(data: dict, axis: str) -> list[dict]:
+    """Rows of a table from a result's JSON ``data``: one per entry of the list ``axis``, with every list of
+    the same length as a column (of numbers or words: records such as a regime's conditions are left out,
+and so are ``notes``, sentences) and every single value repeated."""
+    n = len(data[axis])
+    along = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == n and k != "notes"
+             and not any(isinstance(x, (dict, list)) for x in v)}
+    single = {k: v for k, v in data.items() if not isinstance(v, (list, dict))}
+    return [{axis: along[axis][i], **{k: v[i] for k, v in along.items() if k != axis}, **single}
+            for i in range(n)]
 
 
 @dataclass(frozen=True, kw_only=True)
 class UtilityResult(Result):
     utility_mean: float
     notes: tuple[str, ...] = ()
+
+    AXIS: ClassVar[str]                 # the field of the pressure axis: one row of to_pandas() per entry
+
+    def _rows(self) -> list[dict]:
+        return points(self.to_json(), self.AXIS)
 
 
 @dataclass(frozen=True, kw_only=True)

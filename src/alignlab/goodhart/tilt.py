@@ -45,6 +45,8 @@ UNRESOLVED = 1e-3     # ... above this the tilt is refused: the tilted law lies 
 class Tilt(PolicyMeans):
     """E[V], E[U], E[X] and KL(pi_beta || pi_0) of the KL-regularised optimum at each penalty weight ``beta``."""
 
+    AXIS = "beta"
+
     beta: tuple[float, ...]
 
 

@@ -29,14 +29,22 @@ _LOG_TINY = math.log(1e-320)
 
 @dataclass(frozen=True)
 class TaskQuantiles(Result):
-    """What ``alignlab steps task`` prints: the mean and the requested quantiles of S_n."""
+    """What ``alignlab steps task`` prints: the mean and the requested quantiles of S_n, keyed by the
+    probability (a float; JSON writes keys as strings, ``"0.5"``)."""
 
     n: int
     method: str
     mean: float
-    quantiles: dict[str, float]              # inf (JSON null) where S_n exceeds the double range
-    log10_quantiles: dict[str, float]        # always finite
+    quantiles: dict[float, float]            # inf (JSON null) where S_n exceeds the double range
+    log10_quantiles: dict[float, float]      # always finite
     seed: int | None = None                  # Monte Carlo: the seed that reproduces it
+    trials: int | None = None                # Monte Carlo: the number of simulated tasks
+
+    def _rows(self) -> list[dict]:
+        """One row per quantile."""
+        return [{"n": self.n, "method": self.method, "p": p, "quantile": self.quantiles[p],
+                 "log10_quantile": self.log10_quantiles[p], "mean": self.mean, "seed": self.seed,
+                 "trials": self.trials} for p in self.quantiles]
 
 
 class TaskTime:
@@ -69,13 +77,16 @@ class TaskTime:
         return float(self.ppf(0.5))
 
     seed: int | None = None
+    trials: int | None = None
 
     def quantiles(self, ps=(0.1, 0.5, 0.9)) -> TaskQuantiles:
         return self._quantiles(v.probabilities("quantile", ps))
 
     def _quantiles(self, ps) -> TaskQuantiles:
-        return TaskQuantiles(self.n, self.method, self.mean, {_key(p): float(self._ppf(p)) for p in ps},
-                             {_key(p): float(self._log10_ppf(p)) for p in ps}, self.seed)
+        return TaskQuantiles(n=self.n, method=self.method, mean=self.mean,
+                             quantiles={float(p): float(self._ppf(p)) for p in ps},
+                             log10_quantiles={float(p): float(self._log10_ppf(p)) for p in ps},
+                             seed=self.seed, trials=self.trials)
 
     def _log10_ppf(self, p: float) -> float:
         """log10 of the p-quantile, finite where the quantile itself overflows a double."""
@@ -104,11 +115,6 @@ def _snapped_beta(subtask: Minimum) -> float:
     """beta, with a whole beta within 1e-12 taken exactly (it has its own, pole-free series)."""
     beta = subtask.beta
     return float(round(beta)) if round(beta) >= 1 and abs(beta - round(beta)) < 1e-12 else beta
-
-
-def _key(p: float) -> str:
-    """The quantile as the user wrote it: 0.5 -> "0.5", 0.1 -> "0.1"."""
-    return repr(float(p))
 
 
 class ExactTaskTime(TaskTime):
@@ -327,6 +333,7 @@ class EmpiricalTaskTime(TaskTime):
         super().__init__(subtask, n)
         self.log_task_time = np.sort(np.asarray(log_task_time, dtype=float))
         self.seed = seed
+        self.trials = self.log_task_time.size
 
     def _cdf(self, x):
         if x <= 0:

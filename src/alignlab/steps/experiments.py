@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -29,6 +30,11 @@ class PhaseDiagram(Result):
     alphas: tuple[float, ...]
     qs: tuple[float, ...]
     regime: tuple[tuple[str, ...], ...]     # regime[i][j] for alphas[i], qs[j]
+
+    def _rows(self) -> list[dict]:
+        """One row per (alpha, q)."""
+        return [{"alpha": a, "q": q, "regime": r} for a, row in zip(self.alphas, self.regime)
+                for q, r in zip(self.qs, row)]
 
 
 def phase_diagram(alphas=None, qs=None) -> PhaseDiagram:
@@ -54,6 +60,12 @@ class GrowthCurve(Result):
     fitted_slope: float
     method: str
 
+    def _rows(self) -> list[dict]:
+        """One row per n."""
+        return [{"q": self.q, "beta": self.beta, "regime": self.regime, "method": self.method, "n": n,
+                 "median_per_subtask": m, "log10_median_per_subtask": lm, "mean_per_subtask": self.mean_per_subtask,
+                 "theory_slope": self.theory_slope, "fitted_slope": self.fitted_slope}
+                for n, m, lm in zip(self.n, self.median_per_subtask, self.log10_median_per_subtask)]
 
     def median_per_subtask_at(self, n: float) -> float:
         """median(S_n)/n at the grid point nearest ``n`` (on a log scale)."""
@@ -68,6 +80,12 @@ class GrowthCurves(Result):
     approach: str
     curves: tuple[GrowthCurve, ...]
     seed: int | None = None          # the seed of the Monte Carlo curves (None when every curve is exact)
+    trials: int | None = None        # Monte Carlo tasks per curve (None when every curve is exact)
+
+    def _rows(self) -> list[dict]:
+        """One row per (q, n)."""
+        return [{"approach": self.approach, **row, "seed": self.seed if c.method == "mc" else None,
+                 "trials": self.trials if c.method == "mc" else None} for c in self.curves for row in c._rows()]
 
     def curve(self, q: float) -> GrowthCurve:
         """The curve of power ``q``."""
@@ -103,17 +121,22 @@ def n_grid(n_min: float, n_max: float, points: int) -> np.ndarray:
     n_min = v.integer("n", n_min, low=1, high=int(1e300))       # as the model: the double 1e300
     n_max = v.integer("n", n_max, low=1, high=int(1e300))
     if n_max <= n_min:
-        raise v.ParameterError("n", f"needs N_MIN < N_MAX: a curve has at least two points (got {n_min} {n_max})")
+        raise v.ParameterError("n", f"needs its least value below its largest: a curve has at least two points "
+                                    f"(got {n_min} and {n_max})")
     points = v.integer("points", points, low=2, high=1000)
     ns = sorted({int(round(x)) for x in np.geomspace(float(n_min), float(n_max), points)})
     return np.array(ns, dtype=object if ns[-1] > 2 ** 62 else np.int64)
 
 
-def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12, points: int = 25,
+def growth_curves(alpha: float | None, q=None, n_min: int = 1, n_max: int = 10 ** 12, points: int = 25,
                   approach: str = "pareto", method: str = "auto", trials: int = 2000,
-                  seed: SeedLike = 0) -> GrowthCurves:
-    """median(S_n)/n on a log grid of n for each q (exact where available, else Monte Carlo)."""
-    qs = [v.real("q", q, low=1.0) for q in qs]
+                  seed: SeedLike = 0, qs=None) -> GrowthCurves:
+    """median(S_n)/n on a log grid of n for each q (exact where available, else Monte Carlo with ``trials``
+    simulated tasks per q, drawn with ``seed``; the result records both when any curve used them). ``q``:
+    one power or a list (``alignlab steps curve --q``; ``qs`` is its old spelling)."""
+    q = v.renamed("qs", "q", q, qs)
+    powers = () if q is None else (q,) if isinstance(q, Real) else tuple(q)
+    qs = [v.real("q", x, low=1.0) for x in powers]
     if not qs:
         raise v.ParameterError("q", "needs at least one value >= 1")
     ns = n_grid(n_min, n_max, points)
@@ -131,7 +154,7 @@ def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12
             logs = simulate_log_partial_sums(model.subtask_time, [int(n) for n in ns], trials, block_sequence(root, i))
             log_medians = np.median(logs, axis=0) - log_ns
         else:
-            log_medians = np.array([model.task_quantiles(int(n), (0.5,), method).log10_quantiles["0.5"]
+            log_medians = np.array([model.task_quantiles(int(n), (0.5,), method).log10_quantiles[0.5]
                                     for n in ns]) * math.log(10.0) - log_ns
             use = "exact" if all(model._check_task(int(n), method)[1] == "exact" for n in ns) else use
         with np.errstate(over="ignore"):
@@ -142,7 +165,7 @@ def growth_curves(alpha: float | None, qs, n_min: int = 1, n_max: int = 10 ** 12
                                   use))
     used_mc = any(c.method == "mc" for c in curves)
     return GrowthCurves(StepsModel(alpha, qs[0], approach).approach.spec, tuple(curves),
-                        seed_used(root) if used_mc else None)
+                        seed_used(root) if used_mc else None, int(trials) if used_mc else None)
 
 
 @dataclass(frozen=True)
@@ -150,6 +173,11 @@ class EfficiencyCurves(Result):
     alphas: tuple[float, ...]
     qs: tuple[float, ...]
     efficiency: tuple[tuple[float, ...], ...]   # efficiency[i][j] for alphas[i], qs[j]
+
+    def _rows(self) -> list[dict]:
+        """One row per (alpha, q)."""
+        return [{"alpha": a, "q": q, "efficiency": e} for a, row in zip(self.alphas, self.efficiency)
+                for q, e in zip(self.qs, row)]
 
 
 def efficiency_curves(alphas=(0.25, 0.5, 1.0), qs=None) -> EfficiencyCurves:
@@ -208,6 +236,11 @@ class FamilyResult(Result):
         """The family name of the approach spec (``lognorm`` for ``lognorm(s=2, loc=1)``)."""
         return self.approach.split("(")[0]
 
+    def _rows(self) -> list[dict]:
+        """One row per power q of the means: E[M] there, and the family's tail and verdict."""
+        return [{"approach": self.approach, "tail": self.tail, "critical_q": self.critical_q, "verdict": self.verdict,
+                 "q": q, "mean_subtask_time": m} for q, m in zip(self.mean_qs, self.mean_subtask_time)]
+
     def mean_at(self, q: float) -> float:
         """E[M] at power ``q`` (one of ``mean_qs``)."""
         return self.mean_subtask_time[self.mean_qs.index(q)]
@@ -220,6 +253,10 @@ class FamilyResult(Result):
 @dataclass(frozen=True)
 class FamilyStudy(Result):
     families: tuple[FamilyResult, ...]
+
+    def _rows(self) -> list[dict]:
+        """One row per (family, q) of the means."""
+        return [row for f in self.families for row in f._rows()]
 
     def family(self, name: str) -> FamilyResult:
         """The result of the family ``name`` (``lognorm``, ``logcauchy``, ...)."""
@@ -266,6 +303,11 @@ class SuccessCurves(Result):
     p: float
     curves: tuple[SuccessCurve, ...]
 
+    def _rows(self) -> list[dict]:
+        """One row per (q, n)."""
+        return [{"alpha": self.alpha, "budget": self.budget, "q": c.q, "n": n, "success": s, "horizon": c.horizon}
+                for c in self.curves for n, s in zip(c.n, c.success)]
+
 
 def success_curves(alpha: float, qs, budget: float, p: float = 0.5, points: int = 40) -> SuccessCurves:
     """P(S_n <= budget) on a log grid of n up to the budget, and the horizon at level p."""
@@ -288,6 +330,11 @@ class RunningMeans(Result):
     sizes: tuple[int, ...]
     means: tuple[tuple[float, ...], ...]
     exact_means: tuple[float, ...]
+
+    def _rows(self) -> list[dict]:
+        """One row per (q, sample size)."""
+        return [{"alpha": self.alpha, "q": q, "size": size, "mean": m, "exact_mean": exact}
+                for q, row, exact in zip(self.qs, self.means, self.exact_means) for size, m in zip(self.sizes, row)]
 
     def mean_at(self, q: float, size: float) -> float:
         """The sample mean at power ``q`` after the sample size nearest ``size``."""

@@ -36,6 +36,7 @@ N_MAX = 1e300
 SIMULATION_BETA_RANGE = (1e-4, 1e6)   # log M = E / beta in float32: relative precision 6e-8 of log M
 EXACT_N_MAX = 10 ** 12            # exact inversion checked against mpmath up to here; beyond, see _exact_reliable
 DEFAULT_MC_TRIALS = 20_000
+QUANTILES = (0.1, 0.5, 0.9)       # the quantiles reported unless others are asked for
 _BOUNDARY_TOLERANCE = 1e-12
 
 
@@ -59,7 +60,8 @@ class Description(Result):
 
 @dataclass(frozen=True)
 class Horizon(Result):
-    """The largest task length solved within ``budget`` with probability at least ``p``."""
+    """The largest task length solved within ``budget`` with probability at least ``p``. ``method`` says how
+    the success probabilities were computed; Monte Carlo (``mc``) records its ``seed`` and ``trials``."""
 
     budget: float
     p: float
@@ -67,6 +69,7 @@ class Horizon(Result):
     success_at_horizon: float
     method: str                     # exact, asymptotic, auto (exact where checked, the limit law beyond) or mc
     seed: int | None = None         # Monte Carlo: the seed that reproduces it
+    trials: int | None = None       # Monte Carlo: simulated tasks per success probability
 
 
 def _exact_reliable(beta: float, n: int) -> bool:
@@ -87,6 +90,11 @@ def _exact_reliable(beta: float, n: int) -> bool:
         return True
     spread_log10 = log10_n * (1.0 / beta - 1.0) if beta < 2 else -0.5 * log10_n
     return spread_log10 > -12.0
+
+
+def _quantile(quantile):
+    """The probabilities asked for: :data:`QUANTILES` when none (None) were."""
+    return QUANTILES if quantile is None else quantile
 
 
 @contextlib.contextmanager
@@ -199,7 +207,7 @@ class StepsModel:
         return self.approach.lomax_form is not None
 
     def task_time(self, n: int, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
-                  seed: SeedLike = None) -> TaskTime:
+                  seed: SeedLike = 0) -> TaskTime:
         """Distribution of S_n: ``exact`` (Pareto, Lomax), ``asymptotic`` or ``mc``; ``auto`` picks exact
         where available, else Monte Carlo with ``trials`` and ``seed``."""
         n, method = self._check_task(n, method)
@@ -208,12 +216,14 @@ class StepsModel:
             check_budget(n, trials)
         return self._task_time(n, method, trials, seed_sequence(seed))
 
-    def task_quantiles(self, n: int, quantiles=(0.1, 0.5, 0.9), method: str = "auto", *,
-                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> TaskQuantiles:
-        """The mean and the ``quantiles`` of S_n (what ``alignlab steps task`` prints), every argument
-        checked before any work starts."""
+    def task_quantiles(self, n: int, quantile=None, method: str = "auto", *,
+                       trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0, quantiles=None) -> TaskQuantiles:
+        """The mean and the quantiles of S_n at the probabilities ``quantile`` (one or a list, default 0.1, 0.5,
+        0.9; what ``alignlab steps task --quantile`` prints), every argument checked before any work starts.
+        (``quantiles`` is the old spelling of ``quantile``.)"""
+        quantile = _quantile(v.renamed("quantiles", "quantile", quantile, quantiles))
         n, method = self._check_task(n, method)
-        ps = v.probabilities("quantile", quantiles)
+        ps = v.probabilities("quantile", quantile)
         if method == "mc":
             trials = v.integer("trials", trials, low=1)
             check_budget(n, trials)
@@ -231,11 +241,12 @@ class StepsModel:
         v.choice("method", method, METHODS)
         if method == "exact" and not self.has_exact:
             raise v.ParameterError("method", f"exact is available for pareto and lomax approaches, not "
-                                             f"{self.approach.name}; use mc or asymptotic")
+                                             f"{self.approach.name}; use method='mc' or method='asymptotic'")
         if method == "exact" and not _exact_reliable(beta, n):
             raise v.ParameterError("n", f"exact inversion is checked for n up to {EXACT_N_MAX:.0e} and, above the "
                                         f"threshold, while S_n/n is not concentrated beyond double precision; at "
-                                        f"n = {n:.3g} with q * alpha = {beta:g} use method asymptotic (as auto does)")
+                                        f"n = {n:.3g} with q * alpha = {beta:g} use method='asymptotic' (as method='auto' "
+                                        f"does)")
         if method == "asymptotic":
             AsymptoticTaskTime.check_available(self.subtask_time)
         if method == "mc":
@@ -257,29 +268,37 @@ class StepsModel:
         logs = simulate_log_task_times(self.subtask_time, n, trials, root)
         return EmpiricalTaskTime(self.subtask_time, n, logs, seed_used(root))
 
-    def simulate(self, n: int, trials: int, seed: SeedLike = None, *, explicit: bool = False,
-                 quantiles=(0.1, 0.5, 0.9), threads: int | None = None, progress=False,
-                 max_samples: float = MAX_SAMPLES, backend: str = "numpy") -> Simulation:
+    def simulate(self, n: int, trials: int, seed: SeedLike = 0, *, explicit: bool = False,
+                 quantile=None, workers: int | None = None, progress=False,
+                 max_work: float | None = None, backend: str = "numpy", threads: int | None = None,
+                 max_samples: float | None = None, quantiles=None) -> Simulation:
         """Monte Carlo task times; explicit mode draws all q approaches per subtask (q must be whole).
         ``backend``: ``numpy``, ``torch`` (CUDA if present) or ``auto`` (torch on CUDA, else numpy);
-        ``threads``: worker threads (default: every core); ``progress``: ``False``, ``True`` or
-        ``callable(done, total, description)``. The result's ``seed`` reproduces it."""
+        ``workers``: CPU cores the simulation may use (default: all; the numbers do not depend on it);
+        ``progress``: ``False``, ``True`` or ``callable(done, total, description)``; ``max_work`` raises the
+        limit of :data:`~alignlab.steps.simulate.MAX_SAMPLES` draws on purpose. The result's ``seed``
+        reproduces it. ``quantile``: the probabilities summarised, one or a list (default 0.1, 0.5, 0.9).
+        (``threads``, ``max_samples``
+        and ``quantiles`` are the old spellings of ``workers``, ``max_work`` and ``quantile``.)"""
+        workers = v.renamed("threads", "workers", workers, threads)
+        quantile = _quantile(v.renamed("quantiles", "quantile", quantile, quantiles))
+        max_work = v.renamed("max_samples", "max_work", max_work, max_samples)
         n = v.integer("n", n, low=1, high=int(N_MAX))
         trials = v.integer("trials", trials, low=1)
-        ps = v.probabilities("quantile", quantiles)
-        if threads is not None:
-            threads = v.integer("threads", threads, low=1, high=1024)
+        ps = v.probabilities("quantile", quantile)
+        if workers is not None:
+            workers = v.integer("workers", workers, low=1, high=1024)
         if explicit and self.q != int(self.q):
             raise v.ParameterError("q", f"must be a whole number for explicit simulation (got {self.q:g})")
         self._check_simulation_beta()
-        check_budget(n, trials, max_samples, draws_per_subtask=int(self.q) if explicit else 1)
+        check_budget(n, trials, max_work, draws_per_subtask=int(self.q) if explicit else 1)
         root = seed_sequence(seed)
-        logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=threads,
+        logs = simulate_log_task_times(self.subtask_time, n, trials, root, explicit=explicit, threads=workers,
                                        progress=progress, backend=backend)
         return summarize(logs, n, trials, seed_used(root), explicit, ps)
 
     def success_probability(self, n: int, budget: float, method: str = "auto", *,
-                            trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = None) -> float:
+                            trials: int = DEFAULT_MC_TRIALS, seed: SeedLike = 0) -> float:
         """P(S_n <= budget). Every subtask takes at least its least time, so a budget below n times it gives 0."""
         n, method = self._check_task(n, method)
         budget = v.real("budget", budget, low=0.0, allow_inf=True)
@@ -299,10 +318,13 @@ class StepsModel:
         return float(self._task_time(n, method, trials, root).cdf(budget))
 
     def horizon(self, budget: float, p: float = 0.5, method: str = "auto", *, trials: int = DEFAULT_MC_TRIALS,
-                seed: SeedLike = None) -> Horizon:
+                seed: SeedLike = 0) -> Horizon:
         """The largest n with P(S_n <= budget) >= p (0 when even one subtask fails), by bisection:
         the success probability falls as n grows because S_n grows with n. ``auto`` uses exact inversion
-        where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo."""
+        where it is checked and the limit law beyond (pareto, lomax), else Monte Carlo with ``trials``
+        simulated tasks per probability, drawn with ``seed`` (the same draws at every n: the bisection
+        compares common random numbers). The result says which method ran, and for Monte Carlo its seed
+        and trials."""
         budget = v.real("budget", budget, low=1.0, high=1.8e308)
         p = v.probability("p", p)
         self._check_task(1, method)
@@ -332,9 +354,10 @@ class StepsModel:
                     return lower
 
         top = int(math.floor(budget / self.approach.support[0]))     # S_n >= n * least time
+        drawn = {"seed": seed_used(root), "trials": trials} if method == "mc" else {}
         if success(1) < p:
-            return Horizon(budget, p, 0, success(1), "exact" if method == "auto" else method,
-                           seed_used(root) if method == "mc" else None)
+            return Horizon(budget=budget, p=p, horizon=0, success_at_horizon=success(1),
+                           method="exact" if method == "auto" else method, **drawn)
         lo, hi = 1, max(1, top)
         if success(hi) >= p:
             lo = hi
@@ -345,7 +368,8 @@ class StepsModel:
             else:
                 hi = mid
         used = method if method != "auto" else ("exact" if _exact_reliable(self.beta, lo) else "asymptotic")
-        return Horizon(budget, p, lo, success(lo, strict=True), used, seed_used(root) if method == "mc" else None)
+        return Horizon(budget=budget, p=p, horizon=lo, success_at_horizon=success(lo, strict=True), method=used,
+                       **drawn)
 
     def _success_lower_bound(self, n: int, budget: float) -> float | None:
         """A lower bound on P(S_n <= budget) from the first two moments, or None: Cantelli,

@@ -1,5 +1,6 @@
-"""Figures for the steps model. Each function takes a result object and returns a matplotlib
-Figure; nothing here computes the model."""
+"""Figures for the steps model. Each function takes a result object, draws on ``ax`` (an Axes; for the
+family study, one per family) or on a new figure, and returns the Figure; nothing here computes the
+model."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on, panels
 from alignlab.steps.experiments import (EfficiencyCurves, FamilyStudy, GrowthCurves, PhaseDiagram,
                                         RunningMeans, SuccessCurves)
 from alignlab.steps.model import REGIMES
@@ -17,10 +18,10 @@ from alignlab.steps.model import REGIMES
 _REGIME_COLORS = ("#d1495b", "#2e2e2e", "#edae49", "#00798c")
 
 
-def plot_phase_diagram(pd: PhaseDiagram):
+def plot_phase_diagram(pd: PhaseDiagram, ax=None):
     alphas, qs = np.array(pd.alphas), np.array(pd.qs)
     codes = np.array([[REGIMES.index(r) for r in row] for row in pd.regime])
-    fig, ax = figure(figsize=(7, 4.6))
+    fig, ax = axes_on(ax, figsize=(7, 4.6))
     ax.pcolormesh(alphas, qs, codes.T, cmap=ListedColormap(_REGIME_COLORS), vmin=-0.5, vmax=3.5, shading="nearest")
     a = np.linspace(alphas.min(), alphas.max(), 400)
     ax.plot(a, 1 / a, color="white", lw=2, label=r"$Q_c = 1/\alpha$ (mean finite above)")
@@ -38,9 +39,7 @@ def plot_phase_diagram(pd: PhaseDiagram):
 
 
 def plot_growth_curves(gc: GrowthCurves, title: str | None = None, ax=None):
-    own = ax is None
-    if own:
-        fig, ax = figure(figsize=(7, 4.6))
+    fig, ax = axes_on(ax, figsize=(7, 4.6))
     for curve in gc.curves:
         n = np.array(curve.n, dtype=float)
         med = 10.0 ** np.array(curve.log10_median_per_subtask)
@@ -58,11 +57,11 @@ def plot_growth_curves(gc: GrowthCurves, title: str | None = None, ax=None):
     ax.set_ylabel("median time per subtask, median(S_n)/n")
     ax.set_title(title or f"Median time per subtask ({gc.approach}; dashed: mean)")
     ax.legend(fontsize=7)
-    return ax.figure
+    return fig
 
 
-def plot_efficiency(ec: EfficiencyCurves):
-    fig, ax = figure(figsize=(7, 4.2))
+def plot_efficiency(ec: EfficiencyCurves, ax=None):
+    fig, ax = axes_on(ax, figsize=(7, 4.2))
     qs = np.array(ec.qs)
     for a, eff in zip(ec.alphas, ec.efficiency):
         line, = ax.plot(qs, eff, label=fr"$\alpha$={a:g}")
@@ -76,11 +75,13 @@ def plot_efficiency(ec: EfficiencyCurves):
     return fig
 
 
-def plot_family_study(fs: FamilyStudy):
+def plot_family_study(fs: FamilyStudy, ax=None):
+    """One panel per family, four to a row; ``ax``: one Axes per family (any sequence), or None for a new
+    figure."""
     k = len(fs.families)
-    cols = 4
+    cols = 4 if ax is None else k
     rows = math.ceil(k / cols)
-    fig, axes = figure(rows, cols, figsize=(4.0 * cols, 3.3 * rows), squeeze=False)
+    fig, axes, own = panels(ax, rows, cols, figsize=(4.0 * cols, 3.3 * rows))
     for ax, fam in zip(axes.ravel(), fs.families):
         for curve, bound in zip(fam.growth.curves, fam.log10_bound_per_subtask):
             line, = ax.plot(curve.n, curve.log10_median_per_subtask, marker="o", ms=2.5,
@@ -94,14 +95,15 @@ def plot_family_study(fs: FamilyStudy):
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[k:]:
         ax.axis("off")
-    fig.supxlabel("task length n")
-    fig.supylabel("log10 median(S_n)/n (symlog axis): MC (dots), largest-subtask bound (dashed)")
-    fig.tight_layout()
+    if own:
+        fig.supxlabel("task length n")
+        fig.supylabel("log10 median(S_n)/n (symlog axis): MC (dots), largest-subtask bound (dashed)")
+        fig.tight_layout()
     return fig
 
 
-def plot_success_curves(sc: SuccessCurves):
-    fig, ax = figure(figsize=(7, 4.2))
+def plot_success_curves(sc: SuccessCurves, ax=None):
+    fig, ax = axes_on(ax, figsize=(7, 4.2))
     for curve in sc.curves:
         line, = ax.plot(curve.n, curve.success, label=f"Q={curve.q:g}: {sc.p:.0%} horizon n={curve.horizon}")
         if curve.horizon > 0:
@@ -115,8 +117,8 @@ def plot_success_curves(sc: SuccessCurves):
     return fig
 
 
-def plot_running_means(rm: RunningMeans):
-    fig, ax = figure(figsize=(7, 4.2))
+def plot_running_means(rm: RunningMeans, ax=None):
+    fig, ax = axes_on(ax, figsize=(7, 4.2))
     for q, means, exact in zip(rm.qs, rm.means, rm.exact_means):
         label = f"Q={q:g}: " + ("E[M] infinite" if math.isinf(exact) else f"E[M]={exact:.3g}")
         line, = ax.plot(rm.sizes, means, marker="o", ms=3, label=label)

@@ -39,7 +39,6 @@ from alignlab._progress import tracker
 from alignlab._random import SeedLike, block_generator, block_sequence, seed_sequence
 from alignlab._results import BULK, Result
 from alignlab.dists.law import Minimum
-from alignlab.steps.distribution import _key
 
 try:
     from alignlab.steps import _fastsim
@@ -64,10 +63,16 @@ class Simulation(Result):
     seed: int | None
     explicit: bool
     mean_sample: float
-    quantiles: dict[str, float]
-    log10_quantiles: dict[str, float]
+    quantiles: dict[float, float]            # keyed by the probability (JSON: "0.5")
+    log10_quantiles: dict[float, float]
     overflowed: int
     log_task_time: np.ndarray = field(repr=False, compare=False, metadata=BULK)
+
+    def _rows(self) -> list[dict]:
+        """One row per quantile."""
+        return [{"n": self.n, "trials": self.trials, "seed": self.seed, "explicit": self.explicit, "p": p,
+                 "quantile": self.quantiles[p], "log10_quantile": self.log10_quantiles[p],
+                 "mean_sample": self.mean_sample, "overflowed": self.overflowed} for p in self.quantiles]
 
 
 def tile_shape(n: int, q: int, explicit: bool, samples: int = TILE_SAMPLES) -> tuple[int, int]:
@@ -78,9 +83,10 @@ def tile_shape(n: int, q: int, explicit: bool, samples: int = TILE_SAMPLES) -> t
     return max(1, samples // per_row), cols
 
 
-def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_per_subtask: int = 1) -> None:
-    """Refuse, before any work, a simulation beyond ``max_samples`` draws or one whose tiles would not fit
-    in memory (explicit mode draws ``q`` approach times per subtask)."""
+def check_budget(n: int, trials: int, max_work: float | None = None, draws_per_subtask: int = 1) -> None:
+    """Refuse, before any work, a simulation beyond :data:`MAX_SAMPLES` draws (``max_work`` when given) or
+    one whose tiles would not fit in memory (explicit mode draws ``q`` approach times per subtask)."""
+    max_samples = MAX_SAMPLES if max_work is None else max_work
     v.integer("trials", trials, low=1)
     if trials > MAX_TRIALS:
         raise v.ParameterError("trials", f"must be <= {MAX_TRIALS:.0e} (got {trials}); the per-trial results "
@@ -90,13 +96,14 @@ def check_budget(n: int, trials: int, max_samples: float = MAX_SAMPLES, draws_pe
         what = "n * trials" + (" * q" if draws_per_subtask > 1 else "")
         raise v.ParameterError("trials", f"{what} = {samples:.3g} exceeds the Monte Carlo limit of "
                                          f"{max_samples:.3g} samples (minutes of work); use method='exact' for "
-                                         f"Pareto or Lomax approaches, fewer trials, or raise the limit on purpose (--max-work)")
+                                         f"Pareto or Lomax approaches, fewer trials, or raise the limit on purpose "
+                                         f"with max_work={samples:.3g}")
     rows, cols = tile_shape(n, draws_per_subtask, draws_per_subtask > 1)
     check_memory("q" if draws_per_subtask > 1 else "n", 2 * (os.cpu_count() or 1) * rows * cols * draws_per_subtask * 8,
                   "the simulation's tiles")
 
 
-def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLike = None, *,
+def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLike = 0, *,
                             explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
                             progress=False, backend: str = "numpy") -> np.ndarray:
     """log S_n for ``trials`` independent tasks of ``n`` subtasks (see the module docstring).
@@ -107,7 +114,7 @@ def simulate_log_task_times(subtask: Minimum, n: int, trials: int, seed: SeedLik
                                      in_flight=in_flight, progress=progress, backend=backend)[:, 0]
 
 
-def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: SeedLike = None, *,
+def simulate_log_partial_sums(subtask: Minimum, checkpoints, trials: int, seed: SeedLike = 0, *,
                               explicit: bool = False, threads: int | None = None, in_flight: int | None = None,
                               progress=False, backend: str = "numpy") -> np.ndarray:
     """log S_k for each k in ``checkpoints`` along the same simulated tasks: an array (trials, len).
@@ -271,6 +278,6 @@ def summarize(log_task_time: np.ndarray, n: int, trials: int, seed: int | None, 
         return Simulation(
             n=n, trials=trials, seed=seed, explicit=explicit,
             mean_sample=float(np.exp(log_mean)),
-            quantiles={_key(p): float(np.exp(lq)) for p, lq in zip(ps, log_q)},
-            log10_quantiles={_key(p): float(lq / math.log(10)) for p, lq in zip(ps, log_q)},
+            quantiles={float(p): float(np.exp(lq)) for p, lq in zip(ps, log_q)},
+            log10_quantiles={float(p): float(lq / math.log(10)) for p, lq in zip(ps, log_q)},
             overflowed=overflowed, log_task_time=log_task_time)

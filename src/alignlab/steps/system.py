@@ -59,7 +59,9 @@ def sweep_grid(args):
 SYSTEM = System(
     "steps", "Independent-steps model of cognitive power", order=10,
     help="the independent-steps model of cognitive power",
-    description="A mind of power Q picks the fastest of Q power-law approaches to each of n serial subtasks.",
+    description="A mind of power Q picks the fastest of Q approaches to each of n serial subtasks; an approach "
+                "takes a random time T >= 1 from any law of the distribution language (--approach: pareto by "
+                "default, lognorm, invweibull, ...; alignlab dists list).",
     commands=lazy("alignlab.steps.cli", "register"), report=lazy("alignlab.steps.report", "build"),
     sweeps=(SweepKind("steps", "task-time quantiles over (alpha, Q, n)", sweep_cell,
                       ("log10_q10", "log10_median", "log10_q90", "mean_per_subtask", "seconds"),

@@ -108,7 +108,7 @@ def _argmin_amse(positive_logs, size, root, stage, attempt, samples, workers, lo
     return int(np.nanargmin(window)) + lowest
 
 
-def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = None, samples: int = 500,
+def double_bootstrap(positive_logs: np.ndarray, *, seed: SeedLike = 0, samples: int = 500,
                      workers: int | None = None, progress: ProgressLike = False,
                      max_work: float | None = None) -> DoubleBootstrap:
     """The double-bootstrap ``k`` for Hill's estimator from the logs of the positive values (any order);

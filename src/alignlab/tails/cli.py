@@ -9,7 +9,7 @@ from alignlab import _validate as v
 from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
+from alignlab.cli.common import add_json, command, emit, fmt, key_value_table, number, show_progress, table
 
 DIAGNOSIS_FILES = ("diagnosis.png", "diagnosis.json")
 
@@ -24,75 +24,106 @@ def register(cmds) -> None:
                        help=f"raise the limit of {limit} {unit} on purpose (a number > 0)")
 
     def input_args(p):
-        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet; "
-                                                    "finite real numbers (at least 10, not all equal)")
+        p.add_argument("file", metavar="FILE", help="samples: a shipped data set's name (starling-llama, "
+                                                    "starling-random), or a file: .npy, .csv/.txt (one column or "
+                                                    "--column), .parquet; finite real numbers (at least 10, not all "
+                                                    "equal; True/False values are not numbers)")
         p.add_argument("--column", metavar="NAME", help="the column to read from a table with several")
         p.add_argument("--drop-nonfinite", action="store_true", help="drop NaN/inf values instead of failing")
         add_json(p)
 
-    p = cmds.add_parser("fit", help="Clauset-style power-law fit: xmin by KS, alpha by maximum likelihood")
+    def seed_arg(p, what: str):
+        p.add_argument("--seed", type=number, default=0, help=f"{what} seed, a whole number >= 0: same seed, "
+                                                              f"same numbers")
+
+    def workers_arg(p, what: str):
+        p.add_argument("--workers", type=number, default=None,
+                       help=f"CPU cores {what} may use, whole, 1 to 1024 (default: all); the numbers do not "
+                            f"depend on it")
+
+    def bootstrap_args(p):
+        seed_arg(p, "double-bootstrap")
+        p.add_argument("--bootstrap-samples", type=number, default=500,
+                       help="resamples per bootstrap, whole, 10 to 1e5; at most 4e9 resampled values in all (every "
+                            "retry counted) unless --max-work says more")
+        workers_arg(p, "the double bootstrap")
+        max_work_arg(p, "resampled values", "4e9")
+
+    p = command(cmds, "fit", help="Clauset-style power-law fit: xmin by KS, alpha by maximum likelihood",
+                description="Fit a power law p(x) ~ x^-alpha to the upper tail of positive samples "
+                            "(Clauset, Shalizi & Newman 2009): xmin minimises the KS distance over every value "
+                            "that leaves --min-tail values above it, alpha by maximum likelihood (exact Hurwitz-"
+                            "zeta likelihood with --discrete); --gof adds the bootstrap goodness-of-fit p-value.",
+                examples=("alignlab tails fit metr-published-horizons --column p50_minutes",
+                          "alignlab tails fit metr-published-horizons --column p50_minutes --gof --replicates 200 "
+                          "--json"),
+                handler=fit)
     input_args(p)
     p.add_argument("--discrete", action="store_true", help="whole-number data: exact Hurwitz-zeta likelihood")
     p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it: > 0, leaving at least "
                                                "--min-tail values at or above it")
     p.add_argument("--min-tail", type=number, default=10,
-                   help="smallest tail considered, whole, 2 to the number of values (default 10)")
+                   help="smallest tail considered, whole, 2 to the number of values")
     p.add_argument("--gof", action="store_true", help="add the bootstrap goodness-of-fit p-value")
     p.add_argument("--replicates", type=number, default=1000,
                    help="bootstrap data sets for --gof, whole, 10 to 1e6; replicates * n at most 1e8 values fitted "
-                        "unless --max-work says more (default 1000)")
-    p.add_argument("--seed", type=number, default=0, help="seed for --gof, a whole number >= 0 (default 0)")
-    p.add_argument("--workers", type=number, default=None,
-                   help="cores for --gof, whole, 1 to 1024 (default: all)")
+                        "unless --max-work says more")
+    seed_arg(p, "--gof bootstrap")
+    workers_arg(p, "the --gof bootstrap")
     p.add_argument("--out", metavar="PNG", help="write the fitted tail on log-log axes here (.png, .pdf or .svg, "
                                                 "in an existing folder)")
     max_work_arg(p, "values fitted", "1e8")
-    p.set_defaults(handler=fit)
 
-    p = cmds.add_parser("hill", help="Hill estimates for every k, with k chosen by the double bootstrap")
+    p = command(cmds, "hill", help="Hill estimates for every k, with k chosen by the double bootstrap",
+                description="The Hill estimate of the extreme-value index xi (tail index 1/xi) from the k largest "
+                            "positive values, for every k, with standard errors xi/sqrt(k); k is chosen by the "
+                            "double bootstrap (Danielsson et al. 2001) unless --k fixes it.",
+                examples=("alignlab tails hill starling-llama",
+                          "alignlab tails hill starling-random --excess --k 200 --json"),
+                handler=hill)
     input_args(p)
     p.add_argument("--k", type=number, help="use this k instead of the double bootstrap: whole, 1 to the number "
                                             "of positive values - 1")
     p.add_argument("--excess", action="store_true", help="use the excess over the mean, x - mean(x)")
-    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed, a whole number >= 0 (default 0)")
-    p.add_argument("--bootstrap-samples", type=number, default=500,
-                   help="resamples per bootstrap, whole, 10 to 1e5; at most 4e9 resampled values in all (every "
-                        "retry counted) unless --max-work says more (default 500)")
+    bootstrap_args(p)
     p.add_argument("--out", metavar="PNG", help="write the Hill plot with its 95%% band here (.png, .pdf or .svg, "
                                                 "in an existing folder)")
-    max_work_arg(p, "resampled values", "4e9")
-    p.set_defaults(handler=hill)
 
-    p = cmds.add_parser("compare", help="power law against exponential, lognormal, stretched exponential, "
-                                        "truncated power law")
+    p = command(cmds, "compare", help="power law against exponential, lognormal, stretched exponential, "
+                                      "truncated power law",
+                description="Fit the power law, then test it against each alternative on the same tail above "
+                            "xmin: Vuong's test for the non-nested ones, the chi-squared likelihood-ratio test for "
+                            "the truncated power law (CSN 2009, section 5). R > 0 favours the power law.",
+                examples=("alignlab tails compare metr-published-horizons --column p50_minutes",
+                          "alignlab tails compare metr-published-horizons --column p50_minutes --xmin 30 --json"),
+                handler=compare)
     input_args(p)
     p.add_argument("--xmin", type=number, help="fix xmin instead of scanning for it: > 0, leaving at least 10 "
                                                "values at or above it")
-    p.add_argument("--significance", type=number, default=0.1, help="p below this decides, in (0, 1) (default 0.1)")
-    p.set_defaults(handler=compare)
+    p.add_argument("--significance", type=number, default=0.1, help="p below this decides, in (0, 1)")
 
-    p = cmds.add_parser("diagnose", help="heavy, light or ambiguous? figures, evidence, what it means for "
-                                         "optimisation")
+    p = command(cmds, "diagnose", help="heavy, light or ambiguous? figures, evidence, what it means for "
+                                       "optimisation",
+                description="Is the upper tail heavier than exponential? The generalized Pareto shape of the "
+                            "excesses over the 90%, 95% and 98% quantiles votes; Hill, moment and Pickands "
+                            "estimates and the power law against the exponential are the evidence; the verdict "
+                            "says what it means for optimising a proxy (docs/tails.md).",
+                examples=("alignlab tails diagnose starling-llama",
+                          "alignlab tails diagnose starling-random --bootstrap-samples 100 --json"),
+                handler=diagnose)
     input_args(p)
     p.add_argument("--out", metavar="DIR", help="write diagnosis.png and diagnosis.json here: a new or empty folder, "
                                                 "or one holding only an earlier diagnosis")
-    p.add_argument("--seed", type=number, default=0, help="double-bootstrap seed, a whole number >= 0 (default 0)")
-    p.add_argument("--bootstrap-samples", type=number, default=500,
-                   help="resamples per bootstrap, whole, 10 to 1e5; at most 4e9 resampled values in all (every "
-                        "retry counted) unless --max-work says more (default 500)")
-    max_work_arg(p, "resampled values", "4e9")
-    p.set_defaults(handler=diagnose)
+    bootstrap_args(p)
 
 
-def _compute(args, function, excess: bool = False, **options):
+def _compute(args, function, **options):
     """Load FILE and call ``function(values, **options)``; problems with the values themselves are
     reported against the file they came from."""
     from alignlab.dists.samples import load_samples
-    from alignlab.tails.sample_checks import excess_over_mean
     samples = load_samples(args.file, column=args.column, drop_nonfinite=args.drop_nonfinite)
     with _about(samples.source):
-        values = excess_over_mean(samples.values) if excess else samples.values
-        return samples, function(values, **options)
+        return samples, function(samples.values, **options)
 
 
 @contextmanager
@@ -132,8 +163,8 @@ def hill(args) -> None:
         v.output_file("out", args.out, FIGURE_SUFFIXES)
     samples, result = _compute(args, hill_path, excess=args.excess,
                                k=args.k if args.k is not None else "bootstrap", seed=args.seed,
-                               bootstrap_samples=args.bootstrap_samples, progress=show_progress(args),
-                               max_work=max_work(args.max_work))
+                               bootstrap_samples=args.bootstrap_samples, workers=args.workers,
+                               progress=show_progress(args), max_work=max_work(args.max_work))
     payload = {**result.to_json(), **_source(samples), "excess_over_mean": args.excess}
     if args.out is not None:
         from alignlab.tails.plots import plot_hill
@@ -156,17 +187,14 @@ def compare(args) -> None:
     payload = {**result.to_json(), **_source(samples)}
 
     def render(console, d):
-        from rich.table import Table
         console.print(key_value_table("power-law fit", {k: d["fit"][k] for k in ("xmin", "alpha", "sigma", "n_tail",
                                                                                   "ks", "discrete")}))
-        table = Table(title="power law against alternatives (R > 0 favours the power law)", title_justify="left")
-        for col in ("alternative", "test", "R", "normalised R", "p", "favours", "parameters"):
-            table.add_column(col)
+        out = table("power law against alternatives (R > 0 favours the power law)",
+                    ("alternative", "test", "R", "normalised R", "p", "favours", "parameters"))
         for c in d["comparisons"]:
-            table.add_row(c["alternative"], c["test"], fmt(c["loglikelihood_ratio"]),
-                          "-" if c["normalized_ratio"] is None else fmt(c["normalized_ratio"]),
-                          "-" if c["p_value"] is None else fmt(c["p_value"]), c["favours"], fmt(c["parameters"]))
-        console.print(table)
+            out.add_row(c["alternative"], c["test"], fmt(c["loglikelihood_ratio"]), fmt(c["normalized_ratio"]),
+                        fmt(c["p_value"]), c["favours"], fmt(c["parameters"]))
+        console.print(out)
         for c in d["comparisons"]:
             if c["note"]:
                 console.print(f"{c['alternative']}: {c['note']}")
@@ -194,7 +222,7 @@ def diagnose(args) -> None:
     from alignlab.tails import diagnose as diagnose_tails
     out = _diagnosis_folder(args.out) if args.out is not None else None
     samples, result = _compute(args, diagnose_tails, seed=args.seed, bootstrap_samples=args.bootstrap_samples,
-                               progress=show_progress(args), max_work=max_work(args.max_work))
+                               workers=args.workers, progress=show_progress(args), max_work=max_work(args.max_work))
     payload = {**result.to_json(), **_source(samples)}
     if out is not None:
         import json

@@ -102,14 +102,25 @@ class Diagnosis(Result):
     seed: int | None = None
     figure_data: FigureData | None = field(default=None, metadata=BULK, compare=False, repr=False)
 
+    def _rows(self) -> list[dict]:
+        """One row per threshold of the verdict: its GPD shape, 95% interval and vote."""
+        rows = []
+        for fit in self.thresholds:
+            lo, hi = fit.interval()
+            rows.append({"verdict": self.verdict, "n": self.n, "level": fit.level, "threshold": fit.threshold,
+                         "excesses": fit.k, "xi": fit.xi, "se": fit.se, "ci_low": lo, "ci_high": hi,
+                         "vote": vote(fit)})
+        return rows
 
-def diagnose(samples, *, seed: SeedLike = None, bootstrap_samples: int = 500, workers: int | None = None,
-             progress: ProgressLike = False, max_work: float | None = None) -> Diagnosis:
-    """Diagnose the upper tail of ``samples`` (any real numbers; the tail of interest is the upper one).
 
-    ``seed``, ``bootstrap_samples``, ``workers``, ``progress`` and ``max_work`` go to the double bootstrap
-    for Hill's ``k``."""
-    x = as_sample(samples)
+def diagnose(samples, *, column: str | None = None, seed: SeedLike = 0, bootstrap_samples: int = 500,
+             workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> Diagnosis:
+    """Diagnose the upper tail of ``samples`` (any real numbers; the tail of interest is the upper one): an
+    array, a pandas Series, a DataFrame's ``column``, or a file or data set by name (``"starling-llama"``).
+
+    ``seed``, ``bootstrap_samples``, ``workers`` (CPU cores, default all; they do not change the numbers),
+    ``progress`` and ``max_work`` go to the double bootstrap for Hill's ``k``."""
+    x = as_sample(samples, column=column)
     levels = [level for level in LEVELS if round((1 - level) * x.size) >= MIN_EXCESSES]
     if len(levels) < 2:
         raise ParameterError("samples", f"a tail verdict needs at least {MIN_EXCESSES} values above the 95% "

@@ -35,7 +35,7 @@ from alignlab._progress import ProgressLike
 from alignlab._random import SeedLike, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab.tails.bootstrap import DoubleBootstrap, double_bootstrap, log_moments
-from alignlab.tails.sample_checks import as_sample, positive_part
+from alignlab.tails.sample_checks import as_sample, excess_over_mean, positive_part
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,14 @@ class TailPath(Result):
         i = self._at(k)
         return float(self.xi[i]), float(self.se[i])
 
+    def _rows(self) -> list[dict]:
+        """One row per k: the estimate, its standard error and whether it is the chosen k."""
+        return [{"estimator": self.estimator, "k": int(k), "xi": float(xi), "se": float(se),
+                 "chosen": bool(k == self.chosen_k)} for k, xi, se in zip(self.k, self.xi, self.se)]
+
 
 def _path(estimator: str, n: int, ks: np.ndarray, xi: np.ndarray, se: np.ndarray, k, logs: np.ndarray | None,
-          seed: SeedLike = None, bootstrap_samples: int = 500, workers: int | None = None,
+          seed: SeedLike = 0, bootstrap_samples: int = 500, workers: int | None = None,
           progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
     """The path with its chosen point, for a ``k`` argument of "bootstrap" (the double bootstrap on the
     descending ``logs``, its work bounded by ``max_work``), a whole number, or None (no choice)."""
@@ -106,16 +111,20 @@ def descending_logs(x: np.ndarray, purpose: str) -> np.ndarray:
     return logs
 
 
-def hill(samples, k="bootstrap", *, seed: SeedLike = None, bootstrap_samples: int = 500,
-         workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
+def hill(samples, k="bootstrap", *, column: str | None = None, excess: bool = False, seed: SeedLike = 0,
+         bootstrap_samples: int = 500, workers: int | None = None, progress: ProgressLike = False,
+         max_work: float | None = None) -> TailPath:
     """Hill estimates for every ``k`` < number of positive values, with standard errors ``xi/sqrt(k)``.
 
-    ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
-    ``seed``, on ``workers`` threads; ``progress`` counts resamples; ``max_work`` raises its work limit),
-    an int fixes it, ``None`` gives the path only (the fast choice for very large samples: one sort, one
-    cumulative sum).
+    ``samples``: an array, a pandas Series, a DataFrame's ``column``, or a file or data set by name;
+    ``excess=True`` uses their excess over the mean, x - mean(x) (``--excess``). ``k``: "bootstrap" picks it by the double bootstrap (``bootstrap_samples`` resamples drawn with
+    ``seed``, using ``workers`` CPU cores, default all, which do not change the numbers; ``progress``
+    counts resamples; ``max_work`` raises its work limit), an int fixes it, ``None`` gives the path only
+    (the fast choice for very large samples: one sort, one cumulative sum).
     """
-    x = as_sample(samples)
+    x = as_sample(samples, column=column)
+    if excess:
+        x = excess_over_mean(x)
     return hill_from_logs(descending_logs(x, "the Hill estimator"), x.size, k, seed=seed,
                           bootstrap_samples=bootstrap_samples, workers=workers, progress=progress,
                           max_work=max_work)
@@ -128,12 +137,13 @@ def hill_from_logs(logs: np.ndarray, n: int, k="bootstrap", **choice) -> TailPat
     return _path("hill", n, ks, m1, m1 / np.sqrt(ks), k, logs, **choice)
 
 
-def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = None, bootstrap_samples: int = 500,
-                  workers: int | None = None, progress: ProgressLike = False,
+def smoothed_hill(samples, k="bootstrap", *, column: str | None = None, u: float = 2.0, seed: SeedLike = 0,
+                  bootstrap_samples: int = 500, workers: int | None = None, progress: ProgressLike = False,
                   max_work: float | None = None) -> TailPath:
-    """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1); ``k`` as for :func:`hill`."""
+    """Resnick-Starica smoothed Hill: the mean of Hill over ``k < j <= u k`` (``u`` > 1); ``samples``, ``k``
+    and the rest as for :func:`hill`."""
     u = v.real("u", u, low=1.0, low_open=True, high=100.0)
-    x = as_sample(samples)
+    x = as_sample(samples, column=column)
     logs = descending_logs(x, "the smoothed Hill estimator")
     m1 = log_moments(logs, order=1)[0]
     ks = np.arange(1, int((logs.size - 1) / u) + 1)
@@ -147,12 +157,13 @@ def smoothed_hill(samples, k="bootstrap", *, u: float = 2.0, seed: SeedLike = No
                  bootstrap_samples=bootstrap_samples, workers=workers, progress=progress, max_work=max_work)
 
 
-def pickands(samples, k: int | None = None) -> TailPath:
+def pickands(samples, k: int | None = None, *, column: str | None = None) -> TailPath:
     """Pickands estimates for ``k`` = 1 .. n/4 (any sign of xi; uses all values, not only positive ones).
 
     Ties can make a spacing zero; those ``k`` are NaN in the path. ``k`` fixes the chosen point.
+    ``samples`` as for :func:`hill`.
     """
-    return pickands_from_sample(as_sample(samples), k)
+    return pickands_from_sample(as_sample(samples, column=column), k)
 
 
 def pickands_from_sample(x: np.ndarray, k: int | None = None) -> TailPath:
@@ -178,14 +189,15 @@ def pickands_variance(xi: np.ndarray) -> np.ndarray:
     return ratio ** 2 * (2.0 ** (2.0 * xi + 1.0) + 1.0) / (4.0 * ln2 ** 2)
 
 
-def moment(samples, k: int | str | None = None, *, seed: SeedLike = None, bootstrap_samples: int = 500,
-           workers: int | None = None, progress: ProgressLike = False, max_work: float | None = None) -> TailPath:
+def moment(samples, k: int | str | None = None, *, column: str | None = None, seed: SeedLike = 0,
+           bootstrap_samples: int = 500, workers: int | None = None, progress: ProgressLike = False,
+           max_work: float | None = None) -> TailPath:
     """Dekkers-Einmahl-de Haan moment estimator for every ``k`` (any sign of xi), with standard errors.
 
     ``k``: None (path only), an int, or "bootstrap" for the Hill double-bootstrap choice (meaningful
-    for heavy tails only).
+    for heavy tails only). ``samples`` and the rest as for :func:`hill`.
     """
-    x = as_sample(samples)
+    x = as_sample(samples, column=column)
     return moment_from_logs(descending_logs(x, "the moment estimator"), x.size, k, seed=seed,
                             bootstrap_samples=bootstrap_samples, workers=workers, progress=progress,
                             max_work=max_work)

@@ -45,9 +45,10 @@ class GoodnessOfFit(Result):
     synthetic_ks: np.ndarray | None = field(default=None, metadata=BULK, compare=False, repr=False)
 
 
-def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = None, workers: int | None = None,
+def goodness_of_fit(fit, *, replicates: int = 1000, seed: SeedLike = 0, workers: int | None = None,
                     progress: ProgressLike = False, max_work: float | None = None) -> GoodnessOfFit:
-    """The CSN bootstrap p-value of ``fit`` (a :class:`~alignlab.tails.power_law.PowerLawFit`); ``progress``
+    """The CSN bootstrap p-value of ``fit`` (a :class:`~alignlab.tails.power_law.PowerLawFit`), drawn with
+    ``seed`` using ``workers`` CPU cores (default all; the value does not depend on them); ``progress``
     counts replicates; ``max_work`` raises the limit :data:`MAX_FITTED` on the values fitted."""
     replicates = v.integer("replicates", replicates, low=10, high=1_000_000)
     check_work("replicates", float(replicates) * fit.n, MAX_FITTED, "values fitted", max_work)

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import special, stats
 
 from alignlab import _validate as v
-from alignlab._results import Result
+from alignlab._results import Result, flatten
 from alignlab.tails import alternatives as alt
 from alignlab.tails.power_law import PowerLawFit, fit_power_law
 
@@ -57,6 +57,11 @@ class Comparisons(Result):
     comparisons: tuple[Comparison, ...]
     significance: float
 
+    def _rows(self) -> list[dict]:
+        """One row per alternative, with the power law's xmin, alpha and tail size it was tested against."""
+        fit = {"xmin": self.fit.xmin, "alpha": self.fit.alpha, "n_tail": self.fit.n_tail}
+        return [{**flatten(c.to_json()), **fit, "significance": self.significance} for c in self.comparisons]
+
     def __getitem__(self, name: str) -> Comparison:
         for c in self.comparisons:
             if c.alternative == name:
@@ -64,19 +69,20 @@ class Comparisons(Result):
         raise KeyError(name)
 
 
-def compare(samples=None, *, fit: PowerLawFit | None = None, alternatives=alt.ALTERNATIVES,
-            xmin: float | None = None, significance: float = 0.1) -> Comparisons:
-    """Fit the power law (or take ``fit``) and test it against each of ``alternatives`` above its xmin."""
+def compare(samples=None, *, column: str | None = None, fit: PowerLawFit | None = None,
+            alternatives=alt.ALTERNATIVES, xmin: float | None = None, significance: float = 0.1) -> Comparisons:
+    """Fit the power law to ``samples`` (or take ``fit``) and test it against each of ``alternatives`` above its
+    xmin. ``samples``: an array, a pandas Series, a DataFrame's ``column``, or a file or data set by name."""
     significance = v.probability("significance", significance)
     for name in alternatives:
         v.choice("alternatives", name, alt.ALTERNATIVES)
     if fit is None:
         if samples is None:
             raise v.ParameterError("samples", "give samples or a fit")
-        fit = fit_power_law(samples, xmin=xmin)
+        fit = fit_power_law(samples, column=column, xmin=xmin)
     if fit.discrete:
         raise v.ParameterError("discrete", "likelihood-ratio comparisons are implemented for continuous fits only "
-                                           "(fit without --discrete to compare)")
+                                           "(a fit with discrete=False)")
     tail = fit.tail
     where = "xmin" if fit.xmin_fixed else "samples"
     if not (np.isfinite(fit.alpha) and tail[-1] > fit.xmin):

@@ -1,11 +1,12 @@
-"""Figures for tail diagnostics. Each function takes result objects and returns a matplotlib Figure
-(or draws on ``ax``); nothing here estimates anything."""
+"""Figures for tail diagnostics. Each function takes result objects, draws on ``ax`` (an Axes; for the
+six-panel diagnosis, six of them) or on a new figure, and returns the Figure; nothing here estimates
+anything."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on, panels
 from alignlab.tails.diagnosis import Diagnosis
 from alignlab.tails.estimators import TailPath
 from alignlab.tails.experiments import Recovery
@@ -16,9 +17,7 @@ _VERDICT_COLORS = {"heavy": "#d1495b", "light": "#00798c", "ambiguous": "#edae49
 
 def plot_hill(path: TailPath, ax=None, title: str | None = None, k_range: tuple[int, int] | None = None):
     """Estimate against k (log axis) with a 95% band; the chosen k marked."""
-    own = ax is None
-    if own:
-        _, ax = figure(figsize=(7, 4.2))
+    _, ax = axes_on(ax, figsize=(7, 4.2))
     k, xi, se = path.k, path.xi, path.se
     if k_range is not None:
         keep = (k >= k_range[0]) & (k <= k_range[1])
@@ -48,9 +47,7 @@ def plot_hill(path: TailPath, ax=None, title: str | None = None, k_range: tuple[
 
 def plot_power_law(fit: PowerLawFit, ax=None, title: str | None = None):
     """Empirical P(X >= x) of the whole sample on log-log axes with the fitted power law above xmin."""
-    own = ax is None
-    if own:
-        _, ax = figure(figsize=(6.4, 4.4))
+    _, ax = axes_on(ax, figsize=(6.4, 4.4))
     # log axes need a decade of room above the largest value: data near 1e308 are drawn in units of 10^k
     k = max(0, int(np.ceil(np.log10(fit.data[-1]))) - 300)
     unit = 10.0 ** k
@@ -71,10 +68,12 @@ def plot_power_law(fit: PowerLawFit, ax=None, title: str | None = None):
     return ax.figure
 
 
-def plot_diagnosis(d: Diagnosis, title: str | None = None):
+def plot_diagnosis(d: Diagnosis, title: str | None = None, ax=None):
     """The six panels of a diagnosis: histogram, normal QQ, exponential QQ of the excess, mean excess,
-    Hill plot with band, generalized Pareto shape by threshold."""
-    fig, axes = figure(2, 3, figsize=(15, 8.4))
+    Hill plot with band, generalized Pareto shape by threshold. ``ax``: six Axes to draw them on (a 2 x 3
+    array or any sequence, in that order; the figure's title and layout are then yours to set), or None
+    for a new figure with both."""
+    fig, axes, own = panels(ax, 2, 3, figsize=(15, 8.4))
     edges, counts = d.figure_data.histogram
     axes[0, 0].stairs(counts, edges, fill=True, color="#8fb3c6")
     axes[0, 0].set_title("histogram")
@@ -114,9 +113,10 @@ def plot_diagnosis(d: Diagnosis, title: str | None = None):
     ax.set_ylabel(r"GPD shape $\xi$ of the excesses (95% CI)")
     ax.set_title("tail shape by threshold (0: exponential)")
 
-    color = _VERDICT_COLORS[d.verdict]
-    fig.suptitle(title or f"Tail diagnosis (n = {d.n}): {d.verdict}", color=color, fontsize=14)
-    fig.tight_layout()
+    if own:
+        fig.suptitle(title or f"Tail diagnosis (n = {d.n}): {d.verdict}", color=_VERDICT_COLORS[d.verdict],
+                     fontsize=14)
+        fig.tight_layout()
     return fig
 
 
@@ -131,9 +131,7 @@ def _qq(ax, theory, sample, xlabel, ylabel, title):
 
 def plot_recovery(study: Recovery, ax=None):
     """Hill's estimate (double-bootstrap k, 95% interval) against the true extreme-value index."""
-    own = ax is None
-    if own:
-        _, ax = figure(figsize=(7, 4.2))
+    _, ax = axes_on(ax, figsize=(7, 4.2))
     rows = study.rows
     pos = np.arange(len(rows))
     est = np.array([r.hill_xi for r in rows])

@@ -53,24 +53,29 @@ class PowerLawFit(Result):
     seed: int | None = None
     data: np.ndarray | None = field(default=None, metadata=BULK, compare=False, repr=False)
 
+    def _rows(self) -> list[dict]:
+        """One row: the fit, its warnings joined in one cell."""
+        return [{**self.to_json(), "warnings": "; ".join(self.warnings)}]
+
     @property
     def tail(self) -> np.ndarray:
         """The values at or above ``xmin`` (sorted)."""
         return self.data[np.searchsorted(self.data, self.xmin):]
 
 
-def fit_power_law(samples, *, discrete: bool = False, xmin: float | None = None, min_tail: int = MIN_TAIL,
-                  gof: bool = False, replicates: int = 1000, seed: SeedLike = None,
+def fit_power_law(samples, *, column: str | None = None, discrete: bool = False, xmin: float | None = None,
+                  min_tail: int = MIN_TAIL, gof: bool = False, replicates: int = 1000, seed: SeedLike = 0,
                   workers: int | None = None, progress: ProgressLike = False,
                   max_work: float | None = None) -> PowerLawFit:
-    """Fit a power law to the upper tail of ``samples`` (positive numbers; whole numbers with ``discrete``).
+    """Fit a power law to the upper tail of ``samples`` (positive numbers; whole numbers with ``discrete``):
+    an array, a pandas Series, a DataFrame's ``column``, or a file or data set by name.
 
     ``xmin`` fixes the lower bound instead of scanning for it. ``gof`` adds the bootstrap p-value
-    from ``replicates`` synthetic data sets drawn with ``seed`` (on ``workers`` threads; the value
-    does not depend on their number; ``progress`` counts replicates; ``max_work`` raises the limit on
+    from ``replicates`` synthetic data sets drawn with ``seed`` (using ``workers`` CPU cores, default all;
+    the value does not depend on their number; ``progress`` counts replicates; ``max_work`` raises the limit on
     its work, :data:`alignlab.tails.gof.MAX_FITTED` values fitted).
     """
-    x = require_positive(as_sample(samples))
+    x = require_positive(as_sample(samples, column=column))
     if discrete:
         require_integers(x)
     min_tail = v.integer("min_tail", min_tail, low=2, high=max(2, x.size))

@@ -7,6 +7,7 @@ so ``alignlab tails ...`` can print it as one line and exit with status 2.
 from __future__ import annotations
 
 import math
+from os import PathLike
 
 import numpy as np
 
@@ -15,23 +16,23 @@ from alignlab._validate import ParameterError
 MIN_TAIL = 10
 
 
-def as_sample(values, param: str = "samples") -> np.ndarray:
-    """``values`` as a 1-D float64 array of finite numbers with at least ``MIN_TAIL`` values and some spread."""
-    try:
-        x = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(param, "must be an array of numbers") from None
-    if x.ndim != 1:
-        squeezed = np.squeeze(x)
-        if squeezed.ndim != 1:
-            raise ParameterError(param, f"must be one-dimensional (got shape {x.shape})")
-        x = squeezed
+def as_sample(values, param: str = "samples", column: str | None = None) -> np.ndarray:
+    """``values`` as a 1-D float64 array of finite numbers with at least ``MIN_TAIL`` values and some spread.
+
+    ``values``: a numpy array or a sequence of numbers, a pandas Series, a DataFrame (its ``column``), or a
+    file or shipped data set by name (read by :func:`alignlab.dists.samples.load_samples`, whose errors
+    name the file). Bool values are refused: samples are numbers."""
+    from alignlab.dists.samples import load_samples, sample_values
+    if isinstance(values, (str, PathLike)):
+        x = load_samples(values, column, drop_nonfinite=False).values
+    else:
+        x = sample_values(values, column, param)[0]
     bad = ~np.isfinite(x)
     if bad.any():
         n_nan = int(np.isnan(x).sum())
-        raise ParameterError(param, f"must be finite: {n_nan} NaN and {int(bad.sum()) - n_nan} infinite of "
-                                    f"{x.size} values (first at index {int(np.argmax(bad))}); drop them first "
-                                    f"(--drop-nonfinite on the command line)")
+        raise ParameterError(param, f"must be finite: {n_nan} NaN or missing and {int(bad.sum()) - n_nan} infinite "
+                                    f"of {x.size} values (first at index {int(np.argmax(bad))}); drop them first "
+                                    f"(x[np.isfinite(x)], or series.dropna())")
     if x.size < MIN_TAIL:
         raise ParameterError(param, f"needs at least {MIN_TAIL} values for a tail (got {x.size})")
     if x.min() == x.max():
@@ -55,8 +56,8 @@ def require_positive(x: np.ndarray, param: str = "samples") -> np.ndarray:
     if bad.any():
         raise ParameterError(param, f"a power-law fit needs positive values, but {int(bad.sum())} of {x.size} are "
                                     f"<= 0 (min {x.min():.6g}); shift them (x - min(x) + 1), fit the positive "
-                                    f"excess over a threshold, or use `tails hill` / `tails diagnose`, which use "
-                                    f"the positive excess")
+                                    f"excess over a threshold, or use the Hill estimator or the diagnosis, which "
+                                    f"use the positive excess")
     return x
 
 
@@ -65,7 +66,7 @@ def require_integers(x: np.ndarray, param: str = "samples") -> np.ndarray:
     fractional = x != np.round(x)
     if fractional.any():
         i = int(np.argmax(fractional))
-        raise ParameterError(param, f"--discrete needs whole numbers, but value {x[i]!r} at index {i} is not "
+        raise ParameterError(param, f"discrete=True needs whole numbers, but value {x[i]!r} at index {i} is not "
                                     f"({int(fractional.sum())} such values); fit it as continuous data instead")
     return x
 

@@ -1,0 +1,78 @@
+"""Every leaf command's --help: a description, its defaults shown, help for every option, and two
+examples that run (exit 0, in this process).
+
+``SYSTEMS`` names the command groups held to this so far; ``check_help`` and ``run_example`` take any
+leaf, so extending the list (or listing every leaf) is all another system needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+import pytest
+from cli.clirun import run_cli
+
+from alignlab.cli.common import HelpFormatter
+from alignlab.cli.main import build_parser
+
+SYSTEMS = ("steps", "tails", "goodhart")
+EXAMPLES_PER_LEAF = 2
+
+
+def leaves(parser: argparse.ArgumentParser | None = None, path: tuple[str, ...] = ()):
+    """(path, parser) of every leaf command under ``parser`` (default: all of ``alignlab``)."""
+    parser = parser or build_parser()
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [(path, parser)]
+    return [leaf for name, sub in subs[0].choices.items() for leaf in leaves(sub, path + (name,))]
+
+
+COVERED = [(path, parser) for path, parser in leaves() if path[0] in SYSTEMS]
+EXAMPLES = [(path, line) for path, parser in COVERED for line in getattr(parser, "examples", ())]
+
+
+def check_help(path: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
+    """What --help of a leaf must show: a description, every option's help, defaults and two examples."""
+    name = "alignlab " + " ".join(path)
+    assert parser.description and parser.description.strip(), f"{name}: no description"
+    assert parser.formatter_class is HelpFormatter, f"{name}: not built with cli.common.command (no defaults shown)"
+    formatter = parser._get_formatter()
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        label = "/".join(action.option_strings) or action.dest
+        assert action.help and action.help.strip(), f"{name}: {label} has no help text"
+        has_default = not any(action.default is nothing for nothing in (None, False, argparse.SUPPRESS))
+        if action.option_strings and has_default:
+            assert "default" in formatter._get_help_string(action).lower(), f"{name}: {label} hides its default"
+    examples = getattr(parser, "examples", ())
+    assert len(examples) >= EXAMPLES_PER_LEAF, f"{name}: {len(examples)} examples"
+    for line in examples:
+        assert line.startswith(name + " ") or line == name, f"{name}: example of another command: {line}"
+    text = parser.format_help()
+    assert "examples:" in text and all(line in text for line in examples)
+
+
+def run_example(line: str) -> tuple[int, str, str]:
+    """Run one example line (``alignlab ...``) in this process: (exit status, stdout, stderr)."""
+    return run_cli(shlex.split(line)[1:])
+
+
+def test_every_system_listed_has_commands():
+    assert {path[0] for path, _ in COVERED} == set(SYSTEMS)
+
+
+@pytest.mark.parametrize("path, parser", COVERED, ids=[" ".join(p) for p, _ in COVERED])
+def test_help_shows_description_defaults_and_examples(path, parser):
+    check_help(path, parser)
+
+
+@pytest.mark.parametrize("path, line", EXAMPLES, ids=[line for _, line in EXAMPLES])
+def test_example_runs(path, line, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                   # an example that writes files writes them here
+    code, out, err = run_example(line)
+    assert code == 0, f"{line}: exit {code}: {err}"
+    assert out.strip(), f"{line}: printed nothing"
+    assert "\u2026" not in out, f"{line}: cut a value in a pipe"        # an ellipsis: rich cut a cell
