@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
-from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
+from alignlab.cli.common import add_data, add_json, emit, fmt, key_value_table, number, show_progress
 
 FAMILIES_HELP = ("a scipy.stats spec such as 'norm(0,1)', 't(df=3)', 'lognorm(s=1)', 'levy', 'pareto(b=2.5)', "
                  "'genpareto(c=0.5)', 'expon(scale=2)'")
@@ -26,11 +26,13 @@ def register(cmds) -> None:
         if monte_carlo:
             p.add_argument("--error-samples", metavar="FILE",
                            help="draw X from these samples: one column of numbers in .npy, .txt/.csv (one number "
-                                "per line) or .parquet (Monte Carlo only)")
+                                "per line) or .parquet, or a shipped data set's name (starling-llama: alignlab data "
+                                "list) (Monte Carlo only)")
             p.add_argument("--column", metavar="NAME",
                            help="the column of --error-samples to read from a table with several")
             p.add_argument("--seed", type=number, default=0,
                            help="Monte Carlo seed, a whole number >= 0 (method mc; default 0)")
+            add_data(p)
         p.add_argument("--utility", metavar="SPEC", default="norm(0, 1)",
                        help="law of the true utility V, with a finite mean that fits in double precision "
                             "(default: norm(0, 1))")

@@ -9,7 +9,7 @@ from alignlab import _validate as v
 from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, emit, fmt, key_value_table, number, show_progress
+from alignlab.cli.common import add_data, add_json, emit, fmt, key_value_table, number, show_progress
 
 DIAGNOSIS_FILES = ("diagnosis.png", "diagnosis.json")
 
@@ -24,10 +24,13 @@ def register(cmds) -> None:
                        help=f"raise the limit of {limit} {unit} on purpose (a number > 0)")
 
     def input_args(p):
-        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet; "
-                                                    "finite real numbers (at least 10, not all equal)")
+        p.add_argument("file", metavar="FILE", help="samples: .npy, .csv/.txt (one column or --column), .parquet, or a "
+                                                    "shipped data set's name (starling-llama, starling-random: "
+                                                    "alignlab data list); finite real numbers (at least 10, not all "
+                                                    "equal)")
         p.add_argument("--column", metavar="NAME", help="the column to read from a table with several")
         p.add_argument("--drop-nonfinite", action="store_true", help="drop NaN/inf values instead of failing")
+        add_data(p)
         add_json(p)
 
     p = cmds.add_parser("fit", help="Clauset-style power-law fit: xmin by KS, alpha by maximum likelihood")
