@@ -7,8 +7,8 @@ STAMP  := $(VENV)/.installed-stamp
 REPORT ?= report
 EXTRAS := all,test
 # one pytest worker per core (pytest-xdist; tests/conftest.py shares expensive fixtures between
-# workers), work stealing so that long tests do not leave a core idle, the slowest tests listed last
-PYTEST_ARGS ?= -n auto --dist worksteal --durations=15
+# workers and keeps the tests that share an expensive fixture together), the slowest tests listed last
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: demo test clean system-packages
 
