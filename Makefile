@@ -6,8 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 REPORT ?= report
 EXTRAS := all,test
-# one pytest worker per core (pytest-xdist; tests/conftest.py shares expensive fixtures between
-# workers and keeps the tests that share an expensive fixture together), the slowest tests listed last
+# one pytest worker per core (pytest-xdist); tests/conftest.py keeps the tests that share an expensive
+# fixture on one worker, so it is built once; the slowest tests are listed at the end
 PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: demo test clean system-packages

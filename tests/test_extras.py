@@ -39,6 +39,13 @@ def test_import_alignlab_and_its_help_import_no_heavy_package():
     assert json.loads(out.splitlines()[-1]) == []
 
 
+def test_help_and_dists_list_do_not_even_import_scipy():
+    """What keeps `alignlab --help` and `alignlab dists list` fast (README, "Install": startup times)."""
+    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps([["--help"], ["dists", "list", "--json"]]),
+                          json.dumps(["scipy"])], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.splitlines()[-1]) == []
+
+
 @pytest.mark.parametrize("name", sorted(next(a for a in build_parser()._actions if a.dest == "command").choices))
 def test_every_commands_help_imports_no_heavy_package(name):
     out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(command_lines(name)), json.dumps(HEAVY)],

@@ -29,10 +29,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special               # scipy.stats (0.4 s to import) only when a law is used
 
+from alignlab._lazy import lazy_module
 from alignlab.dists import logtails as lt
 from alignlab.dists.tails import TailClass, TailKind
+
+special = lazy_module("scipy.special")    # SciPy (0.2 s to import; scipy.stats 0.4 s) only when a law is used
 
 LIGHT = TailClass(TailKind.LIGHT)
 BOUNDED = TailClass(TailKind.BOUNDED)
