@@ -113,7 +113,8 @@ _COMMAND_FOLDER: ContextVar[str | Path | None] = ContextVar("alignlab_data_folde
 @contextmanager
 def using(data_dir: str | Path | None):
     """Within the block, ``data_dir`` is the data folder of every read that names none (the command
-    line's ``--data DIR``: one flag reaches every reader of the command). None changes nothing."""
+    line's ``--data DIR``: one flag reaches every reader of the command). None changes nothing. The
+    setting is this thread's (a context variable): commands read their data before handing work out."""
     token = _COMMAND_FOLDER.set(data_dir) if data_dir is not None else None
     try:
         yield
