@@ -72,7 +72,8 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
                 if line is None:
                     raise
                 not_run[system.name] = f"not run: this section {line}"
-                section = Section(f"<b>Not run</b>: this section {html.escape(line)}; its claims were not tested.", ())
+                section = Section(f"<b>Not run</b>: this section {html.escape(line)}; install it and build the report "
+                                  f"again to decide its claims.", ())
             built.append(dataclasses.replace(section, id=system.name, title=system.title,
                                              seconds=time.perf_counter() - t0))
         bar.update(len(chosen), "done")
