@@ -1,22 +1,27 @@
-# Two commands: `make demo` and `make test`. Both bootstrap .venv from nothing.
+# Two commands: `make demo` and `make test`. Both bootstrap .venv from nothing, with every optional
+# extra (`pip install alignlab` alone is the core: README, "Install").
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 REPORT ?= report
+EXTRAS := all,test
+# one pytest worker per core (pytest-xdist); tests/conftest.py keeps the tests that share an expensive
+# fixture on one worker, so it is built once; the slowest tests are listed at the end
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: demo test clean system-packages
 
 $(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/alignlab report --out $(REPORT)
 
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Two tests use Debian packages: the report's browser test (chromium) and the kernel test that runs
 # the AVX-512 path through SIMDe's portable intrinsics (libsimde-dev). Install them when missing;

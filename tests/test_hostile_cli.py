@@ -62,6 +62,9 @@ BASES = {
     ("tripwire", "calibrate"): ["--seeds", "0-1", "--out", "cal", "--relabels", "300"] + TINY_TRIPWIRE,
     ("tripwire", "plot"): ["FOLDER"],
     ("dists", "list"): [],
+    ("data", "list"): [],
+    ("data", "path"): ["metr-runs"],
+    ("data", "export"): ["starling-llama", "--out", "x.npy"],
     ("sweep", "steps"): ["--alpha", "0.5", "--q", "2", "--n", "10", "--out", "s.zarr", "--scheduler", "serial"],
     ("sweep", "goodhart-bon"): ["--error", "norm", "--utility", "norm", "--n", "2", "--out", "g.zarr",
                                 "--scheduler", "serial"],
@@ -124,7 +127,7 @@ def pool(action) -> list[str]:
         return SPECS
     if name in ("out", "calibration"):
         return OUTS
-    if name in ("file", "folder", "path", "runs", "published", "release_dates"):
+    if name in ("file", "folder", "path", "runs", "published", "release_dates", "data"):
         return FILES
     if action.type is not None or name in ("seed", "trials", "workers", "max_work", "n", "alpha", "q", "t"):
         return NUMBERS

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from alignlab.report import build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -13,10 +12,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report")
-    build_report(out, sections=("steps",))
-    return out
+def report_dir(steps_report) -> Path:
+    """The steps section's report (tests/report/conftest.py: built once, shared with test_report)."""
+    return steps_report[1]
 
 
 @pytest.mark.slow

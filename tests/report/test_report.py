@@ -72,15 +72,15 @@ def test_claim_verdicts_are_restricted():
 
 
 @pytest.mark.slow
-def test_steps_section_states_every_claim_with_a_verdict_and_figures(tmp_path):
-    result = build_report(tmp_path, sections=("steps",), use_cache=False)
+def test_steps_section_states_every_claim_with_a_verdict_and_figures(steps_report):
+    result, out = steps_report
     by_id = {c.id: c for c in result.claims}
     assert list(by_id) == ["S1", "S2", "S3", "S4", "S5"]
     assert [by_id[i].verdict for i in ("S1", "S2", "S3", "S4")] == ["holds"] * 4
     assert by_id["S5"].verdict == "conditional"
     for claim in result.claims:
         for name in claim.figures:
-            assert (tmp_path / f"{name}.png").exists()
+            assert (out / f"{name}.png").exists()
     # the fitted growth exponent below the threshold is the theoretical 1/beta - 1 = 1
     assert "fitted log-log slope 1.0000" in by_id["S2"].evidence
 

@@ -41,6 +41,15 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
 
 
+def add_data(parser: argparse.ArgumentParser) -> None:
+    """``--data DIR``: the user's folder of data sets for this command (:func:`alignlab.data.catalogue.using`;
+    :func:`alignlab.cli.main.main` applies it around the command)."""
+    parser.add_argument("--data", metavar="DIR",
+                        help="your own folder of data sets laid out as agent-runs/FILE, reward-samples/FILE; those it "
+                             "holds replace the shipped copies (default: $ALIGNLAB_DATA, else the shipped data; "
+                             "alignlab data list)")
+
+
 def emit(args, payload, render) -> None:
     """Print ``payload`` (a result or a dict) as strict JSON with --json, else as the human view
     ``render(console, payload)`` of the same JSON-ready dict."""

@@ -1,7 +1,10 @@
-"""Entry point: ``alignlab <system> <command> [options]``, and the house commands ``dists``, ``sweep``, ``report``.
+"""Entry point: ``alignlab <system> <command> [options]``, and the house commands ``dists``, ``data``,
+``sweep``, ``report``.
 
 The systems' commands come from the registry (:func:`alignlab.systems.systems`); this module names
-no system.
+no system. A command that needs an optional extra which is not installed exits 2 with the one line
+of :func:`alignlab._extras.hint`; ``--data DIR`` (where a command has it) is the data folder of the
+whole command (:func:`alignlab.data.catalogue.using`).
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ from __future__ import annotations
 import sys
 import warnings
 
+from alignlab._extras import hint
 from alignlab._validate import ParameterError
-from alignlab.cli import dists, report, sweep
+from alignlab.cli import data, dists, report, sweep
 from alignlab.cli.common import Parser, UsageError, flag_wording
 from alignlab.systems import systems
 
-HOUSE_COMMANDS = (dists, sweep, report)       # each module has register(subparsers)
+HOUSE_COMMANDS = (dists, data, sweep, report)       # each module has register(subparsers)
 
 
 def build_parser() -> Parser:
@@ -40,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     args = None
     try:
         args = build_parser().parse_args(argv)
-        with warnings.catch_warnings():
+        from alignlab.data.catalogue import using
+        with warnings.catch_warnings(), using(getattr(args, "data", None)):
             if getattr(args, "json", False):
                 warnings.simplefilter("ignore")
             else:
@@ -59,13 +64,32 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exit_:          # --help, and the tripwire's exit status 3
         return int(exit_.code or 0)
+    except ModuleNotFoundError as err:   # an optional extra that is not installed, else a fault of ours
+        line = hint(err, _running(args))
+        if line is None:
+            return _internal(err)
+        print(_one_line(f"alignlab: error: {' '.join(_running(args)[:2]) or 'this command'} {line}"), file=sys.stderr)
+        return 2
     except MemoryError:
         print("alignlab: error: out of memory (the work estimate missed this case; please report it)", file=sys.stderr)
         return 1
     except Exception as err:             # noqa: BLE001 - a fault of ours: one line, never a traceback
-        print(_one_line(f"alignlab: internal error: {type(err).__name__}: {err} (please report it)"), file=sys.stderr)
-        return 1
+        return _internal(err)
     return 0
+
+
+def _internal(err: Exception) -> int:
+    print(_one_line(f"alignlab: internal error: {type(err).__name__}: {err} (please report it)"), file=sys.stderr)
+    return 1
+
+
+def _running(args) -> tuple[str, ...]:
+    """The command being run (``tripwire``, ``run``) and the sweep kind, if any: they pick the extra to name."""
+    if args is None:
+        return ()
+    command = getattr(args, "command", None)
+    names = (command, getattr(args, f"{command}_command", None), getattr(args, "sweep_kind", None))
+    return tuple(str(n) for n in names if n)
 
 
 def _one_line(text: str) -> str:

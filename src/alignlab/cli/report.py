@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alignlab.cli.common import add_json, emit, show_progress
+from alignlab.cli.common import add_data, add_json, emit, show_progress
 
 
 def register(sub) -> None:
@@ -14,9 +14,7 @@ def register(sub) -> None:
     p.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report/)")
     p.add_argument("--only", nargs="+", metavar="SECTION", help="build only these sections (e.g. steps)")
     p.add_argument("--no-cache", action="store_true", help="recompute every experiment")
-    p.add_argument("--data", metavar="DIR", help="your own folder of data sets laid out as agent-runs/FILE, "
-                                                  "reward-samples/FILE; those it holds replace the shipped copies "
-                                                  "(default: $ALIGNLAB_DATA, else the shipped data)")
+    add_data(p)
     add_json(p)
     p.set_defaults(handler=run)
 
@@ -39,4 +37,6 @@ def _render(console, payload) -> None:
     for c in payload["claims"]:
         table.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
     console.print(table)
+    for section, line in payload["not_run"].items():
+        console.print(f"{section}: {line}", markup=False, highlight=False)
     console.print(f"Report: {Path(payload['index']).resolve()}")

@@ -10,5 +10,6 @@ from alignlab._lazy import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "CATALOGUE": "catalogue", "DataError": "catalogue", "DataSet": "catalogue", "NAMES": "catalogue",
     "ENVIRONMENT": "catalogue", "data_folder": "catalogue", "get": "catalogue", "original_bytes": "catalogue",
-    "path": "catalogue", "resolve": "catalogue", "where": "catalogue",
+    "path": "catalogue", "resolve": "catalogue", "shipped_bytes": "catalogue", "using": "catalogue",
+    "where": "catalogue",
 })

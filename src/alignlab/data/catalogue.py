@@ -8,9 +8,11 @@ one line, never read. ``NOTICE`` at the top of the repository credits the same s
 
 Where a data set is read from, first match wins:
 
-1. a folder given explicitly (``data_dir=``, the command line's ``--data DIR``);
-2. the folder named by the environment variable ``ALIGNLAB_DATA``;
-3. the copy shipped with the package.
+1. a folder given explicitly to the function (``data_dir=``);
+2. the folder of the command being run: the command line's ``--data DIR``, or any code inside
+   ``with using(DIR):``;
+3. the folder named by the environment variable ``ALIGNLAB_DATA``;
+4. the copy shipped with the package.
 
 A folder holds data sets in the layout of their ``folder/file`` (``agent-runs/metr_runs_2025-02-27.jsonl``,
 ``reward-samples/llama_starling_reward_values.npy``); a data set the folder does not hold comes from
@@ -23,6 +25,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import zlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -102,8 +107,27 @@ def get(name: str, param: str = "dataset") -> DataSet:
     raise ParameterError(param, f"must be a shipped data set, one of {', '.join(NAMES)} (got {name!r})")
 
 
+_COMMAND_FOLDER: ContextVar[str | Path | None] = ContextVar("alignlab_data_folder", default=None)
+
+
+@contextmanager
+def using(data_dir: str | Path | None):
+    """Within the block, ``data_dir`` is the data folder of every read that names none (the command
+    line's ``--data DIR``: one flag reaches every reader of the command). None changes nothing. The
+    setting is this thread's (a context variable): commands read their data before handing work out."""
+    token = _COMMAND_FOLDER.set(data_dir) if data_dir is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _COMMAND_FOLDER.reset(token)
+
+
 def data_folder(data_dir: str | Path | None = None, param: str = "data") -> Path | None:
-    """The user's data folder: ``data_dir`` if given, else ``$ALIGNLAB_DATA`` if set, else None."""
+    """The user's data folder: ``data_dir`` if given, else the one of :func:`using` (``--data``), else
+    ``$ALIGNLAB_DATA`` if set, else None (the shipped copies)."""
+    if data_dir is None:
+        data_dir = _COMMAND_FOLDER.get()
     if data_dir is None:
         data_dir, param = os.environ.get(ENVIRONMENT) or None, ENVIRONMENT
     if data_dir is None:
@@ -143,9 +167,15 @@ def where(name: str, data_dir: str | Path | None = None) -> str:
 
 
 def original_bytes(name: str, data_dir: str | Path | None = None) -> bytes:
-    """The data set's bytes as published (decompressed; the shipped copy verified)."""
+    """The bytes of the file :func:`path` reads (decompressed; the shipped copy verified)."""
     file = path(name, data_dir)
     return _decompressed(file)
+
+
+def shipped_bytes(name: str) -> bytes:
+    """Data set ``name`` as published: the shipped copy, decompressed and verified (whatever folder is set)."""
+    entry = get(name)
+    return _checked(entry, shipped_path(name))
 
 
 def resolve(value, param: str, data_dir: str | Path | None = None) -> Path:
@@ -163,19 +193,28 @@ def verify(entry: DataSet, file: Path) -> None:
     try:
         stat = file.stat()
     except OSError:
-        raise DataError("dataset", f"{entry.name}: the shipped file {file} is missing (reinstall alignlab)") from None
-    key = (str(file), stat.st_size, stat.st_mtime_ns)
-    if _VERIFIED.get(key):
+        stat = None
+    if stat is not None and _VERIFIED.get((str(file), stat.st_size, stat.st_mtime_ns)):
         return
+    _checked(entry, file)
+
+
+def _checked(entry: DataSet, file: Path) -> bytes:
+    """The decompressed bytes of the shipped ``file``, refused in one line unless their SHA-256 is ``entry``'s."""
     try:
-        digest = hashlib.sha256(_decompressed(file)).hexdigest()
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        stat = file.stat()
+        data = _decompressed(file)
+    except FileNotFoundError:
+        raise DataError("dataset", f"{entry.name}: the shipped file {file} is missing (reinstall alignlab)") from None
+    except (OSError, EOFError, zlib.error) as err:      # gzip.BadGzipFile is an OSError
         raise DataError("dataset", f"{entry.name}: the shipped file {file} cannot be read ({err}); reinstall "
                                    f"alignlab") from None
+    digest = hashlib.sha256(data).hexdigest()
     if digest != entry.sha256:
         raise DataError("dataset", f"{entry.name}: checksum mismatch in {file} (sha256 {digest[:16]}..., expected "
                                    f"{entry.sha256[:16]}...): the file is corrupted or altered; reinstall alignlab")
-    _VERIFIED[key] = True
+    _VERIFIED[(str(file), stat.st_size, stat.st_mtime_ns)] = True
+    return data
 
 
 def _decompressed(file: Path) -> bytes:

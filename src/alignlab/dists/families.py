@@ -29,10 +29,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
 
+from alignlab._lazy import lazy_module
 from alignlab.dists import logtails as lt
 from alignlab.dists.tails import TailClass, TailKind
+
+special = lazy_module("scipy.special")    # SciPy (0.2 s to import; scipy.stats 0.4 s) only when a law is used
 
 LIGHT = TailClass(TailKind.LIGHT)
 BOUNDED = TailClass(TailKind.BOUNDED)
@@ -83,6 +85,7 @@ class Family:
 
     @property
     def scipy(self):
+        from scipy import stats
         return getattr(stats, self.name)
 
     @property
@@ -405,61 +408,7 @@ class InvWeibull(Family):
         return -log_u / c
 
 
-# -- super-heavy laws (not in scipy) ----------------------------------------------------------------
-
-class _logcauchy_gen(stats.rv_continuous):
-    """log Z ~ Cauchy(0, sigma): Z = exp(sigma C). Super-heavy: no moment of positive order."""
-
-    def _argcheck(self, sigma):
-        return sigma > 0
-
-    def _logpdf(self, x, sigma):
-        return lt.logcauchy_logpdf(x, sigma)
-
-    def _pdf(self, x, sigma):
-        return np.exp(lt.logcauchy_logpdf(x, sigma))
-
-    def _cdf(self, x, sigma):
-        return np.arctan2(1.0, -np.log(x) / sigma) / np.pi
-
-    def _sf(self, x, sigma):
-        return np.arctan2(1.0, np.log(x) / sigma) / np.pi
-
-    def _ppf(self, q, sigma):
-        return np.exp(sigma * np.tan(np.pi * (q - 0.5)))
-
-    def _isf(self, q, sigma):
-        return np.exp(sigma * np.tan(np.pi * (0.5 - q)))
-
-
-class _logpareto_gen(stats.rv_continuous):
-    """P(Z > z) = (1 + log z)^(-a) on [1, inf): super-heavy; log Z = U^(-1/a) - 1 for U uniform on (0, 1)."""
-
-    def _argcheck(self, a):
-        return a > 0
-
-    def _logpdf(self, x, a):
-        return lt.logpareto_logpdf(x, a)
-
-    def _pdf(self, x, a):
-        return np.exp(lt.logpareto_logpdf(x, a))
-
-    def _sf(self, x, a):
-        return np.exp(lt.logpareto_logsf(x, a))
-
-    def _cdf(self, x, a):
-        return -np.expm1(lt.logpareto_logsf(x, a))
-
-    def _isf(self, q, a):
-        return np.exp(np.expm1(-np.log(q) / a))
-
-    def _ppf(self, q, a):
-        return np.exp(np.expm1(-np.log1p(-q) / a))
-
-
-logcauchy_scipy = _logcauchy_gen(a=0.0, name="logcauchy", shapes="sigma")
-logpareto_scipy = _logpareto_gen(a=1.0, name="logpareto", shapes="a")
-
+# -- super-heavy laws (not in scipy: their scipy distributions live in alignlab.dists.superheavy) --------
 
 class LogCauchy(Family):
     name, aliases = "logcauchy", ("log-cauchy",)
@@ -467,7 +416,11 @@ class LogCauchy(Family):
     formula, tail_text = "log Z ~ Cauchy(0, sigma); P(Z > z) ~ sigma/(pi log z)", "super-heavy"
     logpdf, logsf, logcdf = (staticmethod(lt.logcauchy_logpdf), staticmethod(lt.logcauchy_logsf),
                              staticmethod(lt.logcauchy_logcdf))
-    scipy = logcauchy_scipy
+
+    @property
+    def scipy(self):
+        from alignlab.dists.superheavy import logcauchy
+        return logcauchy
 
     def right_tail(self, params, scale):
         return SUPER_HEAVY
@@ -490,7 +443,11 @@ class LogPareto(Family):
     support = (1.0, math.inf)
     formula, tail_text = "P(Z > z) = (1 + log z)^-a on [1, inf)", "super-heavy"
     logpdf, logsf = staticmethod(lt.logpareto_logpdf), staticmethod(lt.logpareto_logsf)
-    scipy = logpareto_scipy
+
+    @property
+    def scipy(self):
+        from alignlab.dists.superheavy import logpareto
+        return logpareto
 
     def right_tail(self, params, scale):
         return SUPER_HEAVY

@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import integrate
 
 from alignlab import _validate as v
 from alignlab._validate import ParameterError
@@ -336,6 +335,7 @@ def _integrate_exp_log_scale(logf, weight_power: int = 0, tail_index: float | No
     :math:`e^{\mathrm{logf}(x)} \approx C x^{-b}`) is integrated in closed form,
     :math:`x_0^{k+1} e^{\mathrm{logf}(x_0)} / (b - k - 1)`; slowly decaying tails need it.
     """
+    from scipy import integrate
     k1 = weight_power + 1
 
     def integrand(u):

@@ -15,7 +15,10 @@ normal). :mod:`alignlab.goodhart` uses it to compute conditional gains without c
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+
+from alignlab._lazy import lazy_module
+
+special = lazy_module("scipy.special")    # imported when a function first runs: reading the family table stays light
 
 _LOG_HALF = np.log(0.5)
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)

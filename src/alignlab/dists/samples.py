@@ -187,9 +187,9 @@ def _read_npy(path: Path, name: str, column: str | None) -> np.ndarray:
 
 
 def _read_parquet(path: Path, name: str, column: str | None) -> np.ndarray:
+    import pyarrow as pa                       # the [parquet] extra: missing, the command names it
+    import pyarrow.parquet as pq
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
         table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several unrelated types for a bad file
         raise ParameterError(name, f"cannot read file as parquet: {err}") from None

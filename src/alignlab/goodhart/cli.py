@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, command, emit, fmt, key_value_table, number, show_progress, table
+from alignlab.cli.common import add_data, add_json, command, emit, fmt, key_value_table, number, show_progress, table
 
 FAMILIES_HELP = ("a scipy.stats spec such as 'norm(0,1)', 't(df=3)', 'lognorm(s=1)', 'levy', 'pareto(b=2.5)', "
                  "'genpareto(c=0.5)', 'expon(scale=2)'")
@@ -54,6 +54,7 @@ def register(cmds) -> None:
             p.add_argument("--drop-nonfinite", action="store_true",
                            help="drop NaN/inf values of --error-samples instead of failing")
             seed_arg(p)
+            add_data(p)
         p.add_argument("--utility", metavar="SPEC", default="norm(0, 1)",
                        help="law of the true utility V, with a finite mean that fits in double precision")
         p.add_argument("--dependence", choices=["counterexample"],

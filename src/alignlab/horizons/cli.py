@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, emit, fmt, number, show_progress
+from alignlab.cli.common import add_data, add_json, emit, fmt, number, show_progress
 
 METR_FILE = "metr-runs"                       # shipped data sets (alignlab data list)
 RELEASE_DATES_FILE = "metr-release-dates"
@@ -32,6 +32,7 @@ def register(cmds) -> None:
         p.add_argument("--seed", type=number, default=0, help="bootstrap seed, a whole number >= 0 (default 0)")
         p.add_argument("--max-work", default=None, metavar="REFITS", help="raise the limit on refits on purpose")
         runs_options(p)
+        add_data(p)
         add_json(p)
 
     p = cmds.add_parser("fit", help="fit every curve family to every agent: horizons, intervals, held-out fit")
@@ -97,6 +98,7 @@ def trend_args(p, families) -> None:
     p.add_argument("--max-work", default=None, metavar="N", help="raise the work limits of --bootstrap on purpose "
                                                                  "(a number > 0)")
     runs_options(p, only=only)
+    add_data(p)
     add_json(p)
 
 

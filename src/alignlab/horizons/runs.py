@@ -198,8 +198,8 @@ def _read_csv(path: Path, name: str, wanted):
 
 
 def _read_parquet(path: Path, name: str, wanted):
+    import pyarrow.parquet as pq               # the [parquet] extra: missing, the command names it
     try:
-        import pyarrow.parquet as pq
         table = pq.read_table(path)
     except Exception as err:  # noqa: BLE001 - pyarrow raises several unrelated types for a bad file
         raise ParameterError(name, f"cannot read file as parquet: {err}") from None

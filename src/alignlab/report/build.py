@@ -1,14 +1,20 @@
-"""Run every system's report section and write index.html, the figures and claims.json."""
+"""Run every system's report section and write index.html, the figures and claims.json.
+
+A section whose system needs an optional extra that is not installed (:mod:`alignlab._extras`) is
+marked "not run" with the ``pip install`` line that brings it; the other sections are decided as usual.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignlab import _validate as v
+from alignlab._extras import hint
 from alignlab._progress import tracker
 from alignlab._results import Result, jsonable
 from alignlab.evidence.claims import Claim, Section
@@ -19,13 +25,15 @@ from alignlab.systems import systems
 
 @dataclass(frozen=True)
 class ReportResult(Result):
-    """Where the report went and what it concluded."""
+    """Where the report went and what it concluded; ``not_run`` maps a section left out for a missing
+    extra to the line that says what to install."""
 
     out: str
     index: str
     claims_json: str
     claims: tuple[Claim, ...]
     seconds: float
+    not_run: dict[str, str] = field(default_factory=dict)
 
 
 def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, use_cache: bool = True,
@@ -49,6 +57,7 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
     out.mkdir(exist_ok=True)
     start = time.perf_counter()
     built: list[Section] = []
+    not_run: dict[str, str] = {}
     with tracker(progress, len(chosen), "report") as bar:
         for i, system in enumerate(chosen):
             bar.update(i, system.name)
@@ -56,7 +65,15 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
             context = ReportContext(out, use_cache=use_cache, package=package, data_dir=data_dir,
                                     progress=lambda message, name=system.name: bar.update(bar.done, f"{name}: {message}"))
             t0 = time.perf_counter()
-            section = system.report(context)
+            try:
+                section = system.report(context)
+            except ModuleNotFoundError as err:
+                line = hint(err, (system.name,))
+                if line is None:
+                    raise
+                not_run[system.name] = f"not run: this section {line}"
+                section = Section(f"<b>Not run</b>: this section {html.escape(line)}; install it and build the report "
+                                  f"again to decide its claims.", ())
             built.append(dataclasses.replace(section, id=system.name, title=system.title,
                                              seconds=time.perf_counter() - t0))
         bar.update(len(chosen), "done")
@@ -69,4 +86,5 @@ def build_report(out_dir: str | Path, sections: tuple[str, ...] | None = None, u
                                       indent=2, allow_nan=False))
     index = out / "index.html"
     index.write_text(render_html(built))
-    return ReportResult(str(out), str(index), str(claims_path), tuple(claims), time.perf_counter() - start)
+    return ReportResult(out=str(out), index=str(index), claims_json=str(claims_path), claims=tuple(claims),
+                        seconds=time.perf_counter() - start, not_run=not_run)

@@ -9,7 +9,7 @@ from alignlab import _validate as v
 from alignlab._figures import SUFFIXES as FIGURE_SUFFIXES
 from alignlab._figures import save as save_figure
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_json, command, emit, fmt, key_value_table, number, show_progress, table
+from alignlab.cli.common import add_data, add_json, command, emit, fmt, key_value_table, number, show_progress, table
 
 DIAGNOSIS_FILES = ("diagnosis.png", "diagnosis.json")
 
@@ -30,6 +30,7 @@ def register(cmds) -> None:
                                                     "equal; True/False values are not numbers)")
         p.add_argument("--column", metavar="NAME", help="the column to read from a table with several")
         p.add_argument("--drop-nonfinite", action="store_true", help="drop NaN/inf values instead of failing")
+        add_data(p)
         add_json(p)
 
     def seed_arg(p, what: str):
