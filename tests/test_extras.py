@@ -91,7 +91,7 @@ def test_a_missing_module_names_the_extra_of_the_command_being_run():
 
 
 def test_the_core_install_runs_the_light_systems_and_the_report_and_names_missing_extras(tmp_path):
-    """As installed without extras (tests/without_extras.py blocks every extra's packages and pandas)."""
+    """As installed without extras (tests/without_extras.py blocks every extra's packages)."""
     import numpy as np
     np.save(tmp_path / "pareto.npy", np.random.default_rng(0).pareto(2.0, 300) + 1)
     (tmp_path / "x.parquet").write_bytes(b"PAR1")
