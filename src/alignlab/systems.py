@@ -46,7 +46,8 @@ class SweepKind:
     for a value that does not exist). ``arguments(parser)`` adds the kind's own flags; ``grid(args)``
     turns the parsed flags into ``(Grid, fixed)``, checking every value before any work starts, and
     may return a third item, ``work``, the number of samples the sweep will draw (checked against
-    the sweep's work limit).
+    the sweep's work limit). ``description`` and ``examples`` (two whole command lines, which a test
+    runs) make its ``--help``.
     """
 
     name: str
@@ -56,6 +57,8 @@ class SweepKind:
     arguments: Callable[[argparse.ArgumentParser], None]
     grid: Callable[[argparse.Namespace], tuple]
     integer_dims: tuple[str, ...] = ()
+    description: str = ""
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

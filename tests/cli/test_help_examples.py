@@ -16,7 +16,7 @@ from cli.clirun import run_cli
 from alignlab.cli.common import HelpFormatter
 from alignlab.cli.main import build_parser
 
-SYSTEMS = ("steps", "tails", "goodhart")
+SYSTEMS = ("steps", "tails", "goodhart", "dists", "data", "sweep", "report")
 EXAMPLES_PER_LEAF = 2
 
 
@@ -69,9 +69,16 @@ def test_help_shows_description_defaults_and_examples(path, parser):
     check_help(path, parser)
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """One folder for every example, as a reader works through the help: `sweep show steps.zarr` reads the
+    store that `sweep steps`'s example wrote (examples run in the order the commands are listed)."""
+    return tmp_path_factory.mktemp("examples")
+
+
 @pytest.mark.parametrize("path, line", EXAMPLES, ids=[line for _, line in EXAMPLES])
-def test_example_runs(path, line, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)                   # an example that writes files writes them here
+def test_example_runs(path, line, workdir, monkeypatch):
+    monkeypatch.chdir(workdir)                    # an example that writes files writes them here
     code, out, err = run_example(line)
     assert code == 0, f"{line}: exit {code}: {err}"
     assert out.strip(), f"{line}: printed nothing"

@@ -8,7 +8,7 @@ writes the shipped data set as published (uncompressed, verified).
 
 from __future__ import annotations
 
-from alignlab.cli.common import Parser, add_data, add_json, emit, key_value_table
+from alignlab.cli.common import Parser, add_data, add_json, command, emit, key_value_table
 
 
 def register(sub) -> None:
@@ -20,23 +20,31 @@ def register(sub) -> None:
     cmds = top.add_subparsers(dest="data_command", metavar="COMMAND", parser_class=Parser)
     cmds.required = True
 
-    p = cmds.add_parser("list", help="every shipped data set: description, size, source, licence, citation, sha256")
+    p = command(cmds, "list", help="every shipped data set: description, size, source, licence, citation, sha256",
+                description="The catalogue of shipped data sets: what each holds, its source, licence and "
+                            "citation, its SHA-256 and size as published, and where a command reads it from.",
+                examples=("alignlab data list", "alignlab data list --json"), handler=list_data)
     add_data(p)
     add_json(p)
-    p.set_defaults(handler=list_data)
 
-    p = cmds.add_parser("path", help="the file a command reads for a data set (the shipped copy verified)")
+    p = command(cmds, "path", help="the file a command reads for a data set (the shipped copy verified)",
+                description="The file a command reads for NAME: the user's own from --data DIR or $ALIGNLAB_DATA "
+                            "when that folder holds it, else the shipped copy, checked against its SHA-256 first.",
+                examples=("alignlab data path metr-runs", "alignlab data path starling-llama --json"),
+                handler=show_path)
     p.add_argument("name", metavar="NAME", help="a shipped data set (alignlab data list)")
     add_data(p)
     add_json(p)
-    p.set_defaults(handler=show_path)
 
-    p = cmds.add_parser("export", help="write a shipped data set as published (uncompressed, verified)")
+    p = command(cmds, "export", help="write a shipped data set as published (uncompressed, verified)",
+                description="Write the shipped copy of NAME as published (METR's runs decompressed), after "
+                            "checking its SHA-256; the output folder is checked before anything is read.",
+                examples=("alignlab data export metr-release-dates --out release_dates.csv",
+                          "alignlab data export metr-runs --out metr_runs.jsonl --json"), handler=export)
     p.add_argument("name", metavar="NAME", help="a shipped data set (alignlab data list)")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="file to write, with the data set's own extension (.jsonl, .csv, .npy), in an existing folder")
     add_json(p)
-    p.set_defaults(handler=export)
 
 
 def list_data(args) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alignlab.cli.common import Parser, add_json, emit
+from alignlab.cli.common import Parser, add_json, command, emit, table
 
 
 def register(sub) -> None:
@@ -12,9 +12,12 @@ def register(sub) -> None:
                                      "'pareto(b=0.5)'. A name means one law everywhere.")
     cmds = top.add_subparsers(dest="dists_command", metavar="COMMAND", parser_class=Parser)
     cmds.required = True
-    p = cmds.add_parser("list", help="every family: parameters, support, tail class, which commands accept it")
+    p = command(cmds, "list", help="every family: parameters, support, tail class, which commands accept it",
+                description="Every distribution family of the spec language, with scipy's name and parameters, "
+                            "its support, the class of its right tail (light, subexponential, regularly varying "
+                            "with its index, super-heavy) and the flags that accept it.",
+                examples=("alignlab dists list", "alignlab dists list --json"), handler=list_families)
     add_json(p)
-    p.set_defaults(handler=list_families)
 
 
 def list_families(args) -> None:
@@ -25,13 +28,10 @@ def list_families(args) -> None:
 
 
 def _render(console, payload) -> None:
-    from rich.table import Table
-    table = Table(title="distribution families (scipy names; X = loc + scale * Z)", title_justify="left",
-                  show_lines=True)
-    for column in ("family", "parameters", "support of Z", "right tail", "accepted by"):
-        table.add_column(column)
+    out = table("distribution families (scipy names; X = loc + scale * Z)",
+                ("family", "parameters", "support of Z", "right tail", "accepted by"), show_lines=True)
     for f in payload["families"]:
         name = f["name"] + (f" ({', '.join(f['aliases'])})" if f["aliases"] else "")
-        table.add_row(f"{name}\n{f['formula']}", "\n".join(f["parameters"]), f["support"], f["tail"],
-                      "\n".join(f["accepted_by"]))
-    console.print(table)
+        out.add_row(f"{name}\n{f['formula']}", "\n".join(f["parameters"]), f["support"], f["tail"],
+                    "\n".join(f["accepted_by"]))
+    console.print(out)

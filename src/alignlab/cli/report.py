@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alignlab.cli.common import add_data, add_json, emit, show_progress
+from alignlab.cli.common import add_data, add_json, command, emit, show_progress, table
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="run every system on defaults and write the HTML report",
-                       description="Run every registered section and write DIR/index.html, the figures and "
-                                   "DIR/claims.json.")
-    p.add_argument("--out", default="report", metavar="DIR", help="output folder (default: report/)")
+    p = command(sub, "report", help="run every system on defaults and write the HTML report",
+                description="Run every registered section on its built-in defaults and write DIR/index.html (every "
+                            "claim of the notes beside the numbers, rule and figure that decide it), the figures "
+                            "and DIR/claims.json. Experiments are cached in DIR/.cache (JSON), keyed by the source "
+                            "code they depend on, so a second run is fast.",
+                examples=("alignlab report --only tails --out report-tails",
+                          "alignlab report --only tails --out report-tails --no-cache --json"), handler=run)
+    p.add_argument("--out", default="report", metavar="DIR", help="output folder")
     p.add_argument("--only", nargs="+", metavar="SECTION", help="build only these sections (e.g. steps)")
     p.add_argument("--no-cache", action="store_true", help="recompute every experiment")
     add_data(p)
     add_json(p)
-    p.set_defaults(handler=run)
 
 
 def run(args) -> None:
@@ -29,14 +32,11 @@ def run(args) -> None:
 
 
 def _render(console, payload) -> None:
-    from rich.table import Table
-    table = Table(title=f"report in {payload['seconds']:.0f} s", title_justify="left")
-    table.add_column("claim")
-    table.add_column("verdict")
+    out = table(f"report in {payload['seconds']:.0f} s", ("claim", "verdict"))
     colors = {"holds": "green", "fails": "red", "conditional": "yellow", "undetermined": "bright_black"}
     for c in payload["claims"]:
-        table.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
-    console.print(table)
+        out.add_row(c["id"], f"[{colors.get(c['verdict'], 'white')}]{c['verdict']}[/]")
+    console.print(out)
     for section, line in payload["not_run"].items():
         console.print(f"{section}: {line}", markup=False, highlight=False)
     console.print(f"Report: {Path(payload['index']).resolve()}")

@@ -6,7 +6,7 @@ own flags and turns them into a grid; this module adds what every sweep shares.
 
 from __future__ import annotations
 
-from alignlab.cli.common import Parser, add_json, emit, key_value_table, show_progress
+from alignlab.cli.common import Parser, add_json, command, emit, key_value_table, show_progress
 from alignlab.systems import sweep_kinds
 
 
@@ -18,20 +18,25 @@ def register(sub) -> None:
     cmds = top.add_subparsers(dest="sweep_command", metavar="KIND", parser_class=Parser)
     cmds.required = True
     for kind in sweep_kinds().values():
-        p = cmds.add_parser(kind.name, help=kind.help)
+        p = command(cmds, kind.name, help=kind.help, description=kind.description or kind.help,
+                    examples=kind.examples, handler=run)
         kind.arguments(p)
         _engine(p)
-        p.set_defaults(handler=run, sweep_kind=kind.name)
+        p.set_defaults(sweep_kind=kind.name)
 
-    p = cmds.add_parser("show", help="summarise a sweep store")
-    p.add_argument("path")
+    p = command(cmds, "show", help="summarise a sweep store",
+                description="What a sweep store holds: its kind, dimensions and coordinates, variables, fixed "
+                            "settings, seed, and how many cells are done.",
+                examples=("alignlab sweep show steps.zarr", "alignlab sweep show steps.zarr --json"), handler=show)
+    p.add_argument("path", metavar="PATH", help="a sweep store written by alignlab sweep (a folder ending in .zarr)")
     add_json(p)
-    p.set_defaults(handler=show)
 
 
 def _engine(p) -> None:
-    p.add_argument("--out", required=True, help="Zarr store to create or resume")
-    p.add_argument("--seed", default=0, help="sweep seed; each cell's stream derives from its coordinates")
+    p.add_argument("--out", required=True, metavar="STORE", help="Zarr store to create or resume (a folder ending "
+                                                                 "in .zarr)")
+    p.add_argument("--seed", default=0, help="sweep seed, a whole number >= 0; each cell's stream derives from it "
+                                             "and the cell's coordinates")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="address of a running dask scheduler (default: a local Dask cluster); "
                         "'serial' computes in this process")

@@ -25,7 +25,8 @@ def sweep_arguments(p) -> None:
     p.add_argument("--utility", nargs="+", required=True, metavar="SPEC", help='utility distributions, e.g. "norm"')
     p.add_argument("--n", nargs="+", required=True, metavar="N",
                    help="numbers of draws (whole, 1 to 1e12; 1 to 2^24 with --method mc)")
-    p.add_argument("--method", default="exact", choices=["exact", "mc"])
+    p.add_argument("--method", default="exact", choices=["exact", "mc"],
+                   help="best-of-n per cell: exact (quadrature) or mc (Monte Carlo)")
     p.add_argument("--trials", default=1000, help="Monte Carlo trials per cell (method mc), whole, 2 to 1e15; "
                                                   "trials * n at most 1e8 draws per cell")
 
@@ -61,7 +62,13 @@ SYSTEM = System(
     commands=lazy("alignlab.goodhart.cli", "register"), report=lazy("alignlab.goodhart.report", "build"),
     sweeps=(SweepKind("goodhart-bon", "best-of-n E[V], E[U], KL over (error, utility, n)", sweep_cell,
                       ("mean_utility", "mean_proxy", "kl", "kl_bound", "mean_utility_se", "seconds"),
-                      sweep_arguments, sweep_grid, integer_dims=("n",)),),
+                      sweep_arguments, sweep_grid, integer_dims=("n",),
+                      description="Best-of-n on the proxy U = X + V over every (error law, utility law, n) of the "
+                                  "grid: E[V], E[U], the KL divergence from the base and its bound log n - (n-1)/n.",
+                      examples=('alignlab sweep goodhart-bon --error "t(df=3)" "norm" --utility norm --n 1e0:1e6:7 '
+                                "--out bon.zarr",
+                                'alignlab sweep goodhart-bon --error "lognorm(s=1)" --utility norm --n 10 100 '
+                                "--workers 1 --out bon-small.zarr --json")),),
     distributions=(("goodhart --error", "error"), ("goodhart --utility", "utility"), ("goodhart construct --base", "error"),
                    ("sweep goodhart-bon --error", "error"), ("sweep goodhart-bon --utility", "utility")),
 )

@@ -33,7 +33,9 @@ def sweep_arguments(p) -> None:
     p.add_argument("--alpha", nargs="+", required=True, metavar="A", help="approach tail indices (> 0)")
     p.add_argument("--q", nargs="+", required=True, metavar="Q", help="cognitive powers (>= 1)")
     p.add_argument("--n", nargs="+", required=True, metavar="N", help="numbers of subtasks (whole, >= 1)")
-    p.add_argument("--method", default="exact", choices=["exact", "asymptotic", "mc"])
+    p.add_argument("--method", default="exact", choices=["exact", "asymptotic", "mc"],
+                   help="task-time law per cell: exact (Laplace inversion), asymptotic (the limit law) or mc "
+                        "(Monte Carlo)")
     p.add_argument("--trials", default=10_000, help="Monte Carlo trials per cell (method mc)")
 
 
@@ -65,6 +67,11 @@ SYSTEM = System(
     commands=lazy("alignlab.steps.cli", "register"), report=lazy("alignlab.steps.report", "build"),
     sweeps=(SweepKind("steps", "task-time quantiles over (alpha, Q, n)", sweep_cell,
                       ("log10_q10", "log10_median", "log10_q90", "mean_per_subtask", "seconds"),
-                      sweep_arguments, sweep_grid, integer_dims=("n",)),),
+                      sweep_arguments, sweep_grid, integer_dims=("n",),
+                      description="Quantiles (10%, median, 90%) of the task time S_n and the mean time per subtask "
+                                  "over every (alpha, Q, n) of the grid, one Dask task per cell.",
+                      examples=("alignlab sweep steps --alpha 0.25 0.5 --q 1:3 --n 1e1:1e6:6 --out steps.zarr",
+                                "alignlab sweep steps --alpha 0.5 --q 2 4 --n 10 100 --method mc --trials 1000 "
+                                "--workers 1 --out steps-mc.zarr --json")),),
     distributions=(("steps --approach", "approach"),),
 )
