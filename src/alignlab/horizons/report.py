@@ -57,7 +57,8 @@ def build(ctx: ReportContext) -> Section:
                f"leave-one-task-family-out cross-validation with every fold fitted as if its family did not exist; "
                f"{limits} folds and draws stopped at the optimiser's iteration limit.")
     trend = trends(ctx, result, key)
-    return Section(summary + trend.summary, claims + trend.claims, tuple(figures) + trend.figures,
+    ordered = tuple(sorted(claims + trend.claims, key=lambda c: int(c.id[1:])))
+    return Section(summary + trend.summary, ordered, tuple(figures) + trend.figures,
                    (_table(result, shape),) + trend.tables)
 
 
