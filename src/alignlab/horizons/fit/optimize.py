@@ -11,7 +11,13 @@ length c (bootstrap draws, folds of cross-validation and starting points are row
 :math:`g = \sum_c (s_c(1-p_c) - f_c p_c) G_c` and the Fisher information
 :math:`I = \sum_c (s_c + f_c) p_c(1-p_c) G_c G_c^T` (:math:`G = \nabla p / (p(1-p))`, from the curve),
 is kept only when it raises :math:`L_d` (then :math:`\lambda` shrinks, else it grows), and freezes a
-coordinate that sits on its bound with the gradient pointing out. For the logistic the Fisher
+coordinate that sits on its bound with the gradient pointing out. Along a long, narrow ridge (the steps
+curves' beta at an end of its range leaves tau and the budget to trade off) such steps are short and
+zig-zag, but their sum over a few steps points the same way again and again: when a row's move over
+its last :data:`_BLOCK` steps points the way of its move over the block before (cosine above
+:data:`_ALIGNED`), it also tries that move stretched 2, 4, 8, ... times (kept only when it raises
+:math:`L_d`, the stretch reset when it does not), and travels the ridge in a few dozen steps instead of
+thousands. For the logistic the Fisher
 information is the Hessian, so the steps are Newton's. The rows never interact: each row's path
 depends only on its own data and start, so a row gives the same numbers in any batch (results do not
 depend on how work is split among workers).
@@ -34,6 +40,8 @@ import numpy as np
 
 _LAMBDA0, _LAMBDA_MAX = 1e-3, 1e12
 _REFUSALS = 8
+_ALIGNED = 0.9              # cosine between successive moves that counts as the same direction
+_BLOCK = 5                  # steps over which a row's move is compared with its previous one
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class Effort:
     iterations: int = 1000
     window: int = 10
     tolerance: float = 1e-12
-    stall: float = 1e-10
+    stall: float = 1e-9
 
     def doubled(self) -> Effort:
         """Every limit doubled: twice the steps, and a stall judged over twice the window."""
@@ -122,6 +130,8 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
     steps = np.zeros(rows, dtype=int)
     done = ~np.isfinite(value)                       # an infeasible start is left as it is
     converged = np.zeros(rows, dtype=bool)
+    anchor, last = theta.copy(), np.zeros_like(theta)    # each row's block start, its last block's move,
+    stretch = np.full(rows, 2.0)                          # and how far the next jump stretches it
     eye = np.eye(k)
     for _ in range(effort.iterations):
         active = np.flatnonzero(~done)
@@ -147,6 +157,16 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         better = np.isfinite(t_value) & (t_value > value[active])
         idx = active[better]
         theta[idx], value[idx], grad[idx], info[idx] = trial[better], t_value[better], t_grad[better], t_info[better]
+        block = active[steps[active] % _BLOCK == 0]
+        if block.size:
+            moved = theta[block] - anchor[block]
+            norms = np.linalg.norm(moved, axis=1) * np.linalg.norm(last[block], axis=1)
+            aligned = np.einsum("dk,dk->d", moved, last[block]) > _ALIGNED * np.where(norms > 0, norms, np.inf)
+            last[block] = moved
+            _stretch(curve, minutes, successes, failures, weight, penalty, block[aligned], theta, value, grad, info,
+                     last, stretch, lower, upper, per_row)
+            stretch[block[~aligned]] = 2.0
+            anchor[block] = theta[block]
         lam[idx] = np.maximum(lam[idx] / 4.0, 1e-12)
         lam[active[~better]] *= 5.0
         refused[idx] = 0
@@ -163,6 +183,24 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         done[ended] = True
     at_bound = (np.isclose(theta, lower, rtol=0, atol=1e-9) | np.isclose(theta, upper, rtol=0, atol=1e-9))
     return Batch(theta, value, converged & np.isfinite(value), at_bound, ~done)
+
+
+def _stretch(curve, minutes, successes, failures, weight, penalty, rows, theta, value, grad, info, last, stretch,
+             lower, upper, per_row) -> None:
+    """For ``rows`` moving the same way block after block, try their last block's move stretched ``stretch``
+    times further along; keep what gains (and stretch twice as far next time), reset the stretch of the
+    others. Updates the arrays in place."""
+    if not rows.size:
+        return
+    jump = np.clip(theta[rows] + stretch[rows, None] * last[rows], lower[rows], upper[rows])
+    j_value, j_grad, j_info = _state(curve, jump, minutes[rows] if per_row else minutes, successes[rows],
+                                     failures[rows], weight[rows], penalty)
+    gained = np.isfinite(j_value) & (j_value > value[rows])
+    kept = rows[gained]
+    last[kept] = jump[gained] - theta[kept]
+    theta[kept], value[kept], grad[kept], info[kept] = jump[gained], j_value[gained], j_grad[gained], j_info[gained]
+    stretch[kept] *= 2.0
+    stretch[rows[~gained]] = 2.0
 
 
 def _stationary(grad, theta, lo, hi, total):
