@@ -48,10 +48,10 @@ _BLOCK = 5                  # steps over which a row's move is compared with its
 class Effort:
     """How long the optimiser works on a row (module docstring)."""
 
-    iterations: int = 1000
+    iterations: int = 2000
     window: int = 10
     tolerance: float = 1e-12
-    stall: float = 1e-9
+    stall: float = 1e-10
 
     def doubled(self) -> Effort:
         """Every limit doubled: twice the steps, and a stall judged over twice the window."""
