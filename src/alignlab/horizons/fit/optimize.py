@@ -146,9 +146,9 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         pinned = np.where(frozen, 1.0, 0.0)[:, :, None] * eye
         system = np.where(mask, inf, 0.0)
         scale = np.where(frozen, 1.0, np.maximum(np.einsum("dii->di", system), 1e-12))
-        step = np.linalg.solve(system + (lam[active, None] * scale)[:, :, None] * eye + pinned, g[..., None])[..., 0]
+        step = _solve(system + (lam[active, None] * scale)[:, :, None] * eye + pinned, g)
         # the quadratic model's gain from a full Newton step (lambda = 0) bounds what a step can still give
-        newton = np.linalg.solve(system + pinned + 1e-12 * eye, g[..., None])[..., 0]
+        newton = _solve(system + pinned + (1e-12 * scale)[:, :, None] * eye, g)
         size = 1.0 + np.abs(value[active])
         flat = 0.5 * np.einsum("dk,dk->d", g, newton) <= effort.tolerance * size
         trial = np.clip(th + step, lo, hi)
@@ -183,6 +183,15 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         done[ended] = True
     at_bound = (np.isclose(theta, lower, rtol=0, atol=1e-9) | np.isclose(theta, upper, rtol=0, atol=1e-9))
     return Batch(theta, value, converged & np.isfinite(value), at_bound, ~done)
+
+
+def _solve(a, b) -> np.ndarray:
+    """x with a x = b for each row (a: (D, k, k), b: (D, k)); a row whose matrix is singular to working
+    precision (parameters the data cannot tell apart) takes the least-squares solution."""
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack([np.linalg.lstsq(m, v, rcond=None)[0] for m, v in zip(a, b)])
 
 
 def _stretch(curve, minutes, successes, failures, weight, penalty, rows, theta, value, grad, info, last, stretch,
