@@ -135,10 +135,16 @@ def _h5(published):
                      f"{fmt(b.change)} doublings/year {span(b.change_ci)}, F = {fmt(b.f_statistic)}, p = "
                      f"{fmt(b.p_value)}")
     recent = published[RECENT].trends.exponential
+    wide = [s for s, b in breaks.items() if b is not None and b.change_ci is not None and b.change_ci[0] <= 0 <=
+            b.change_ci[1]]
+    caveat = (f" The bootstrap intervals of the change, which also resample which models were released and draw "
+              f"each p50 within its interval, include 0 in suite {', '.join(wide)}: the F test assumes Gaussian "
+              f"scatter about the lines, with {', '.join(str(breaks[s].models_before) for s in wide)} models before "
+              f"the break." if wide else "")
     evidence = (f"Suite 1.0, frontier ({len(published[LONG_RUN].models)} models): p50 doubles every "
                 f"{fmt(long_run.doubling_days)} days {span(long_run.doubling_days_ci)} over the whole range (7 months "
-                f"= {r.SEVEN_MONTHS:.0f} days). Change of doubling time at {r.BREAK}: " + "; ".join(parts)
-                + f". For reference, suite 1.1 since 2023 alone: every {fmt(recent.doubling_days)} days "
+                f"= {r.SEVEN_MONTHS:.0f} days). Change of doubling time at {r.BREAK}: " + "; ".join(parts) + "."
+                + caveat + f" For reference, suite 1.1 since 2023 alone: every {fmt(recent.doubling_days)} days "
                 f"{span(recent.doubling_days_ci)} (METR: 131); two suites with different tasks and overlapping "
                 "models are not compared with each other.")
     return r.H5.claim_from(decision, evidence, ("horizons_trend",))

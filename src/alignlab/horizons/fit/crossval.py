@@ -69,6 +69,7 @@ def fit_agent(agent: AgentData, curves: dict, family_names, penalty, cv: bool, e
         if cv:
             scores = loglik(curve, batch.theta[1:], agent.minutes, held_s, held_f)
             folds = {family: float(x) for family, x in zip(names, scores)}
-        out[name] = CurveEstimate(batch.theta[0], bool(batch.converged[0]), batch.at_bound[0], bool(batch.at_limit[0]),
-                                  folds, skipped, int(batch.at_limit[1:].sum()))
+        out[name] = CurveEstimate(theta=batch.theta[0], converged=bool(batch.converged[0]), at_bound=batch.at_bound[0],
+                                  at_limit=bool(batch.at_limit[0]), folds=folds, skipped=skipped,
+                                  folds_at_limit=int(batch.at_limit[1:].sum()))
     return out

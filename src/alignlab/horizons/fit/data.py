@@ -110,4 +110,4 @@ def binned(agent: AgentData) -> Binned:
         se = float(math.sqrt(((w * (y - rate)) ** 2).sum()) / w.sum())
         rows.append((float(np.exp((w * log_t[mine]).sum() / w.sum())), rate, se, int(mine.sum())))
     m, r, e, c = zip(*rows)
-    return Binned(tuple(np.exp(edges).tolist()), m, r, e, c)
+    return Binned(edges=tuple(np.exp(edges).tolist()), minutes=m, success=r, stderr=e, runs=c)

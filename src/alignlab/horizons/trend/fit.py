@@ -119,7 +119,8 @@ def fit_trends(data: TrendInput, *, holdout: int = 3, forecast=(), reach=(), boo
                                steps.forecasts[i] if steps.forecasts else None) for i, date in enumerate(forecast))
     reaches = tuple(Reach(m, exp_fit.arrivals[i], acc_fit.arrivals[i], steps.arrivals[i] if steps.arrivals else None)
                     for i, m in enumerate(reach))
-    points_out = tuple(ModelPoint(p.model, p.release_date.isoformat(), p.p50_minutes, p.p50_ci) for p in points)
+    points_out = tuple(ModelPoint(model=p.model, release_date=p.release_date.isoformat(), p50_minutes=p.p50_minutes,
+                                  p50_ci=p.p50_ci) for p in points)
     source = dataclasses.replace(data.source, bootstrap=bootstrap, holdout=holdout)
     return TrendResult(source=source, models=points_out,
                        trends=Trends(exp_fit.result, acc_fit.result, steps.result, broken),

@@ -197,5 +197,5 @@ def holdout_score(frame: Frame, models, forecast_log2, y) -> tuple[float | None,
     finite = errors[np.isfinite(errors)]
     rmse = float(np.sqrt(np.mean(finite ** 2))) if finite.size else None
     mean = float(finite.mean()) if finite.size else None
-    return rmse, Holdout(tuple(models[i] for i in held), int((~frame.held).sum()),
-                         tuple(float(e) if np.isfinite(e) else None for e in errors), mean)
+    return rmse, Holdout(models=tuple(models[i] for i in held), train=int((~frame.held).sum()),
+                         errors=tuple(float(e) if np.isfinite(e) else None for e in errors), mean_error=mean)

@@ -111,8 +111,8 @@ def published_input(path, suite, *, frontier_only: bool = False, since=None) -> 
                 raise ParameterError(name, f"line {line}: the interval [{low:g}, {high:g}] must hold p50_minutes "
                                            f"({p50:g})")
             ci = (low, high)
-        points.append(HorizonPoint(model, row_date(name, line, row.get("release_date")), p50, ci,
-                                   _flag(name, line, row.get("is_sota"))))
+        points.append(HorizonPoint(model=model, release_date=row_date(name, line, row.get("release_date")),
+                                   p50_minutes=p50, p50_ci=ci, frontier=_flag(name, line, row.get("is_sota"))))
     source = TrendSource(kind="published", file=name, release_dates=None, suite=suite, curve="logistic",
                          steps_curve=None, frontier_only=bool(frontier_only),
                          since=None if since is None else since.isoformat(), left_out=())
@@ -153,8 +153,9 @@ def fitted_input(result, release_dates: dict, *, curve: str | None = None, steps
             beta_ci = steps.params_ci.get("beta") if steps.params_ci else None
             note = steps.note
             beta_draws = steps.param_draws.get("beta") if steps.param_draws else None
-        points.append(HorizonPoint(agent.agent, release_dates[agent.agent], float(fit.p50_minutes),
-                                   fit.p50_ci, False, params, beta_ci, note, fit.p50_draws, beta_draws))
+        points.append(HorizonPoint(model=agent.agent, release_date=release_dates[agent.agent],
+                                   p50_minutes=float(fit.p50_minutes), p50_ci=fit.p50_ci, frontier=False, steps=params,
+                                   beta_ci=beta_ci, steps_note=note, p50_draws=fit.p50_draws, beta_draws=beta_draws))
     points = _with_frontier(points)
     source = TrendSource(kind="runs", file=result.runs_file, release_dates=release_dates_file, suite=None,
                          curve=curve, steps_curve=steps_curve, frontier_only=bool(frontier_only),

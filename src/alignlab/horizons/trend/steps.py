@@ -104,8 +104,9 @@ def steps_trend(frame: Frame, points, y, draws: Draws, steps_curve: str | None) 
     se = np.array([s if s is not None else np.inf for _, s, _, _ in verdicts])
     weights = np.where(identified, 1.0 / se ** 2, 0.0)
     share = weights / weights.sum() if weights.sum() > 0 else weights
-    agents = tuple(AgentBeta(p.model, p.release_date.isoformat(), p.steps["beta"] if p.steps else None,
-                             p.beta_ci, bool(ok), float(share[i]), note)
+    agents = tuple(AgentBeta(model=p.model, release_date=p.release_date.isoformat(),
+                             beta=p.steps["beta"] if p.steps else None, beta_ci=p.beta_ci, identified=bool(ok),
+                             weight=float(share[i]), note=note)
                    for i, (p, (ok, _, _, note)) in enumerate(zip(points, verdicts)))
     if not any(p.steps is not None for p in points):
         steps_curve = None
@@ -115,11 +116,11 @@ def steps_trend(frame: Frame, points, y, draws: Draws, steps_curve: str | None) 
                  beta_crosses_1=None, beta_crosses_1_ci=None, beta_crosses_2=None, beta_crosses_2_ci=None,
                  tau_minutes=None, budget=None, sigma=None, holdout_error=None, holdout=None, draws=0)
     if steps_curve is None:
-        return Fitted(StepsTrend(None, agents, 0, **empty, note="no steps fit, hence no beta (a published table "
+        return Fitted(StepsTrend(steps_curve=None, agents=agents, identified=0, **empty, note="no steps fit, hence no beta (a published table "
                                                                    "has no runs to fit; a horizons fit needs a "
                                                                    "steps curve)"))
     if count < MIN_IDENTIFIED or dates < 2:
-        return Fitted(StepsTrend(steps_curve, agents, count, **empty,
+        return Fitted(StepsTrend(steps_curve=steps_curve, agents=agents, identified=count, **empty,
                                   note=f"not identified (a trend in beta needs {MIN_IDENTIFIED} identified agents on "
                                        f"2 or more dates): {_unidentified(points, verdicts)}"))
     beta = np.array([p.steps["beta"] if ok else 0.0 for p, ok in zip(points, identified)])
@@ -161,7 +162,7 @@ def steps_trend(frame: Frame, points, y, draws: Draws, steps_curve: str | None) 
         arrivals.append(arrival(frame, float(_beta_root(coef[None], target)[0]),
                                  _beta_root(boot, target) if have else None))
     error, holdout = _steps_holdout(frame, points, y, beta, weights, steps_curve, notes)
-    result = StepsTrend(steps_curve, agents, count, beta_per_year=float(coef[1]),
+    result = StepsTrend(steps_curve=steps_curve, agents=agents, identified=count, beta_per_year=float(coef[1]),
                         beta_per_year_ci=interval(boot[:, 1]) if have else None, reference_date=frame.reference_date,
                         beta_at_reference=float(coef[0]), beta_crosses_1=crossings[1.0][0],
                         beta_crosses_1_ci=crossings[1.0][1], beta_crosses_2=crossings[2.0][0],
