@@ -171,7 +171,8 @@ def _summarise(agent: AgentData, fit, draws, names, context: FitContext) -> Agen
         params = {k: float(np.asarray(x)) for k, x in curve.params(theta).items()}
         boot = _bootstrap_summary(curve, [d[name] for d in draws if d is not None])
         converged = estimate.converged
-        notes = [] if converged else ["the optimiser stopped before reaching a maximum"]
+        notes = [] if converged else ["the optimiser stopped at its iteration limit" if estimate.at_limit else
+                                      "the optimiser stopped before reaching a maximum"]
         if value > -1e-6 * float(agent.weight.sum()):
             # the likelihood approaches its supremum 0: every run is predicted with certainty
             converged = False

@@ -4,7 +4,10 @@ r"""steps-mixed's Gaussian average of the steps curve over log n, exact for a pi
 a cliff far narrower than sigma (beta > 1, many subtasks), where Gauss-Hermite quadrature in Z fails
 (12 nodes: errors up to 0.13 in p). Instead g is computed exactly at knots (:func:`knots`: a scan of
 the range the average reaches, then zooms where g falls from logit 6 to -6 and from 2 to -2), replaced
-by its piecewise-linear interpolant L, and the Gaussian average of L is exact (:func:`average`):
+by its piecewise-linear interpolant L, and the Gaussian average of L is exact (:func:`average`). The
+knots depend on the parameters only (the scan covers the table's n range and 5 sigma more on each side,
+:func:`window`), never on the task lengths asked about, so p(t) is a function of t: a fit, its
+cross-validation and ``predict`` evaluate the same curve.
 
 .. math:: E[L(m + \sigma Z)] = g_0 + \sum_k (g_{k+1} - g_k)\,\frac{\sigma}{h_k}
           \Bigl[\psi\Bigl(\frac{m - x_k}{\sigma}\Bigr) - \psi\Bigl(\frac{m - x_{k+1}}{\sigma}\Bigr)\Bigr],
@@ -23,21 +26,21 @@ import numpy as np
 from alignlab.horizons.fit.curves.base import log_sigmoid
 from alignlab.horizons.lomax_table import N_RANGE
 
-SCAN = 16                  # points per scan of the steps curve against log n
+SCAN = 24                  # points per scan of the steps curve against log n
 ZOOM = (6.0, 2.0)          # each zoom rescans where the curve falls from logit +z to -z
 
 
-def reach(theta, log_n):
-    """Where the Gaussian average at these log n (D, C) reaches: 5 sigma beyond the extreme cells."""
+def window(theta):
+    """Per row, the range of log n the knots cover: the table's n range and 5 sigma (+ 0.5) more each side."""
     reach = 5.0 * theta[:, 3] + 0.5
-    return log_n.min(axis=1) - reach, log_n.max(axis=1) + reach
+    return math.log(N_RANGE[0]) - reach, math.log(N_RANGE[1]) + reach
 
 
-def knots(curve, theta, gradient=True, window=None):
-    """Knots (:func:`_place`), the curve g there and, with ``gradient``, dg/d log beta and dg/d log
-    kappa at the knots, which are held fixed: they only place the interpolant (so the gradient is
-    that of the interpolant through fixed knots)."""
-    x, ell, grads = _place(curve, theta, gradient, window)
+def knots(curve, theta, gradient=True):
+    """Knots (:func:`_place` over :func:`window`), the curve g there and, with ``gradient``, dg/d log beta
+    and dg/d log kappa at the knots, which are held fixed: they only place the interpolant (so the
+    gradient is that of the interpolant through fixed knots)."""
+    x, ell, grads = _place(curve, theta, gradient, window(theta))
     g = np.exp(log_sigmoid(np.minimum.accumulate(ell, axis=1)))
     if not gradient:
         return x, g, None
@@ -45,18 +48,15 @@ def knots(curve, theta, gradient=True, window=None):
     return x, g, (dg * grads[0], dg * grads[1])                        # dg/d log beta, dg/d log kappa
 
 
-def _place(curve, theta, gradient, window):
-    """Per row, knots x (D, K) in log n where the steps curve ``curve(theta, log_n, gradient)`` is computed exactly: a scan of the whole
-    range, then two zooms, each a scan across the points where the previous scans saw the curve fall
-    from logit ``ZOOM[i]`` to its negative (a cliff narrower than a scan step is resolved by the next).
-    The scan covers ``window`` = (lo, hi) per row (None: the table's n range and 12 more units each side), cut at log B where success ends. Returns the knots and the curve's logit there, with its
-    gradients (in log beta, log kappa and log n at fixed n) when ``gradient``."""
+def _place(curve, theta, gradient, span):
+    """Per row, knots x (D, K) in log n where the steps curve ``curve(theta, log_n, gradient)`` is computed
+    exactly: a scan of ``span`` = (lo, hi), cut at log B where success ends, then two zooms, each a scan
+    across the points where the previous scans saw the curve fall from logit ``ZOOM[i]`` to its negative (a
+    cliff narrower than a scan step is resolved by the next). Returns the knots and the curve's logit there,
+    with its gradients (in log beta, log kappa and log n at fixed n) when ``gradient``."""
     log_b = np.exp(theta[:, 2]) / np.exp(theta[:, 0])
-    if window is None:
-        count = theta.shape[0]
-        window = (np.full(count, math.log(N_RANGE[0]) - 12.0), np.full(count, math.log(N_RANGE[1]) + 12.0))
-    hi = np.minimum(window[1], log_b)
-    lo = np.minimum(window[0], hi - 1e-3)
+    hi = np.minimum(span[1], log_b)
+    lo = np.minimum(span[0], hi - 1e-3)
     x = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, SCAN)[None, :]
     ell, grads = curve(theta, x, gradient)
     inner = np.linspace(0.0, 1.0, SCAN + 2)[None, 1:-1]

@@ -142,7 +142,7 @@ class Steps(Curve):
 
     def _mixed(self, theta, log_n, gradient):
         log_n = np.broadcast_to(log_n, (theta.shape[0], log_n.shape[1]))
-        x, g, dg = mixed.knots(self._curve, theta, gradient, mixed.reach(theta, log_n))   # (D, K)
+        x, g, dg = mixed.knots(self._curve, theta, gradient)                              # (D, K)
         exact = self._plain(theta, log_n, gradient)
         g_m = np.exp(exact[0])
         p, parts = mixed.average(theta[:, 3], x, g, log_n, g_m, dg)
@@ -174,30 +174,23 @@ class Steps(Curve):
         return np.array(row)
 
     def horizon(self, theta, level):
-        """Bisection on log n between 1e-12 and B (success falls from 1 to 0 there). steps-mixed bisects
-        twice: over knots spanning the whole range, then over knots in the window that its curve uses at
-        the first answer (so the curve evaluated at the horizon gives the level)."""
+        """Bisection on log n between 1e-12 and B (success falls from 1 to 0 there; steps-mixed's average
+        reaches 4 sigma beyond), with the knots :meth:`evaluate` uses."""
         theta = np.atleast_2d(theta)
         log_b = np.exp(theta[:, 2]) / np.exp(theta[:, 0])
         lo = np.full(theta.shape[0], math.log(1e-12))
         hi = log_b + (4.0 * theta[:, 3] if self.mixed else 0.0)
         spread = self.mixed and bool((theta[:, 3] >= 1e-6).any())
-        windows = [None, "answer"] if spread else [None]
-        for window in windows:
+        if spread:
+            x, g, _ = mixed.knots(self._curve, theta, False)
+        for _ in range(BISECTIONS):
+            mid = 0.5 * (lo + hi)
+            log_p = self._plain(theta, mid[:, None], False)[0]
             if spread:
-                if window == "answer":
-                    middle = 0.5 * (lo + hi)
-                    window = mixed.reach(theta, middle[:, None])
-                    lo, hi = window[0] - 1.0, np.minimum(window[1], log_b + 4.0 * theta[:, 3])
-                x, g, _ = mixed.knots(self._curve, theta, False, window)
-            for _ in range(BISECTIONS):
-                mid = 0.5 * (lo + hi)
-                log_p = self._plain(theta, mid[:, None], False)[0]
-                if spread:
-                    p = mixed.average(np.maximum(theta[:, 3], 1e-300), x, g, mid[:, None], np.exp(log_p))[0]
-                    p = np.where(theta[:, 3, None] >= 1e-6, p, np.exp(log_p))
-                    with np.errstate(divide="ignore"):
-                        log_p = np.log(p)
-                above = log_p[:, 0] > math.log(level)
-                lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+                p = mixed.average(np.maximum(theta[:, 3], 1e-300), x, g, mid[:, None], np.exp(log_p))[0]
+                p = np.where(theta[:, 3, None] >= 1e-6, p, np.exp(log_p))
+                with np.errstate(divide="ignore"):
+                    log_p = np.log(p)
+            above = log_p[:, 0] > math.log(level)
+            lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         return np.exp(0.5 * (lo + hi) + theta[:, 1])
