@@ -26,7 +26,8 @@ import numpy as np
 from alignlab.horizons.fit.curves.base import log_sigmoid
 from alignlab.horizons.lomax_table import N_RANGE
 
-SCAN = 24                  # points per scan of the steps curve against log n
+SCAN = 24                  # points of the scan of the steps curve against log n
+ZOOM_POINTS = 24           # points of each zoom
 ZOOM = (6.0, 2.0)          # each zoom rescans where the curve falls from logit +z to -z
 
 
@@ -59,7 +60,7 @@ def _place(curve, theta, gradient, span):
     lo = np.minimum(span[0], hi - 1e-3)
     x = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, SCAN)[None, :]
     ell, grads = curve(theta, x, gradient)
-    inner = np.linspace(0.0, 1.0, SCAN + 2)[None, 1:-1]
+    inner = np.linspace(0.0, 1.0, ZOOM_POINTS + 2)[None, 1:-1]
     for level in ZOOM:
         a = np.clip((ell >= level).sum(axis=1) - 1, 0, x.shape[1] - 1)        # last point above the level
         b = np.clip(x.shape[1] - (ell <= -level).sum(axis=1), 0, x.shape[1] - 1)
@@ -87,11 +88,14 @@ def average(sigma, x, g, log_n, g_m, dg=None):
         m = log_n[:, :, None]
         h = np.maximum(np.diff(x, axis=1), 1e-12)[:, None, :]          # segment lengths (D, 1, K-1)
         u = (m - x[:, None, :]) / sig                                  # (D, C, K)
-        phi = np.exp(-0.5 * u * u) * (1.0 / math.sqrt(2.0 * math.pi))
+        phi = np.exp(-0.5 * u * u)
+        phi *= 1.0 / math.sqrt(2.0 * math.pi)
         cdf = ndtr(u)
-        psi = u * cdf + phi
+        psi = u * cdf
+        psi += phi
         # E[ramp_k(m + sigma Z)], the Gaussian average of the ramp from x_k to x_{k+1}
-        ramp = sig / h * (psi[..., :-1] - psi[..., 1:])
+        ramp = np.subtract(psi[..., :-1], psi[..., 1:])
+        ramp *= sig / h
         if (h < 1e-9 * sig).any():
             ramp = np.where(h < 1e-9 * sig, cdf[..., :-1], ramp)
         step = np.diff(g, axis=1)[:, None, :]                          # g_{k+1} - g_k
@@ -99,25 +103,38 @@ def average(sigma, x, g, log_n, g_m, dg=None):
         # (the Gaussian damps an error of period h by exp(-2 pi^2 sigma^2 / h^2)); exact at sigma = 0
         damping = -2.0 * (math.pi * sigma) ** 2
         keep = np.zeros(log_n.shape)
+        # the sums over segments that p and its knot derivatives need, in one pass over ramp
+        rises = np.stack([step[:, 0]] + ([] if dg is None else [np.diff(dg[0], axis=1), np.diff(dg[1], axis=1)]),
+                         axis=-1)                                                # (D, K-1, 1 or 3)
+        sums = np.einsum("dck,dkj->dcj", ramp, rises)
+        core = sums[..., 0]
         if (np.exp(damping / h.max(axis=-1)[:, 0] ** 2) > 1e-15).any():
-            inside = (m > x[:, None, :-1]) & (m < x[:, None, 1:])
-            at_m = np.clip((m - x[:, None, :-1]) / h, 0.0, 1.0)       # ramp_k(m)
-            segment = np.where(inside, h, np.inf).min(axis=-1)
-            keep = np.exp(damping[:, None] / segment ** 2)
-            weight = ramp - keep[..., None] * at_m
-        else:
-            weight = ramp
-        p = np.clip((1.0 - keep) * g[:, :1] + keep * g_m + (step * weight).sum(axis=-1), 0.0, 1.0)
+            # the segment holding m (strictly inside it; none at a knot or outside the knots)
+            above = (x[:, None, :] < m).sum(axis=-1)                       # knots below m
+            k = np.clip(above - 1, 0, x.shape[1] - 2)
+            rows = np.arange(x.shape[0])[:, None]
+            x0, x1 = x[rows, k], x[rows, k + 1]
+            inside = (above >= 1) & (above <= x.shape[1] - 1) & (log_n < x1)
+            width = np.where(inside, x1 - x0, np.inf)
+            share = np.clip((log_n - x0) / (x1 - x0), 0.0, 1.0)                # ramp_k(m)
+            keep = np.exp(damping[:, None] / width ** 2)
+            lerp = lambda values: values[rows, k] + (values[rows, k + 1] - values[rows, k]) * share  # noqa: E731
+            interpolant = lerp(g)                                              # L(m)
+        p = np.clip(g[:, :1] + core + keep * (g_m - interpolant if keep.any() else 0.0), 0.0, 1.0)
         if dg is None:
             return p, None
-        # p is linear in the knot values: sum_k w_k (dg_{k+1} - dg_k) + (1 - keep) dg_0
-        d_beta = (1.0 - keep) * dg[0][:, :1] + np.einsum("dck,dk->dc", weight, np.diff(dg[0], axis=1))
-        d_kappa = (1.0 - keep) * dg[1][:, :1] + np.einsum("dck,dk->dc", weight, np.diff(dg[1], axis=1))
+        # p is linear in the knot values: dg_0 + sum_k ramp_k (dg_{k+1} - dg_k) - keep dL(m)
+        d_beta = dg[0][:, :1] + sums[..., 1]
+        d_kappa = dg[1][:, :1] + sums[..., 2]
         slope = step / h
-        d_m = np.einsum("dck,dck->dc", slope, cdf[..., :-1] - cdf[..., 1:])
-        d_sigma = np.einsum("dck,dck->dc", slope, phi[..., :-1] - phi[..., 1:])
+        # sum_k slope_k (f_k - f_{k+1}) = sum_k (slope_k - slope_{k-1}) f_k, with slope_{-1} = slope_{K-1} = 0
+        bends = np.diff(slope[:, 0], axis=1, prepend=0.0, append=0.0)                     # (D, K)
+        d_m = np.einsum("dck,dk->dc", cdf, bends)
+        d_sigma = np.einsum("dck,dk->dc", phi, bends)
         if keep.any():
-            d_m = d_m - keep * (slope * inside).sum(axis=-1)
-            d_keep = keep * 2.0 * damping[:, None] / (sigma[:, None] * segment ** 2)
-            d_sigma = d_sigma + d_keep * (g_m - g[:, :1] - (step * at_m).sum(axis=-1))
+            d_beta = d_beta - keep * lerp(dg[0])
+            d_kappa = d_kappa - keep * lerp(dg[1])
+            d_m = d_m - keep * np.where(inside, (g[rows, k + 1] - g[rows, k]) / (x1 - x0), 0.0)
+            d_keep = keep * 2.0 * damping[:, None] / (sigma[:, None] * width ** 2)
+            d_sigma = d_sigma + d_keep * (g_m - interpolant)
         return p, (d_beta, d_kappa, d_m, d_sigma, keep)
