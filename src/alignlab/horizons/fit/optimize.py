@@ -17,10 +17,7 @@ zig-zag, but their sum over a few steps points the same way again and again: whe
 its last :data:`_BLOCK` steps points the way of its move over the block before (cosine above
 :data:`_ALIGNED`), it also tries that move stretched 2, 4, 8, ... times (kept only when it raises
 :math:`L_d`, the stretch reset when it does not), and travels the ridge in a few dozen steps instead of
-thousands; and a row that stalls first searches along its move over the stalled window, 1, 2, 4, ... 2^24
-times as far (in the box), and goes on from the best point if that gains (at most :data:`_SPRINTS` times),
-so that it stops where the ridge ends (often a bound of the box) rather than wherever its crawl was.
-For the logistic the Fisher
+thousands. For the logistic the Fisher
 information is the Hessian, so the steps are Newton's. The rows never interact: each row's path
 depends only on its own data and start, so a row gives the same numbers in any batch (results do not
 depend on how work is split among workers).
@@ -45,8 +42,6 @@ _LAMBDA0, _LAMBDA_MAX = 1e-3, 1e12
 _REFUSALS = 8
 _ALIGNED = 0.9              # cosine between successive moves that counts as the same direction
 _BLOCK = 5                  # steps over which a row's move is compared with its previous one
-_SPRINTS = 3                # line searches along the ridge a stalled row may make
-_REACH = 2.0 ** np.arange(25)   # how far a line search looks: 1 to 1.7e7 times the row's last window's move
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,7 @@ class Effort:
     """How long the optimiser works on a row (module docstring)."""
 
     iterations: int = 2000
-    window: int = 20
+    window: int = 10
     tolerance: float = 1e-12
     stall: float = 1e-10
 
@@ -132,9 +127,6 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
     lam = np.full(rows, _LAMBDA0)
     refused = np.zeros(rows, dtype=int)             # consecutive steps that did not gain
     history = np.repeat(value[:, None], effort.window, axis=1)      # the objective over the last steps
-    path = np.repeat(theta[:, None, :], effort.window, axis=1)       # and where the row was
-    sprints = np.zeros(rows, dtype=int)
-    since = np.zeros(rows, dtype=int)                                # steps since the window last began
     steps = np.zeros(rows, dtype=int)
     done = ~np.isfinite(value)                       # an infeasible start is left as it is
     converged = np.zeros(rows, dtype=bool)
@@ -146,7 +138,6 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         if active.size == 0:
             break
         steps[active] += 1
-        since[active] += 1
         th, g, inf = theta[active], grad[active], info[active]
         lo, hi = lower[active], upper[active]
         frozen = ((th <= lo) & (g < 0)) | ((th >= hi) & (g > 0))
@@ -182,18 +173,7 @@ def maximise(curve, minutes, successes, failures, start, bounds, penalty=None, e
         refused[active[~better]] += 1
         history[active] = np.roll(history[active], -1, axis=1)
         history[active, -1] = value[active]
-        path[active] = np.roll(path[active], -1, axis=1)
-        path[active, -1] = theta[active]
-        stalled = (since[active] >= effort.window) & (value[active] - history[active, 0] <= effort.stall * size)
-        sprint = active[stalled & ~flat & (sprints[active] < _SPRINTS)]
-        if sprint.size:
-            moved = _sprint(curve, minutes, successes, failures, weight, penalty, sprint, theta, value, grad, info,
-                            path[sprint, 0], lower, upper, per_row, effort.stall)
-            sprints[sprint] += 1
-            history[moved] = value[moved, None]
-            path[moved] = theta[moved, None, :]
-            lam[moved], refused[moved], since[moved] = _LAMBDA0, 0, 0
-            stalled[np.isin(active, moved)] = False
+        stalled = (steps[active] >= effort.window) & (value[active] - history[active, 0] <= effort.stall * size)
         # steps that keep failing: the maximum is reached to the precision the curve is computed with
         stuck = (refused[active] >= _REFUSALS) | (lam[active] > _LAMBDA_MAX)
         finished = flat | stalled | stuck
@@ -230,31 +210,6 @@ def _stretch(curve, minutes, successes, failures, weight, penalty, rows, theta, 
     theta[kept], value[kept], grad[kept], info[kept] = jump[gained], j_value[gained], j_grad[gained], j_info[gained]
     stretch[kept] *= 2.0
     stretch[rows[~gained]] = 2.0
-
-
-def _sprint(curve, minutes, successes, failures, weight, penalty, rows, theta, value, grad, info, origin, lower,
-            upper, per_row, stall) -> np.ndarray:
-    """For stalled ``rows``, a line search along their move since ``origin``: the objective at
-    theta + r (theta - origin) for every r in :data:`_REACH` (clipped to the box), the best kept where it gains
-    more than ``stall`` of the objective. Updates the arrays in place; returns the rows that moved."""
-    move = theta[rows] - origin
-    points = np.clip(theta[rows, None, :] + _REACH[None, :, None] * move[:, None, :], lower[rows, None, :],
-                     upper[rows, None, :])                                      # (R, J, k)
-    flat = points.reshape(-1, points.shape[-1])
-    each = np.repeat(rows, _REACH.size)
-    log_p, log_q = curve.evaluate(flat, minutes[each] if per_row else minutes, gradient=False)
-    values = (_total(log_p, log_q, successes[each], failures[each]) - curve.penalty(flat, penalty)[0])
-    values = np.where(np.isfinite(values), values, -np.inf).reshape(rows.size, _REACH.size)
-    best = values.argmax(axis=1)
-    gain = values[np.arange(rows.size), best] - value[rows]
-    better = gain > stall * (1.0 + np.abs(value[rows]))
-    moved = rows[better]
-    if moved.size:
-        new = points[better, best[better]]
-        v, g, i = _state(curve, new, minutes[moved] if per_row else minutes, successes[moved], failures[moved],
-                         weight[moved], penalty)
-        theta[moved], value[moved], grad[moved], info[moved] = new, v, g, i
-    return moved
 
 
 def _stationary(grad, theta, lo, hi, total):
