@@ -138,9 +138,9 @@ def _h5(published):
     wide = [s for s, b in breaks.items() if b is not None and b.change_ci is not None and b.change_ci[0] <= 0 <=
             b.change_ci[1]]
     caveat = (f" The bootstrap intervals of the change, which also resample which models were released and draw "
-              f"each p50 within its interval, include 0 in suite {', '.join(wide)}: the F test assumes Gaussian "
-              f"scatter about the lines, with {', '.join(str(breaks[s].models_before) for s in wide)} models before "
-              f"the break." if wide else "")
+              f"each p50 within its interval, include 0 in suite {' and '.join(wide)}: the F test assumes Gaussian "
+              f"scatter about the lines, and {' and '.join(str(breaks[s].models_before) for s in wide)} models come "
+              f"before the break." if wide else "")
     evidence = (f"Suite 1.0, frontier ({len(published[LONG_RUN].models)} models): p50 doubles every "
                 f"{fmt(long_run.doubling_days)} days {span(long_run.doubling_days_ci)} over the whole range (7 months "
                 f"= {r.SEVEN_MONTHS:.0f} days). Change of doubling time at {r.BREAK}: " + "; ".join(parts) + "."
