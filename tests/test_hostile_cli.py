@@ -73,6 +73,7 @@ BASES = {
     ("horizons", "fit"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none"],
     ("horizons", "plot"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none", "--out", "figs"],
     ("horizons", "trend"): ["--published", "PUBLISHED", "--suite", "1.1", "--bootstrap", "20"],
+    ("horizons", "predict"): ["FIT", "--minutes", "15", "60"],
 }
 # commands whose valid runs are minutes of work: every example mutates them into something they refuse
 # quickly or run on a tiny configuration
@@ -90,7 +91,7 @@ OUTS = ["", "out.zarr", "out.png", "out", "/proc/x/y", "missing/sub/out.png", "m
         "EXISTING_DIR", "out.xyz", "/", ".", "-"]
 FILES = ["GOOD", "EXTREME_NPY", "TIED_NPY", "SUBNORMAL_NPY", "EMPTY_NPY", "BOOL_NPY", "COMPLEX_NPY", "MATRIX_NPY", "TEXT_GARBAGE", "BINARY_GARBAGE", "MISSING",
          "EXISTING_DIR", "HUGE_NPY", "CONSTANT_NPY", "NAN_TXT", "BAD_PARQUET", "BAD_JSON_DIR", "RUNS", "BAD_RUNS",
-         "EMPTY_RUNS", "PUBLISHED"]
+         "EMPTY_RUNS", "PUBLISHED", "FIT"]
 TEXT = ["0-1", "0-1000000000", "a-b", "5-2", "-1", "0,3,5-7", "", "x" * 300, "eval", "probe", "nosuch", "leace",
         "unlearn", "blocks.0.hook_resid_post", "1e9", "tcp://127.0.0.1:1", "serial", "bogus"]
 
@@ -143,7 +144,7 @@ def write_fixtures(root: Path) -> dict[str, str]:
              "CONSTANT_NPY": "constant.npy", "NAN_TXT": "nan.txt", "BAD_PARQUET": "bad.parquet",
              "BAD_JSON_DIR": "bad_run", "EXISTING_FILE": "existing.txt", "FOLDER": "bad_run", "STORE": "store.zarr",
              "RUNS": "runs.jsonl", "BAD_RUNS": "bad_runs.csv", "EMPTY_RUNS": "empty.jsonl",
-             "PUBLISHED": "published.csv", "FILE": "good.npy", "EXTREME_NPY": "extreme.npy", "TIED_NPY": "tied.npy",
+             "PUBLISHED": "published.csv", "FIT": "fit.json", "FILE": "good.npy", "EXTREME_NPY": "extreme.npy", "TIED_NPY": "tied.npy",
              "SUBNORMAL_NPY": "subnormal.npy"}
     np.save(root / "good.npy", rng.pareto(2.0, 2000) + 1)
     np.save(root / "empty.npy", np.zeros(0))
@@ -182,6 +183,8 @@ def write_fixtures(root: Path) -> dict[str, str]:
         p50 = 2.0 ** (i + 1)
         lines.append(f"1.1,m{i},{2019 + i}-06-01,{p50},{p50 / 2},{p50 * 2},True")
     (root / "published.csv").write_text("\n".join(lines) + "\n")
+    from alignlab.horizons import fit_horizons, save_fit
+    save_fit(fit_horizons(root / "runs.jsonl", curve="logistic", bootstrap=5, cv="none", workers=1), root / "fit.json")
     return files
 
 
@@ -254,7 +257,7 @@ def test_command_keeps_the_contract_on_hostile_input(path, parser, data, tmp_pat
             else:
                 argv += [flag, value]
         else:                                      # a positional: replace the base's first positional
-            placeholders = [k for k, a in enumerate(argv) if a in ("FILE", "FOLDER", "STORE", "RUNS")]
+            placeholders = [k for k, a in enumerate(argv) if a in ("FILE", "FOLDER", "STORE", "RUNS", "FIT")]
             if placeholders:
                 argv[placeholders[0]] = value
             else:

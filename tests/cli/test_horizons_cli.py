@@ -1,4 +1,5 @@
-"""The horizons commands: the JSON contract of `fit`, the human table, `plot`, and bad input as one line."""
+"""The horizons commands: the JSON contract of `fit`, the human table, `plot`, saved fits and `predict`, `trend`,
+old spellings, and bad input as one line."""
 
 import json
 
@@ -9,8 +10,9 @@ from horizons.synthetic import synthetic_runs, write_jsonl
 
 AGENT_KEYS = {"agent", "runs", "successes", "tasks", "families", "minutes_range", "fits", "best_bic", "best_cv",
               "curve", "note"}
-FIT_KEYS = {"params", "loglik", "aic", "bic", "p50_minutes", "p80_minutes", "p50_ci", "p80_ci", "params_ci",
-            "cv_loglik", "extrapolated", "converged", "note"}
+FIT_KEYS = {"curve", "params", "loglik", "aic", "bic", "p50_minutes", "p80_minutes", "p50_ci", "p80_ci", "params_ci",
+            "cv_loglik", "cv_folds", "cv_skipped", "cv_at_limit", "bootstrap_draws", "bootstrap_at_limit",
+            "extrapolated", "converged", "note"}
 PARAMS = {"logistic": {"intercept", "slope"}, "exponential": {"half_life_minutes"},
           "weibull": {"scale_minutes", "shape"}, "steps": {"beta", "tau_minutes", "budget"},
           "steps-mixed": {"beta", "tau_minutes", "budget", "sigma"}}
@@ -36,10 +38,11 @@ def test_fit_json_contract(capsys, runs_file):
             assert set(f) == FIT_KEYS and set(f["params"]) == PARAMS[name]
             assert set(f["params_ci"]) == PARAMS[name] and len(f["p50_ci"]) == 2
             assert set(f["extrapolated"]) == {"p50", "p80"} and isinstance(f["cv_loglik"], float)
+            assert f["curve"] == name and f["cv_folds"] == 8 and f["bootstrap_draws"] == 6
 
 
 def test_fit_options_reach_the_library(capsys, runs_file):
-    d = run_json(capsys, "horizons", "fit", runs_file, "--family", "logistic", "--weights", "none", "--penalty", "10",
+    d = run_json(capsys, "horizons", "fit", runs_file, "--curve", "logistic", "--weights", "none", "--penalty", "10",
                  "--bootstrap", "0", "--cv", "none", "--agent", "weak")
     a, = d["agents"]
     assert a["agent"] == "weak" and list(a["fits"]) == ["logistic"] and d["penalty"] == 10 and d["weights"] == "none"
@@ -51,19 +54,19 @@ def test_column_flags(capsys, tmp_path):
                for r in synthetic_runs(seed=3)]
     path = write_jsonl(tmp_path / "renamed.jsonl", records)
     d = run_json(capsys, "horizons", "fit", path, "--agent-column", "model", "--minutes-column", "length",
-                 "--family", "exponential", "--bootstrap", "0", "--cv", "none")
+                 "--curve", "exponential", "--bootstrap", "0", "--cv", "none")
     assert [a["agent"] for a in d["agents"]] == ["strong", "weak"]
 
 
 def test_human_output_is_a_table_per_agent(runs_file):
-    code, out, err = run_cli(["horizons", "fit", runs_file, "--family", "logistic", "weibull", "--bootstrap", "0"])
+    code, out, err = run_cli(["horizons", "fit", runs_file, "--curve", "logistic", "weibull", "--bootstrap", "0"])
     assert code == 0 and not out.startswith("{")
     assert "strong" in out and "weak" in out and "p50 min" in out and "weibull" in out
 
 
 def test_plot_writes_figures_and_json(capsys, runs_file, tmp_path):
     out = tmp_path / "figs"
-    d = run_json(capsys, "horizons", "plot", runs_file, "--out", str(out), "--family", "logistic", "steps",
+    d = run_json(capsys, "horizons", "plot", runs_file, "--out", str(out), "--curve", "logistic", "steps",
                  "--bootstrap", "4", "--workers", "1")
     names = sorted(p.name for p in out.iterdir())
     assert names == ["agent_strong.png", "agent_weak.png", "agents.png", "horizons.json", "summary.png"]
@@ -103,7 +106,7 @@ def test_bad_options_exit_2_with_one_line(capsys, runs_file):
     assert "penalty: must be > 0" in run_error(capsys, "horizons", "fit", runs_file, "--penalty", "0")
     assert "bootstrap: must be an integer" in run_error(capsys, "horizons", "fit", runs_file, "--bootstrap", "2.5")
     # argparse's own errors: the same exit status and one line, in argparse's words
-    for args in (["fit", runs_file, "--family", "probit"], ["plot", runs_file]):
+    for args in (["fit", runs_file, "--curve", "probit"], ["plot", runs_file]):
         code, out, err = run_cli(["horizons", *args])
         assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("alignlab horizons")
 
@@ -117,7 +120,7 @@ DATES = "alias,release_date\nold,2022-01-01\nmid,2023-01-01\nnew,2024-01-01\nnew
 
 @pytest.fixture(scope="module")
 def published_file(tmp_path_factory):
-    from horizons.test_trend import write_published
+    from horizons.synthetic import write_published
     return write_published(tmp_path_factory.mktemp("trend") / "published.csv")
 
 
@@ -141,6 +144,8 @@ def test_trend_json_contract_on_the_published_table(capsys, published_file):
     assert {"acceleration", "acceleration_ci", "doubling_days_last", "holdout_error"} <= set(t["accelerating"])
     assert {"beta_per_year", "beta_crosses_1", "beta_crosses_1_ci", "beta_crosses_2",
             "holdout_error"} <= set(t["steps"])
+    assert t["broken"]["break_date"] == "2023-01-01" and {"doubling_days_before", "doubling_days_after", "p_value",
+                                                           "f_statistic", "change_ci"} <= set(t["broken"])
     assert t["steps"]["beta_crosses_1"] is None and t["steps"]["note"].startswith("no steps fit")
     assert [f["date"] for f in d["forecasts"]] == ["2026-01-01", "2027-01-01"]
     assert set(d["forecasts"][0]) == {"date", "exponential", "accelerating", "steps"}
@@ -166,11 +171,11 @@ def test_trend_from_a_runs_file_with_release_dates(capsys, dated_runs, tmp_path)
     err = run_error(capsys, "horizons", "trend", runs, "--release-dates", dates, "--bootstrap", "0")
     assert "release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
     out = tmp_path / "figs"
-    d = run_json(capsys, "horizons", "trend", runs, "--release-dates", dates, "--skip-undated", "--steps-family",
+    d = run_json(capsys, "horizons", "trend", runs, "--release-dates", dates, "--skip-undated", "--steps-curve",
                  "steps", "--bootstrap", "4", "--workers", "1", "--holdout", "1", "--out", str(out))
     assert d["source"]["kind"] == "runs" and d["source"]["left_out"] == ["human: no release date"]
     assert [m["model"] for m in d["models"]] == ["old", "mid", "new", "newest"]
-    assert d["source"]["steps_family"] == "steps" and len(d["trends"]["steps"]["agents"]) == 4
+    assert d["source"]["steps_curve"] == "steps" and len(d["trends"]["steps"]["agents"]) == 4
     assert sorted(p.name for p in out.iterdir()) == ["beta.png", "trend.png"]
 
 
@@ -185,7 +190,8 @@ def test_trend_from_a_runs_file_with_release_dates(capsys, dated_runs, tmp_path)
     (["--suite", "1.1", "--bootstrap", "-1"], ["bootstrap: must be an integer >= 0"]),
     (["--suite", "1.1", "--bootstrap", "1e9"], ["bootstrap:", "exceed the work limit", "--max-work"]),
     (["--suite", "1.1", "--release-dates", "x.csv"], ["published:", "--release-dates applies to a runs file only"]),
-    (["--suite", "1.1", "--family", "weibull"], ["published:", "--family applies to a runs file only"]),
+    (["--suite", "1.1", "--curve", "weibull"], ["published:", "--curve applies to a runs file only"]),
+    (["--suite", "1.1", "--break", "2023"], ["break: must be a date YYYY-MM-DD"]),
     (["--suite", "1.1", "--out", "/proc/nowhere/figs"], ["out:"]),
     ([], ["suite: give the suite to trend, one of 1.1"]),
 ])
@@ -205,3 +211,71 @@ def test_trend_bad_release_dates_name_the_line(capsys, dated_runs, tmp_path):
     assert "cannot read release dates: no such file" in err
     err = run_error(capsys, "horizons", "trend", runs, "--suite", "1.1")
     assert "suite: applies to --published only" in err
+
+
+# -- saved fits and predict -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def saved_fit(tmp_path_factory, runs_file):
+    path = tmp_path_factory.mktemp("saved") / "fit.json"
+    code, out, err = run_cli(["horizons", "fit", runs_file, "--curve", "logistic", "weibull", "steps",
+                              "--bootstrap", "20", "--workers", "1", "--out", str(path), "--json"])
+    assert code == 0 and err == ""
+    return path, json.loads(out)
+
+
+def test_fit_out_saves_the_whole_result_and_predict_reproduces_its_curves(capsys, saved_fit):
+    from alignlab.horizons import load_fit
+    path, printed = saved_fit
+    result = load_fit(path)
+    assert result.to_json() == printed                       # the file holds what --json printed, and more:
+    assert len(result.agents[0].fits["weibull"].param_draws["shape"]) == 20
+    agent = result.agents[0]
+    minutes = list(agent.curve.minutes[:4])
+    d = run_json(capsys, "horizons", "predict", str(path), "--minutes", *map(str, minutes))
+    assert set(d) == {"fit", "minutes", "agents"} and d["fit"] == str(path) and d["minutes"] == minutes
+    assert [a["agent"] for a in d["agents"]] == ["strong", "weak"]
+    for name, c in d["agents"][0]["curves"].items():
+        assert set(c) == {"success", "success_ci"}
+        assert c["success"] == pytest.approx(agent.curve.success[name][:4], rel=1e-12)
+        assert all(lo <= hi for lo, hi in c["success_ci"])
+
+
+def test_predict_chooses_agents_and_curves_and_prints_a_table(capsys, saved_fit):
+    path, _ = saved_fit
+    d = run_json(capsys, "horizons", "predict", str(path), "--minutes", "15", "120", "--agent", "weak",
+                 "--curve", "steps")
+    assert [a["agent"] for a in d["agents"]] == ["weak"] and list(d["agents"][0]["curves"]) == ["steps"]
+    code, out, err = run_cli(["horizons", "predict", str(path), "--minutes", "15", "120"])
+    assert code == 0 and "weak" in out and "120 min" in out and "weibull" in out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--minutes", "0"], ["minutes: must be > 0"]),
+    (["--minutes", "15", "--agent", "nobody"], ["agent: must be one of strong, weak (got 'nobody')"]),
+    (["--minutes", "15", "--curve", "steps-mixed"], ["curve: must be one of logistic, weibull, steps"]),
+])
+def test_predict_bad_input_exits_2_with_one_line(capsys, saved_fit, args, words):
+    err = run_error(capsys, "horizons", "predict", str(saved_fit[0]), *args)
+    for w in words:
+        assert w in err
+
+
+def test_predict_refuses_files_that_are_not_saved_fits(capsys, tmp_path, runs_file):
+    assert "no such file" in run_error(capsys, "horizons", "predict", str(tmp_path / "x.json"), "--minutes", "1")
+    (tmp_path / "other.json").write_text('{"format": "something else"}')
+    assert "is not a saved horizons fit" in run_error(capsys, "horizons", "predict", str(tmp_path / "other.json"),
+                                                      "--minutes", "1")
+    (tmp_path / "broken.json").write_text('{"format": "alignlab.horizons.fit", "version": 1, "result": {"x": 1}}')
+    assert "damaged saved fit" in run_error(capsys, "horizons", "predict", str(tmp_path / "broken.json"),
+                                            "--minutes", "1")
+    assert "out:" in run_error(capsys, "horizons", "fit", runs_file, "--bootstrap", "0", "--out",
+                               str(tmp_path / "fit.txt"))
+
+
+def test_old_spelling_family_still_works_with_a_warning(capsys, runs_file):
+    code, out, err = run_cli(["horizons", "fit", runs_file, "--family", "logistic", "--bootstrap", "0", "--cv", "none"])
+    assert code == 0 and err.count("\n") == 1 and "--family is deprecated" in err and "--curve" in err
+    d = run_json(capsys, "horizons", "fit", runs_file, "--family", "logistic", "--bootstrap", "0", "--cv", "none")
+    assert list(d["agents"][0]["fits"]) == ["logistic"]
+    assert "give --curve only" in run_error(capsys, "horizons", "fit", runs_file, "--family", "logistic", "--curve",
+                                            "weibull")

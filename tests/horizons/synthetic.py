@@ -1,7 +1,9 @@
-"""Synthetic runs files for the horizons tests: agents whose success follows a known logistic curve."""
+"""Synthetic data for the horizons tests: runs files of agents whose success follows a known logistic curve,
+published horizon tables, and trend inputs with steps fits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -30,3 +32,40 @@ def write_jsonl(path, records) -> str:
         for r in records:
             handle.write(json.dumps(r) + "\n")
     return str(path)
+
+
+HEADER = "suite_version,model,release_date,p50_minutes,p50_ci_low,p50_ci_high,is_sota\n"
+
+
+def published_rows(seed: int = 0, models: int = 12, doubling_days: float = 200.0):
+    """Synthetic published horizons: p50 doubling every ``doubling_days`` from 2019 with log2 noise 0.3,
+    intervals a factor 2 either side; every second model at the frontier (the first always)."""
+    rng = np.random.default_rng(seed)
+    start = dt.date(2019, 1, 1)
+    rows = []
+    for i in range(models):
+        date = start + dt.timedelta(days=int(i * 2200 / (models - 1)))
+        p50 = 0.05 * 2 ** ((date - start).days / doubling_days + rng.normal(0, 0.3))
+        rows.append(("1.1", f"m{i:02d}", date.isoformat(), p50, p50 / 2, p50 * 2, i % 2 == 0))
+    return rows
+
+
+def write_published(path, rows=None, text=None) -> str:
+    rows = published_rows() if rows is None else rows
+    body = "".join(",".join(str(x) for x in r) + "\n" for r in rows)
+    path.write_text(HEADER + body if text is None else text)
+    return str(path)
+
+
+def steps_input(betas, intervals, steps_curve="steps"):
+    """Agents released every 200 days from 2022, with a steps fit of the given beta and interval."""
+    from alignlab.horizons.trend.sources import HorizonPoint, TrendInput, TrendSource
+    start = dt.date(2022, 1, 1)
+    points = []
+    for i, (beta, ci) in enumerate(zip(betas, intervals)):
+        date = start + dt.timedelta(days=200 * i)
+        points.append(HorizonPoint(f"a{i}", date, 2.0 ** (i * 0.9), (2.0 ** (i * 0.9 - 1), 2.0 ** (i * 0.9 + 1)),
+                                   True, {"beta": beta, "tau_minutes": 2.0, "budget": 50.0}, ci))
+    source = TrendSource(kind="runs", file="runs.jsonl", release_dates="dates.csv", suite=None, curve="logistic",
+                         steps_curve=steps_curve, frontier_only=False, since=None, left_out=())
+    return TrendInput(source, tuple(points))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from alignlab.horizons import lomax_table as lt
-from alignlab.horizons.families import FAMILIES
+from alignlab.horizons.fit.curves import CURVES
 from alignlab.numerics.lomax_sum import LomaxSum
 
 
@@ -79,7 +79,7 @@ def test_derivatives_are_those_of_the_interpolant(table):
 
 def test_steps_curve_at_whole_n_is_the_exact_cdf():
     """p(t) = P(S_n <= B) with n = t / tau whole: the steps family against LomaxSum(beta, n).cdf(B - n)."""
-    steps = FAMILIES["steps"]
+    steps = CURVES["steps"]
     for beta, tau, budget in ((0.4, 2.0, 300.0), (1.5, 5.0, 40.0), (2.5, 1.0, 12.0)):
         theta = steps.theta({"beta": beta, "tau_minutes": tau, "budget": budget})[None]
         n = np.array([1, 2, 3, 5, 8])
@@ -91,7 +91,7 @@ def test_steps_curve_at_whole_n_is_the_exact_cdf():
 def test_steps_curve_against_monte_carlo_at_whole_n():
     """S_n = sum of n Pareto(beta) subtask times; 200,000 tasks: binomial sd <= 0.0011, tolerance 5 sd."""
     rng = np.random.default_rng(7)
-    steps = FAMILIES["steps"]
+    steps = CURVES["steps"]
     beta, budget, trials = 1.3, 25.0, 200_000
     theta = steps.theta({"beta": beta, "tau_minutes": 1.0, "budget": budget})[None]
     for n in (1, 4, 9):

@@ -1,13 +1,13 @@
-"""``alignlab horizons ...``: fit curves of success against task length to agent runs, draw them, and trend
-the horizons against release date."""
+"""``alignlab horizons ...``: fit curves of success against task length to agent runs, save and ask a fit,
+draw them, and trend the horizons against release date."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import sys
 
 from alignlab._validate import ParameterError
-from alignlab.cli.common import add_data, add_json, emit, fmt, number, show_progress
+from alignlab.cli.common import add_data, add_json, emit, number, show_progress
 
 METR_FILE = "metr-runs"                       # shipped data sets (alignlab data list)
 RELEASE_DATES_FILE = "metr-release-dates"
@@ -17,16 +17,20 @@ TREND_FIGURES = ("trend.png", "beta.png")
 
 def register(cmds) -> None:
     """Add the commands of `alignlab horizons ...` to ``cmds`` (the subparsers of the system's command)."""
-    from alignlab.horizons.families import FAMILIES
+    from alignlab.horizons.fit.curves import CURVES
+    from alignlab.horizons.fit.fit import MAX_REFITS
 
     def fit_args(p):
         p.add_argument("runs", metavar="RUNS", nargs="?",
                        help=f"runs file: .jsonl, .csv or .parquet (default: the shipped data set {METR_FILE})")
-        p.add_argument("--family", nargs="+", metavar="F", choices=list(FAMILIES),
-                       help=f"curve families to fit (default: all of {', '.join(FAMILIES)})")
+        p.add_argument("--curve", nargs="+", metavar="C", choices=list(CURVES),
+                       help=f"curves to fit (default: all of {', '.join(CURVES)})")
+        p.add_argument("--family", nargs="+", metavar="C", choices=list(CURVES), dest="old_curve",
+                       help="old spelling of --curve (deprecated: a family is a task family)")
         p.add_argument("--bootstrap", type=number, default=1000, metavar="N",
-                       help="hierarchical bootstrap draws (families, tasks, runs), whole, 0 to 1e6 (default 1000; 0 "
-                            "for none); draws x agents x families at most 1e5 unless --max-work says more")
+                       help=f"hierarchical bootstrap draws (task families, tasks, runs), whole, 0 to 1e6 (default "
+                            f"1000; 0 for none); draws x agents x curves at most {MAX_REFITS:.0e} unless --max-work "
+                            f"says more")
         p.add_argument("--cv", default="family", choices=["family", "none"],
                        help="leave-one-task-family-out cross-validation (default family)")
         p.add_argument("--seed", type=number, default=0, help="bootstrap seed, a whole number >= 0 (default 0)")
@@ -35,8 +39,10 @@ def register(cmds) -> None:
         add_data(p)
         add_json(p)
 
-    p = cmds.add_parser("fit", help="fit every curve family to every agent: horizons, intervals, held-out fit")
+    p = cmds.add_parser("fit", help="fit every curve to every agent: horizons, intervals, held-out fit")
     fit_args(p)
+    p.add_argument("--out", metavar="FIT.json", help="also save the whole fit (bootstrap draws included) to this "
+                                                     "file, for `horizons predict`")
     p.set_defaults(handler=fit)
 
     p = cmds.add_parser("plot", help="binned success with every fitted curve per agent, and p50 by agent")
@@ -44,17 +50,28 @@ def register(cmds) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the figures and horizons.json")
     p.set_defaults(handler=plot)
 
-    p = cmds.add_parser("trend", help="p50 against release date: doubling time, acceleration, when steps beta "
-                                      "crosses 1")
-    trend_args(p, FAMILIES)
+    p = cmds.add_parser("predict", help="success of each agent under each curve of a saved fit at task lengths "
+                                        "you choose, with bootstrap intervals")
+    p.add_argument("path", metavar="FIT.json", help="a fit saved by `alignlab horizons fit --out FIT.json`")
+    p.add_argument("--minutes", nargs="+", type=number, required=True, metavar="T",
+                   help="task lengths in human minutes, each > 0")
+    p.add_argument("--agent", nargs="+", metavar="NAME", help="only these agents (default: all)")
+    p.add_argument("--curve", nargs="+", metavar="C", help="only these curves (default: every curve of the fit)")
+    add_json(p)
+    p.set_defaults(handler=predict)
+
+    p = cmds.add_parser("trend", help="p50 against release date: doubling time, acceleration, a change at a fixed "
+                                      "date, when steps beta crosses 1")
+    trend_args(p, CURVES)
     p.set_defaults(handler=trend)
 
 
-def trend_args(p, families) -> None:
+def trend_args(p, curves) -> None:
     """The options of `alignlab horizons trend` (domains: docs/horizons.md, "Trends")."""
-    from alignlab.horizons.fit import MAX_REFITS
-    from alignlab.horizons.trend import MAX_VALUES
-    from alignlab.horizons.trend_sources import STEPS_FAMILIES
+    from alignlab.horizons.fit.curves import STEPS_CURVES
+    from alignlab.horizons.fit.fit import MAX_REFITS
+    from alignlab.horizons.trend.broken import BREAK_DATE
+    from alignlab.horizons.trend.fit import MAX_VALUES
     only = "runs file only"
     p.add_argument("runs", metavar="RUNS", nargs="?",
                    help=f"runs file to fit horizons to: .jsonl, .csv or .parquet (default: the shipped data set "
@@ -69,14 +86,19 @@ def trend_args(p, families) -> None:
                         f"{PUBLISHED_FILE})")
     p.add_argument("--suite", metavar="VERSION", help="with --published: the suite to trend, one of those in the file "
                                                       "(METR's: 1.0, 1.1)")
-    p.add_argument("--family", choices=list(families),
-                   help=f"curve whose p50 is trended (default logistic, METR's; {only})")
-    p.add_argument("--steps-family", choices=list(STEPS_FAMILIES),
-                   help=f"steps family whose beta is trended (default steps-mixed; {only})")
+    p.add_argument("--curve", choices=list(curves), help=f"curve whose p50 is trended (default logistic, METR's; {only})")
+    p.add_argument("--family", choices=list(curves), dest="old_curve", help="old spelling of --curve (deprecated)")
+    p.add_argument("--steps-curve", choices=list(STEPS_CURVES),
+                   help=f"steps curve whose beta is trended (default steps-mixed; {only})")
+    p.add_argument("--steps-family", choices=list(STEPS_CURVES), dest="old_steps_curve",
+                   help="old spelling of --steps-curve (deprecated)")
     p.add_argument("--frontier-only", action="store_true",
                    help="only models at the frontier when released (published: METR's is_sota; runs: p50 above "
                         "every model released before)")
     p.add_argument("--since", metavar="DATE", help="only models released on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--break", dest="break_date", metavar="DATE", default=BREAK_DATE.isoformat(),
+                   help=f"test a change of doubling time at this date, fixed in advance (YYYY-MM-DD; default "
+                        f"{BREAK_DATE.isoformat()})")
     p.add_argument("--skip-undated", action="store_true",
                    help=f"leave out agents of RUNS without a release date instead of stopping ({only})")
     p.add_argument("--holdout", type=number, default=3, metavar="K",
@@ -91,7 +113,7 @@ def trend_args(p, families) -> None:
     p.add_argument("--bootstrap", type=number, default=1000, metavar="N",
                    help=f"bootstrap draws, whole >= 0, for the trends and for the horizons fit of RUNS (default "
                         f"1000); at most {MAX_VALUES:.0e} values drawn for the trends and {MAX_REFITS:.0e} refits "
-                        f"(draws x agents x families) for RUNS unless --max-work says more")
+                        f"(draws x agents x curves) for RUNS unless --max-work says more")
     p.add_argument("--seed", type=number, default=0, help="bootstrap seed, a whole number >= 0 (default 0)")
     p.add_argument("--out", metavar="DIR", help=f"write {' and '.join(TREND_FIGURES)} (beta: {only}) into this "
                                                 f"folder (created if missing; its parent must exist)")
@@ -114,7 +136,7 @@ def runs_options(p, *, only: str = "") -> None:
     p.add_argument("--penalty", type=number, metavar="C",
                    help=f"L2 penalty on the logistic slope, scikit-learn's C > 0 (METR: 10; default none{note})")
     p.add_argument("--workers", type=number, metavar="N",
-                   help=f"local processes, whole >= 1 (default: one per core{note})")
+                   help=f"CPU cores to use, whole >= 1 (default: all{note})")
     p.add_argument("--scheduler", metavar="ADDRESS", help=f"run on the Dask scheduler at ADDRESS instead{note}")
     columns = p.add_argument_group("columns of the runs file (default: METR's names)")
     for role, name in (("agent", "alias"), ("task", "task_id"), ("task-family", "task_family"),
@@ -123,10 +145,21 @@ def runs_options(p, *, only: str = "") -> None:
                              help=f"column of the {role.replace('-', ' ')} (default {name})")
 
 
+def _renamed(args, new: str, old: str, flag_new: str, flag_old: str):
+    """The value of ``--new``, or of its old spelling with a one-line warning on stderr (none with --json)."""
+    value, old_value = getattr(args, new), getattr(args, old)
+    if old_value is None:
+        return value
+    if value is not None:
+        raise ParameterError(flag_old, f"is the old spelling of {flag_new}: give {flag_new} only")
+    if not args.json:
+        print(f"alignlab: warning: {flag_old} is deprecated (a family is a task family); use {flag_new}",
+              file=sys.stderr)
+    return old_value
 
 
 def _load_runs(args):
-    from alignlab.horizons import load_runs
+    from alignlab.horizons.runs import load_runs
     path = args.runs if args.runs is not None else METR_FILE
     return load_runs(path, agent=args.agent_column, task=args.task_column, family=args.task_family_column,
                      minutes=args.minutes_column, score=args.score_column, weight=args.weight_column)
@@ -134,15 +167,29 @@ def _load_runs(args):
 
 def _fit(args):
     from alignlab._limits import max_work
-    from alignlab.horizons import fit_horizons
-    return fit_horizons(_load_runs(args), agents=args.agent, families=args.family, weights=args.weights,
+    from alignlab.horizons.fit.fit import fit_horizons
+    curve = _renamed(args, "curve", "old_curve", "--curve", "--family")
+    return fit_horizons(_load_runs(args), agent=args.agent, curve=curve, weights=args.weights,
                         penalty=args.penalty, bootstrap=args.bootstrap, cv=args.cv, seed=args.seed,
                         workers=args.workers, scheduler=args.scheduler, progress=show_progress(args),
                         max_work=max_work(args.max_work))
 
 
 def fit(args) -> None:
-    emit(args, _fit(args), _render)
+    from alignlab import _validate as v
+    from alignlab.horizons import cli_render
+    from alignlab.horizons.fit.predict import save_fit
+    out = v.output_file("out", args.out, (".json",)) if args.out is not None else None   # before the fit
+    result = _fit(args)
+    if out is not None:
+        save_fit(result, out)
+    emit(args, result, cli_render.fit)
+
+
+def predict(args) -> None:
+    from alignlab.horizons import cli_render
+    from alignlab.horizons.fit.predict import predict as ask
+    emit(args, ask(args.path, args.minutes, agent=args.agent, curve=args.curve), cli_render.predict)
 
 
 def plot(args) -> None:
@@ -172,135 +219,40 @@ def trend(args) -> None:
     from alignlab import _validate as v
     from alignlab._figures import save
     from alignlab._limits import max_work
-    from alignlab.horizons import plots
-    from alignlab.horizons.trend import fit_trends, runs_trend
-    from alignlab.horizons.trend_sources import published_input
+    from alignlab.horizons import cli_render, plots
+    from alignlab.horizons.trend.fit import fit_trends, runs_trend
+    from alignlab.horizons.trend.sources import published_input
     out = v.output_dir("out", args.out) if args.out is not None else None       # before the work, not after it
-    work = max_work(args.max_work)
+    curve = _renamed(args, "curve", "old_curve", "--curve", "--family")
+    steps_curve = _renamed(args, "steps_curve", "old_steps_curve", "--steps-curve", "--steps-family")
     options = dict(holdout=args.holdout, forecast=args.forecast, reach=args.reach, bootstrap=args.bootstrap,
-                   seed=args.seed, max_work=work)
+                   break_date=args.break_date, seed=args.seed, max_work=max_work(args.max_work))
     if args.published is not None:
         given = [flag for flag, value in (("RUNS", args.runs), ("--release-dates", args.release_dates),
-                                          ("--steps-family", args.steps_family), ("--agent", args.agent),
+                                          ("--steps-curve", steps_curve), ("--agent", args.agent),
                                           ("--weights", args.weights), ("--penalty", args.penalty),
                                           ("--workers", args.workers), ("--scheduler", args.scheduler),
                                           ("--skip-undated", args.skip_undated or None))
                  if value is not None]
-        if args.family not in (None, "logistic"):
-            given.insert(0, "--family")
+        if curve not in (None, "logistic"):
+            given.insert(0, "--curve")
         if given:
             raise ParameterError("published", f"trends METR's published logistic p50: {given[0]} applies to a runs "
                                               f"file only")
-        path = args.published or PUBLISHED_FILE
-        data = published_input(path, args.suite, frontier_only=args.frontier_only, since=args.since)
+        data = published_input(args.published or PUBLISHED_FILE, args.suite, frontier_only=args.frontier_only,
+                               since=args.since)
         result = fit_trends(data, **options)
     else:
         if args.suite is not None:
             raise ParameterError("suite", "applies to --published only (a runs file has no suites)")
-        dates = args.release_dates or RELEASE_DATES_FILE
-        result = runs_trend(_load_runs(args), dates, agents=args.agent, family=args.family or "logistic",
-                            steps_family=args.steps_family or "steps-mixed", skip_undated=args.skip_undated,
+        result = runs_trend(_load_runs(args), args.release_dates or RELEASE_DATES_FILE, agent=args.agent,
+                            curve=curve, steps_curve=steps_curve, skip_undated=args.skip_undated,
                             frontier_only=args.frontier_only, since=args.since, weights=args.weights or "invsqrt",
                             penalty=args.penalty, workers=args.workers, scheduler=args.scheduler,
                             progress=show_progress(args), **options)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         save(plots.plot_trend(result), out / TREND_FIGURES[0])
-        if result.trends.steps.family is not None:
+        if result.trends.steps.steps_curve is not None:
             save(plots.plot_beta(result), out / TREND_FIGURES[1])
-    emit(args, result, _render_trend)
-
-
-def _render_trend(console, d: dict) -> None:
-    from rich.table import Table
-    src = d["source"]
-    where = (f"METR's published horizons, suite {src['suite']}" if src["kind"] == "published" else
-             f"{src['family']} p50 fitted to {src['file']}, release dates from {src['release_dates']}")
-    filters = ", ".join(f for f, on in (("frontier only", src["frontier_only"]),
-                                        (f"since {src['since']}", src["since"])) if on) or "no filter"
-    console.print(f"[bold]{where}[/]: {len(d['models'])} models ({filters}); {src['bootstrap']} bootstrap draws "
-                  f"(seed {d['seed']}); newest {src['holdout']} held out")
-    for note in src["left_out"]:
-        console.print(f"  left out: {note}")
-    table = Table(title="models", title_justify="left")
-    for col in ("model", "released", "p50 min [95%]"):
-        table.add_column(col)
-    for m in d["models"]:
-        table.add_row(m["model"], m["release_date"], _horizon(m["p50_minutes"], m["p50_ci"], False))
-    console.print(table)
-    t = d["trends"]
-    e, a, s = t["exponential"], t["accelerating"], t["steps"]
-    console.print(f"[bold]exponential[/]: doubling every {_g(e['doubling_days'])} days "
-                  f"{_range(e['doubling_days_ci'])}, "
-                  f"R2 {_g(e['r2'])}, held-out error {_g(e['holdout_error'])} log2 min "
-                  f"(held out: {', '.join(e['holdout']['models'])})")
-    console.print(f"[bold]accelerating[/] (quadratic): acceleration {_g(a['acceleration'])} doublings/year per year "
-                  f"{_range(a['acceleration_ci'])}, doubling every {_g(a['doubling_days_last'])} days at the newest "
-                  f"model {_range(a['doubling_days_last_ci'])}, R2 {_g(a['r2'])}, held-out error "
-                  f"{_g(a['holdout_error'])} log2 min")
-    if s["beta_per_year"] is None:
-        console.print(f"[bold]steps[/]: {s['note']}")
-    else:
-        console.print(f"[bold]steps[/] ({s['family']}, beta identified for {s['identified']} of {len(s['agents'])} "
-                      f"agents): beta {_g(s['beta_per_year'])} per year {_range(s['beta_per_year_ci'])}; crosses 1 on "
-                      f"{s['beta_crosses_1'] or 'never'} {_range(s['beta_crosses_1_ci'])}, 2 on "
-                      f"{s['beta_crosses_2'] or 'never'} {_range(s['beta_crosses_2_ci'])}; held-out error "
-                      f"{_g(s['holdout_error'])} log2 min" + (f"; {s['note']}" if s["note"] else ""))
-    names = ("exponential", "accelerating", "steps")
-    if d["forecasts"]:
-        table = Table(title="forecast p50, minutes [95%]", title_justify="left")
-        for col in ("date",) + names:
-            table.add_column(col)
-        for f in d["forecasts"]:
-            table.add_row(f["date"], *[_horizon(f[n]["p50_minutes"], f[n]["p50_ci"], False) if f[n] else "-"
-                                       for n in names])
-        console.print(table)
-    if d["reach"]:
-        table = Table(title="date each trend reaches a p50 [95%]", title_justify="left")
-        for col in ("minutes",) + names:
-            table.add_column(col)
-        for r in d["reach"]:
-            table.add_row(_g(r["minutes"]), *[(r[n]["date"] or r[n]["note"] or "null") + " " + _range(r[n]["date_ci"])
-                                              if r[n] else "-" for n in names])
-        console.print(table)
-
-
-def _range(ci) -> str:
-    if ci is None:
-        return ""
-    return "[" + ", ".join("null" if x is None else (x if isinstance(x, str) else _g(x)) for x in ci) + "]"
-
-
-def _render(console, d: dict) -> None:
-    from rich.table import Table
-    penalty = "none" if d["penalty"] is None else fmt(d["penalty"])
-    console.print(f"[bold]{d['runs_file']}[/]: weights {d['weights']}, penalty {penalty}, "
-                  f"{d['bootstrap']} bootstrap draws (seed {d['seed']}), cross-validation {d['cv']}")
-    for a in d["agents"]:
-        head = (f"{a['agent']}: {a['runs']} runs, {fmt(a['successes'])} successes, {a['tasks']} tasks in "
-                f"{a['families']} families, {fmt(a['minutes_range'][0])}-{fmt(a['minutes_range'][1])} min")
-        if a["note"]:
-            console.print(f"[bold]{head}[/]\n  {a['note']}")
-            continue
-        table = Table(title=f"{head}; best BIC {a['best_bic']}, best held-out {a['best_cv']}", title_justify="left")
-        for col in ("family", "parameters", "log-lik", "BIC", "held-out", "p50 min [95%]", "p80 min [95%]", "note"):
-            table.add_column(col)
-        for name, f in a["fits"].items():
-            params = "\n".join(f"{k} {_g(x)}" for k, x in f["params"].items())
-            table.add_row(name, params, _g(f["loglik"], 5), _g(f["bic"], 5), _g(f["cv_loglik"], 5),
-                          _horizon(f["p50_minutes"], f["p50_ci"], f["extrapolated"]["p50"]),
-                          _horizon(f["p80_minutes"], f["p80_ci"], f["extrapolated"]["p80"]), f["note"] or "")
-        console.print(table)
-
-
-def _g(value, digits: int = 3) -> str:
-    return "null" if value is None else f"{value:.{digits}g}"
-
-
-def _horizon(value, ci, extrapolated) -> str:
-    if value is None:
-        return "-"
-    text = _g(value)
-    if ci is not None:
-        text += f"\n[{_g(ci[0]) if ci[0] is not None else 'inf'}, {_g(ci[1]) if ci[1] is not None else 'inf'}]"
-    return text + (" extrapolated" if extrapolated else "")
+    emit(args, result, cli_render.trend)

@@ -56,5 +56,6 @@ def steps_regimes(betas=REGIME_BETAS, budget: float = REGIME_BUDGET, points: int
         success = [float(LomaxSum(beta, m).cdf(budget - m)) for m in n]
         hazard = np.exp(-n * budget ** -beta)
         cliff = budget * (beta - 1) / beta if beta > 1 else None
-        curves.append(RegimeCurve(float(beta), tuple(n.tolist()), tuple(success), tuple(hazard.tolist()), cliff))
-    return StepsRegimes(float(budget), tuple(curves))
+        curves.append(RegimeCurve(beta=float(beta), n=tuple(n.tolist()), success=tuple(success),
+                                  constant_hazard=tuple(hazard.tolist()), cliff=cliff))
+    return StepsRegimes(budget=float(budget), curves=tuple(curves))

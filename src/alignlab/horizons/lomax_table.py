@@ -4,7 +4,7 @@ The steps families need :math:`F_n(y) = P(Y_n \le y)`, :math:`Y_n` the sum of n 
 variables (any real n > 0, :class:`alignlab.numerics.LomaxSum`), at every distinct task length of a
 data set, for every trial parameter of every bootstrap fit: millions of values, a few microseconds
 each. Inverting the Laplace transform per value costs about a millisecond, so the CDF is inverted
-once per process on a grid and interpolated.
+once per process on a grid (:func:`table`) and interpolated.
 
 **Coordinates.** The table stores the logit :math:`\ell = \log F_n(y) - \log(1 - F_n(y))` (accurate
 in both tails) against
@@ -46,6 +46,7 @@ last column. The accuracy against direct inversion is checked in ``tests/horizon
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -202,21 +203,12 @@ def _below_n_range(ell, log_ratio, small):
     return np.where(small, new, ell), scale, -1.0 / (1.0 - s)
 
 
-_TABLE: LomaxTable | None = None
-
-
+@functools.cache
 def table() -> LomaxTable:
-    """The table of this process, built on first use (a few seconds) or installed by :func:`install`."""
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = build_table()
-    return _TABLE
-
-
-def install(built: LomaxTable) -> None:
-    """Use ``built`` as this process's table (workers receive the parent's instead of building their own)."""
-    global _TABLE
-    _TABLE = built
+    """The table, built on the first call in a process (a few seconds) and the same object after: a memo of
+    :func:`build_table`, which is a pure function. Work sent to other processes carries the caller's
+    table with it (the steps curves hold it), so workers never build their own."""
+    return build_table()
 
 
 def _grid(low: float, high: float, step: float) -> np.ndarray:

@@ -9,11 +9,17 @@ import numpy as np
 
 from alignlab._figures import figure
 from alignlab.horizons.experiments import StepsRegimes
-from alignlab.horizons.results import AgentHorizons, HorizonsResult
-from alignlab.horizons.trend_results import TrendResult
+from alignlab.horizons.fit.results import AgentHorizons, HorizonsResult
+from alignlab.horizons.fit.shape import ShapeResult
+from alignlab.horizons.trend.results import TrendResult
 
 COLORS = {"logistic": "#1f77b4", "exponential": "#d62728", "weibull": "#2ca02c", "steps": "#9467bd",
           "steps-mixed": "#ff7f0e"}
+
+
+def _axes(ax, **figure_kw):
+    """``(fig, ax)``: the Figure of the Axes given, or a new Figure with one Axes."""
+    return (ax.figure, ax) if ax is not None else figure(**figure_kw)
 
 
 def _draw_agent(ax, agent: AgentHorizons, legend: bool = True) -> None:
@@ -36,9 +42,9 @@ def _draw_agent(ax, agent: AgentHorizons, legend: bool = True) -> None:
         ax.legend(fontsize=7, loc="lower left")
 
 
-def plot_agent(agent: AgentHorizons):
+def plot_agent(agent: AgentHorizons, ax=None):
     """Binned success with 95% error bars and every fitted curve, for one agent."""
-    fig, ax = figure(figsize=(7, 4.4))
+    fig, ax = _axes(ax, figsize=(7, 4.4))
     _draw_agent(ax, agent)
     return fig
 
@@ -64,13 +70,13 @@ def plot_agents(result: HorizonsResult):
     return fig
 
 
-def plot_summary(result: HorizonsResult):
-    """p50 by agent and family with its bootstrap interval (log scale)."""
+def plot_summary(result: HorizonsResult, ax=None):
+    """p50 by agent and curve with its bootstrap interval (log scale)."""
     agents = [a for a in result.agents if not a.note]
-    families = list(agents[0].fits) if agents else []
-    fig, ax = figure(figsize=(8, 0.45 * max(len(agents), 4) + 1.2))
-    offsets = np.linspace(-0.3, 0.3, max(len(families), 1))
-    for j, name in enumerate(families):
+    curves = list(agents[0].fits) if agents else []
+    fig, ax = _axes(ax, figsize=(8, 0.45 * max(len(agents), 4) + 1.2))
+    offsets = np.linspace(-0.3, 0.3, max(len(curves), 1))
+    for j, name in enumerate(curves):
         ys, xs, lo, hi = [], [], [], []
         for i, agent in enumerate(agents):
             fit = agent.fits[name]
@@ -90,7 +96,7 @@ def plot_summary(result: HorizonsResult):
         ax.set_xlim(0.1 * min(a.minutes_range[0] for a in agents), 10 * max(a.minutes_range[1] for a in agents))
     ax.set_xlabel("50% horizon (human minutes)")
     draws = f"{result.bootstrap} bootstrap draws" if result.bootstrap else "no bootstrap"
-    ax.set_title(f"50% time horizon by agent and family (95% intervals, {draws})", fontsize=10)
+    ax.set_title(f"50% time horizon by agent and curve (95% intervals, {draws})", fontsize=10)
     ax.legend(fontsize=7, loc="best")
     ax.grid(axis="x", alpha=0.3)
     return fig
@@ -125,8 +131,27 @@ def plot_regimes(regimes: StepsRegimes):
     return fig
 
 
+def plot_shape(shape: ShapeResult, ax=None):
+    """Each agent's cumulative hazard -ln p in doubling bins of task length on log-log axes (its slope is the
+    per-doubling shape k2), with a line of slope 1 (a constant hazard) through each agent's first bin."""
+    fig, ax = _axes(ax, figsize=(8, 5))
+    for i, agent in enumerate(a for a in shape.agents if a.minutes):
+        t, hazard = np.array(agent.minutes), -np.log(np.array(agent.success))
+        label = agent.agent + (f": k2 {agent.k2:.2f}" if agent.k2 is not None else "")
+        ax.plot(t, hazard, "o-", color=f"C{i % 10}", ms=3.5, lw=1.2, label=label)
+        ax.plot(t, hazard[0] * t / t[0], color=f"C{i % 10}", lw=0.8, ls="--")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("task length (human minutes; doubling bins)")
+    ax.set_ylabel("cumulative hazard -ln p")
+    ax.set_title("Per-doubling shape of success (dashed: slope 1, a constant hazard)", fontsize=9)
+    ax.legend(fontsize=6, ncol=2, loc="lower right")
+    ax.grid(alpha=0.25)
+    return fig
+
+
 # -- trends of the horizon against release date ------------------------------------------------------
-TREND_COLORS = {"exponential": "#1f77b4", "accelerating": "#d62728", "steps": "#9467bd"}
+TREND_COLORS = {"exponential": "#1f77b4", "accelerating": "#d62728", "broken": "#2ca02c", "steps": "#9467bd"}
 MILESTONES = ((60, "1 hour"), (480, "work day"), (2400, "work week"), (10000, "work month"))
 
 
@@ -158,14 +183,15 @@ def _draw_trend(ax, result: TrendResult, title: str | None = None) -> None:
                     mfc=face, capsize=2, lw=0.8, zorder=3, label="held out" if mine else "models (95%)")
     trends = result.trends
     for name, trend in (("exponential", trends.exponential), ("accelerating", trends.accelerating),
-                        ("steps", trends.steps)):
-        curve = trend.curve
+                        ("broken", trends.broken), ("steps", trends.steps)):
+        curve = None if trend is None else trend.curve
         if curve is None:
             continue
         x = _dates(curve.days)
         label = (f"exponential: doubling every {trend.doubling_days:.0f} days" if name == "exponential" else
                  f"accelerating: {trend.acceleration:+.2f} doublings/yr per year" if name == "accelerating" else
-                 "steps model along the beta trend")
+                 f"broken at {trend.break_date}: {trend.doubling_days_before:.0f} / {trend.doubling_days_after:.0f} "
+                 f"days (p = {trend.p_value:.2g})" if name == "broken" else "steps model along the beta trend")
         ax.plot(x, np.exp2(curve.value), color=TREND_COLORS[name], lw=1.6, label=label)
         if curve.low is not None:
             ax.fill_between(x, np.exp2(curve.low), np.exp2(curve.high), color=TREND_COLORS[name], alpha=0.12, lw=0)
@@ -184,14 +210,14 @@ def _draw_trend(ax, result: TrendResult, title: str | None = None) -> None:
 
 def _trend_title(result: TrendResult) -> str:
     src = result.source
-    where = f"METR published, suite {src.suite}" if src.kind == "published" else f"{src.family} fits to runs"
+    where = f"METR published, suite {src.suite}" if src.kind == "published" else f"{src.curve} fits to runs"
     filters = "".join(f for f, on in ((", frontier", src.frontier_only), (f", since {src.since}", src.since)) if on)
     return f"{where}{filters}: {len(result.models)} models, {src.bootstrap} bootstrap draws"
 
 
-def plot_trend(result: TrendResult):
+def plot_trend(result: TrendResult, ax=None):
     """p50 against release date with intervals, every trend with its 95% band, and the held-out models."""
-    fig, ax = figure(figsize=(8, 4.8))
+    fig, ax = _axes(ax, figsize=(8, 4.8))
     _draw_trend(ax, result)
     return fig
 
@@ -206,12 +232,12 @@ def plot_trends(results, titles=None):
     return fig
 
 
-def plot_beta(result: TrendResult):
-    """Each agent's beta (steps family; 95% interval; grey: not identified) against release date, the
+def plot_beta(result: TrendResult, ax=None):
+    """Each agent's beta (steps curve; 95% interval; grey: not identified) against release date, the
     critical threshold beta = 1 and beta = 2, and the trend in beta with its band where it is identified."""
     import datetime as dt
     steps = result.trends.steps
-    fig, ax = figure(figsize=(8, 4.4))
+    fig, ax = _axes(ax, figsize=(8, 4.4))
     for identified, color, face in ((False, "grey", "white"), (True, TREND_COLORS["steps"], TREND_COLORS["steps"])):
         chosen = [a for a in steps.agents if a.identified == identified and a.beta is not None]
         if not chosen:
@@ -235,8 +261,8 @@ def plot_beta(result: TrendResult):
                 transform=ax.transAxes, fontsize=8, va="top")
     ax.set_ylim(0, 4.3)
     ax.set_xlabel("release date")
-    ax.set_ylabel(f"beta ({steps.family or 'steps'} fit)")
-    ax.set_title(f"Steps-model beta against release date ({steps.family})", fontsize=9)
+    ax.set_ylabel(f"beta ({steps.steps_curve or 'steps'} fit)")
+    ax.set_title(f"Steps-model beta against release date ({steps.steps_curve})", fontsize=9)
     ax.legend(fontsize=7, loc="center left")
     ax.grid(alpha=0.25)
     return fig

@@ -59,7 +59,8 @@ class Runs:
         return tuple(self.agent[np.sort(first)].tolist())
 
     def select(self, agents) -> Runs:
-        """Only the runs of ``agents`` (each must be in the file)."""
+        """Only the runs of ``agents`` (a name or a list of names, each in the file)."""
+        agents = (agents,) if isinstance(agents, str) else tuple(agents)
         known = self.agents
         missing = [a for a in agents if a not in known]
         if missing:

@@ -1,4 +1,4 @@
-r"""METR's hierarchical bootstrap, and running its draws (or any list of tasks) on local processes or Dask.
+r"""METR's hierarchical bootstrap: which runs a resample draws, and how often.
 
 One draw resamples, for all agents together (Kwa et al. 2025, as in METR's ``bootstrap_sample``):
 the task families with replacement; within each drawn copy of a family, its tasks with replacement;
@@ -14,7 +14,6 @@ same multinomial counts as drawing m k items from the group at once, which is ho
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,97 +83,5 @@ def _resample(rng, copies, start, size):
 
 
 def multiplicities(hierarchy: Hierarchy, root: np.random.SeedSequence, draws) -> np.ndarray:
-    """(len(draws), R) run multiplicities of the given draw indices."""
+    """(len(draws), R) run multiplicities of the given draw indices (draw b from ``block_generator(root, b)``)."""
     return np.stack([hierarchy.draw(block_generator(root, int(b))) for b in draws])
-
-
-# -- running tasks ------------------------------------------------------------------------------
-_CONTEXT = None
-
-
-def _install(context, table):
-    """Worker initialiser: the shared context and the parent's Lomax table."""
-    global _CONTEXT
-    _CONTEXT = context
-    if table is not None:
-        from alignlab.horizons import lomax_table
-        lomax_table.install(table)
-
-
-def _call(function, item):
-    return function(_CONTEXT, item)
-
-
-def _call_with(function, context, table, item):
-    """A Dask task: install the scattered table, then run."""
-    if table is not None:
-        from alignlab.horizons import lomax_table
-        lomax_table.install(table)
-    return function(context, item)
-
-
-class Workers:
-    """Where tasks run, opened once for all the phases of a fit: this process (``workers`` = 1), local
-    processes (spawned; each receives ``context`` and the Lomax ``table`` once), or the Dask scheduler
-    at ``scheduler`` (both scattered to every worker). Use as a context manager."""
-
-    def __init__(self, context, *, workers: int | None = None, scheduler: str | None = None, table=None):
-        self.context, self.workers, self.scheduler, self.table = context, workers, scheduler, table
-        self._pool = self._client = self._shared = None
-
-    def __enter__(self) -> Workers:
-        if self.scheduler is not None:
-            from dask.distributed import Client
-
-            from alignlab._validate import ParameterError
-            try:
-                self._client = Client(self.scheduler, timeout=10)
-            except OSError as exc:
-                raise ParameterError("scheduler", f"cannot reach a dask scheduler at {self.scheduler} ({exc})") \
-                    from None
-            self._shared = self._client.scatter([self.context, self.table], broadcast=True)
-        elif self.workers != 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            self._pool = ProcessPoolExecutor(self.workers or os.cpu_count() or 1,
-                                             mp_context=multiprocessing.get_context("spawn"), initializer=_install,
-                                             initargs=(self.context, self.table))
-        elif self.table is not None:
-            from alignlab.horizons import lomax_table
-            lomax_table.install(self.table)
-        return self
-
-    def map(self, function, items, on_done=None) -> list:
-        """``[function(context, item) for item in items]``; ``on_done(i)`` as item i finishes.
-        ``function`` must be a top-level function (workers import it by name)."""
-        items = list(items)
-        results: list = [None] * len(items)
-        if self._client is not None:
-            from dask.distributed import as_completed
-            futures = [self._client.submit(_call_with, function, self._shared[0], self._shared[1], item, pure=False)
-                       for item in items]
-            index = {f.key: i for i, f in enumerate(futures)}
-            for future in as_completed(futures, loop=self._client.loop):
-                results[index[future.key]] = future.result()
-                if on_done:
-                    on_done(index[future.key])
-        elif self._pool is not None:
-            from concurrent.futures import as_completed
-            futures = {self._pool.submit(_call, function, item): i for i, item in enumerate(items)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_done:
-                    on_done(futures[future])
-        else:
-            for i, item in enumerate(items):
-                results[i] = function(self.context, item)
-                if on_done:
-                    on_done(i)
-        return results
-
-    def __exit__(self, *exc) -> bool:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-        if self._client is not None:
-            self._client.close()
-        return False

@@ -8,34 +8,13 @@ import numpy as np
 import pytest
 
 from alignlab._validate import ParameterError
-from alignlab.horizons.dates import read_release_dates
-from alignlab.horizons.trend import _rising_root, fit_trends, holdout_split
-from alignlab.horizons.trend_results import TrendResult
-from alignlab.horizons.trend_sources import HorizonPoint, TrendInput, TrendSource, fitted_input, published_input
+from alignlab.horizons.trend.dates import read_release_dates
+from alignlab.horizons.trend.fit import fit_trends
+from alignlab.horizons.trend.frame import holdout_split, rising_root
+from alignlab.horizons.trend.results import TrendResult
+from alignlab.horizons.trend.sources import fitted_input, published_input
+from horizons.synthetic import HEADER, published_rows, steps_input, write_published
 from round_trip import assert_round_trips
-
-HEADER = "suite_version,model,release_date,p50_minutes,p50_ci_low,p50_ci_high,is_sota\n"
-
-
-def published_rows(seed: int = 0, models: int = 12, doubling_days: float = 200.0):
-    """Synthetic published horizons: p50 doubling every ``doubling_days`` from 2019 with log2 noise 0.3,
-    intervals a factor 2 either side; every second model at the frontier (the first always)."""
-    rng = np.random.default_rng(seed)
-    start = dt.date(2019, 1, 1)
-    rows = []
-    for i in range(models):
-        date = start + dt.timedelta(days=int(i * 2200 / (models - 1)))
-        p50 = 0.05 * 2 ** ((date - start).days / doubling_days + rng.normal(0, 0.3))
-        rows.append(("1.1", f"m{i:02d}", date.isoformat(), p50, p50 / 2, p50 * 2, i % 2 == 0))
-    return rows
-
-
-def write_published(path, rows=None, text=None) -> str:
-    rows = published_rows() if rows is None else rows
-    body = "".join(",".join(str(x) for x in r) + "\n" for r in rows)
-    path.write_text(HEADER + body if text is None else text)
-    return str(path)
-
 
 def _days(result):
     return np.array([dt.date.fromisoformat(m.release_date).toordinal() for m in result.models], dtype=float)
@@ -117,8 +96,8 @@ def test_a_draw_depends_only_on_the_seed_and_its_index(published):
     """The first 100 of 400 draws are the 100 draws of a run with 100: the intervals of the shorter run
     are those of its draws, whatever else is drawn."""
     from alignlab._random import seed_sequence
-    from alignlab.horizons.trend import _Draws
-    short, long = _Draws(seed_sequence(3), 100, 7), _Draws(seed_sequence(3), 400, 7)
+    from alignlab.horizons.trend.frame import Draws
+    short, long = Draws(seed_sequence(3), 100, 7), Draws(seed_sequence(3), 400, 7)
     assert np.array_equal(short.counts, long.counts[:100]) and np.array_equal(short.z, long.z[:100])
 
 
@@ -154,29 +133,17 @@ def test_rising_root_of_lines_and_parabolas():
                      [10.0, 0.0, 1.0],       # 10 + u^2: above 4 everywhere
                      [0.0, -1.0, 0.0],       # a falling line never reaches it
                      [0.0, 1.0, -0.01]])     # rising then falling: the first crossing
-    roots = _rising_root(coef, 4.0)
+    roots = rising_root(coef, 4.0)
     assert roots[0] == pytest.approx(2.0) and roots[1] == pytest.approx(2.0)
     assert roots[2] == np.inf and roots[3] == -np.inf and roots[4] == np.inf
     assert roots[5] == pytest.approx((1 - math.sqrt(1 - 0.16)) / 0.02)
 
 
-def _steps_input(betas, intervals, family="steps"):
-    """Agents two years apart... every 200 days, with a steps fit of the given beta and interval."""
-    start = dt.date(2022, 1, 1)
-    points = []
-    for i, (beta, ci) in enumerate(zip(betas, intervals)):
-        date = start + dt.timedelta(days=200 * i)
-        points.append(HorizonPoint(f"a{i}", date, 2.0 ** (i * 0.9), (2.0 ** (i * 0.9 - 1), 2.0 ** (i * 0.9 + 1)),
-                                   True, {"beta": beta, "tau_minutes": 2.0, "budget": 50.0}, ci))
-    source = TrendSource("runs", "runs.jsonl", "dates.csv", None, "logistic", family, False, None, ())
-    return TrendInput(source, tuple(points))
-
-
 def test_steps_trend_is_weighted_least_squares_over_identified_agents():
-    from alignlab.horizons.families import FAMILIES
+    from alignlab.horizons.fit.curves import CURVES
     betas = [0.05, 0.4, 0.6, 0.75, 1.0, 1.1]
     intervals = [(0.05, 0.05), (0.3, 0.5), (0.5, 0.7), (0.55, 0.95), (0.05, 4.0), (0.9, 1.3)]
-    data = _steps_input(betas, intervals)
+    data = steps_input(betas, intervals)
     result = fit_trends(data, bootstrap=200, seed=1, forecast=["2025-06-01"], reach=[30], holdout=1)
     steps = result.trends.steps
     assert [a.identified for a in steps.agents] == [False, True, True, True, False, True]
@@ -193,15 +160,15 @@ def test_steps_trend_is_weighted_least_squares_over_identified_agents():
     lo, hi = steps.beta_crosses_1_ci
     assert lo <= steps.beta_crosses_1 <= hi and steps.beta_crosses_2 > steps.beta_crosses_1
     assert steps.tau_minutes == pytest.approx(2.0) and steps.budget == pytest.approx(50.0)
-    # p50 along the trend: the steps family's horizon at the trend's beta (interpolated in beta)
+    # p50 along the trend: the steps curve's horizon at the trend's beta (interpolated in beta)
     at = (dt.date(2025, 6, 1).toordinal() / 365.25)
     beta = min(a + g * at, 4.0)
-    family = FAMILIES["steps"]
-    exact = family.horizon(family.theta({"beta": beta, "tau_minutes": 2.0, "budget": 50.0})[None], 0.5)[0]
+    steps_curve = CURVES["steps"]
+    exact = steps_curve.horizon(steps_curve.theta({"beta": beta, "tau_minutes": 2.0, "budget": 50.0})[None], 0.5)[0]
     assert math.log2(result.forecasts[0].steps.p50_minutes) == pytest.approx(math.log2(exact), abs=0.02)
     assert steps.holdout is not None and steps.holdout.models == ("a5",)
     assert_round_trips(result)
-    import alignlab.horizons.trend_results as module
+    import alignlab.horizons.trend.results as module
     from round_trip import result_types
     defined = {c for c in vars(module).values() if isinstance(c, type) and c.__module__ == module.__name__}
     # every trend result class (but the base of the two polynomial trends) was built and round-tripped
@@ -211,7 +178,7 @@ def test_steps_trend_is_weighted_least_squares_over_identified_agents():
 
 
 def test_steps_trend_not_identified_says_why_and_gives_no_date():
-    data = _steps_input([0.05, 0.05, 0.08, 2.2], [(0.05, 0.05), (0.05, 4.0), (0.05, 4.0), (0.4, 3.0)])
+    data = steps_input([0.05, 0.05, 0.08, 2.2], [(0.05, 0.05), (0.05, 4.0), (0.05, 4.0), (0.4, 3.0)])
     result = fit_trends(data, bootstrap=20, forecast=["2026-01-01"], reach=[480], holdout=1)
     steps = result.trends.steps
     assert steps.beta_crosses_1 is None and steps.beta_crosses_1_ci is None and steps.beta_per_year is None
@@ -222,7 +189,7 @@ def test_steps_trend_not_identified_says_why_and_gives_no_date():
 
 
 def test_a_falling_beta_never_crosses_the_threshold():
-    data = _steps_input([0.9, 0.8, 0.7, 0.6], [(0.8, 1.0), (0.7, 0.9), (0.6, 0.8), (0.5, 0.7)])
+    data = steps_input([0.9, 0.8, 0.7, 0.6], [(0.8, 1.0), (0.7, 0.9), (0.6, 0.8), (0.5, 0.7)])
     steps = fit_trends(data, bootstrap=30, holdout=1).trends.steps
     assert steps.beta_per_year < 0 and steps.beta_crosses_1 is None and steps.beta_crosses_2 is None
     assert "does not rise" in steps.note
@@ -282,17 +249,17 @@ def test_fitted_source_needs_a_date_for_every_agent_and_leaves_out_null_horizons
     from horizons.synthetic import synthetic_runs, write_jsonl
     agents = (("old", -1.0, -0.9), ("mid", 0.5, -0.8), ("new", 2.0, -0.6), ("newest", 3.0, -0.5), ("none", -40, 0))
     runs = load_runs(write_jsonl(tmp_path / "runs.jsonl", synthetic_runs(seed=4, agents=agents, families=5)))
-    result = fit_horizons(runs, families=["logistic"], bootstrap=0, cv="none", workers=1)
+    result = fit_horizons(runs, curve="logistic", bootstrap=0, cv="none", workers=1)
     dates = {"old": dt.date(2022, 1, 1), "mid": dt.date(2023, 1, 1), "new": dt.date(2024, 1, 1),
              "none": dt.date(2024, 6, 1)}
     with pytest.raises(ParameterError, match=r"^release-dates: no release date for agent 'newest' in d.csv; .*"
                                              r"--skip-undated"):
-        fitted_input(result, dates, steps_family=None, release_dates_file="d.csv")
-    data = fitted_input(result, {**dates, "newest": dt.date(2023, 6, 1)}, steps_family=None)
+        fitted_input(result, dates, steps_curve=None, release_dates_file="d.csv")
+    data = fitted_input(result, {**dates, "newest": dt.date(2023, 6, 1)}, steps_curve=None)
     assert [p.model for p in data.points] == ["old", "mid", "newest", "new"]
     assert [p.frontier for p in data.points] == [True, True, True, False]     # newest beats new, released later
     assert any(note.startswith("none: no logistic p50") for note in data.source.left_out)
-    skipped = fitted_input(result, dates, steps_family=None, skip_undated=True)
+    skipped = fitted_input(result, dates, steps_curve=None, skip_undated=True)
     assert "newest: no release date" in skipped.source.left_out and len(skipped.points) == 3
     trends = fit_trends(skipped, holdout=0, bootstrap=10).trends        # three models: no held-out score
     assert trends.steps.note.startswith("no steps fit") and trends.exponential.holdout_error is None

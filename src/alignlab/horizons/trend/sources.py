@@ -1,14 +1,14 @@
 """Where the points of a horizon trend come from: METR's published table, or a horizons fit with release dates.
 
 A point is one model: its release date, its 50% horizon (p50, minutes) with a 95% interval, whether it
-was at the frontier when released, and, from a fit of the steps family, its beta with an interval and
+was at the frontier when released, and, from a fit of a steps curve, its beta with an interval and
 the other parameters of that fit. Two sources:
 
 * :func:`published_input`: METR's published results (``metr_published_horizons.csv``: ``suite_version``,
   ``model``, ``release_date``, ``p50_minutes``, ``p50_ci_low``, ``p50_ci_high``, ``is_sota``), one suite
   at a time; the frontier is METR's ``is_sota`` flag. No beta: the table holds no runs.
-* :func:`fitted_input`: a :class:`~alignlab.horizons.results.HorizonsResult` and each agent's release
-  date; p50 from the family asked for, beta from the steps family. An agent is at the frontier when its
+* :func:`fitted_input`: a :class:`~alignlab.horizons.fit.results.HorizonsResult` and each agent's release
+  date; p50 from the curve asked for, beta from the steps curve. An agent is at the frontier when its
   p50 exceeds that of every agent released before it (the published flag's meaning, computed). An
   agent without a release date stops the work unless ``skip_undated``; an agent without a p50 (all runs
   fail, or a curve that does not fall) is left out with the reason.
@@ -27,19 +27,20 @@ from dataclasses import dataclass, field
 from alignlab import _validate as v
 from alignlab._results import Result
 from alignlab._validate import ParameterError
-from alignlab.horizons.dates import parse_date, read_csv, require_columns, row_date
+from alignlab.horizons._names import renamed
+from alignlab.horizons.fit.curves import STEPS_CURVES
+from alignlab.horizons.trend.dates import parse_date, read_csv, require_columns, row_date
 
 MIN_DATES = 3               # a quadratic in time needs three release dates
 PUBLISHED_COLUMNS = ("suite_version", "model", "release_date", "p50_minutes", "p50_ci_low", "p50_ci_high", "is_sota")
-STEPS_FAMILIES = ("steps", "steps-mixed")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 
 
 @dataclass(frozen=True)
 class TrendSource(Result):
     """Where the points came from and what was done to them. ``kind`` is ``published`` or ``runs``;
-    ``file`` the published table or the runs file; ``family`` the curve whose p50 is trended (METR's
-    logistic for the published table); ``steps_family`` the family beta comes from (None: none);
+    ``file`` the published table or the runs file; ``curve`` the curve whose p50 is trended (METR's
+    logistic for the published table); ``steps_curve`` the steps curve beta comes from (None: none);
     ``left_out`` says, per model, why it is not on the trend; ``bootstrap`` and ``holdout`` are the trend's
     bootstrap draws and the number of newest models held out (set by the trend fit)."""
 
@@ -47,8 +48,8 @@ class TrendSource(Result):
     file: str
     release_dates: str | None
     suite: str | None
-    family: str
-    steps_family: str | None
+    curve: str
+    steps_curve: str | None
     frontier_only: bool
     since: str | None
     left_out: tuple[str, ...]
@@ -58,7 +59,7 @@ class TrendSource(Result):
 
 @dataclass(frozen=True)
 class HorizonPoint:
-    """One model on the trend (see the module docstring). ``steps`` holds the steps fit's public
+    """One model on the trend (see the module docstring). ``steps`` holds the steps curve's public
     parameters (``beta``, ``tau_minutes``, ``budget``, and ``sigma`` for steps-mixed) and ``beta_ci`` its
     interval for beta; both None without a steps fit."""
 
@@ -110,24 +111,28 @@ def published_input(path, suite, *, frontier_only: bool = False, since=None) -> 
                 raise ParameterError(name, f"line {line}: the interval [{low:g}, {high:g}] must hold p50_minutes "
                                            f"({p50:g})")
             ci = (low, high)
-        points.append(HorizonPoint(model, row_date(name, line, row.get("release_date")), p50, ci,
-                                   _flag(name, line, row.get("is_sota"))))
-    source = TrendSource("published", name, None, suite, "logistic", None, bool(frontier_only),
-                         None if since is None else since.isoformat(), ())
+        points.append(HorizonPoint(model=model, release_date=row_date(name, line, row.get("release_date")),
+                                   p50_minutes=p50, p50_ci=ci, frontier=_flag(name, line, row.get("is_sota"))))
+    source = TrendSource(kind="published", file=name, release_dates=None, suite=suite, curve="logistic",
+                         steps_curve=None, frontier_only=bool(frontier_only),
+                         since=None if since is None else since.isoformat(), left_out=())
     return _filtered(source, points, frontier_only, since)
 
 
-def fitted_input(result, release_dates: dict, *, family: str = "logistic", steps_family: str | None = "steps-mixed",
+def fitted_input(result, release_dates: dict, *, curve: str | None = None, steps_curve: str | None = "steps-mixed",
                  frontier_only: bool = False, since=None, skip_undated: bool = False,
-                 release_dates_file: str | None = None, left_out=()) -> TrendInput:
-    """The agents of a :class:`~alignlab.horizons.results.HorizonsResult` on a trend (module docstring):
-    p50 from ``family``, beta from ``steps_family``; ``release_dates`` maps agent to date; ``left_out``
-    adds notes on agents the caller left out before the fit."""
+                 release_dates_file: str | None = None, left_out=(), family=None, steps_family=None) -> TrendInput:
+    """The agents of a :class:`~alignlab.horizons.fit.results.HorizonsResult` on a trend (module docstring):
+    p50 from ``curve`` (default logistic), beta from ``steps_curve`` (None: no beta); ``release_dates`` maps
+    agent to date; ``left_out`` adds notes on agents the caller left out before the fit. ``family=`` and
+    ``steps_family=`` are old spellings."""
+    curve = renamed("curve", curve, "family", family) or "logistic"
+    steps_curve = renamed("steps_curve", steps_curve if steps_family is None else None, "steps_family", steps_family)
     fitted = [a for a in result.agents if a.fits]
-    families = tuple(fitted[0].fits) if fitted else ()
-    family = v.choice("family", family, families) if families else family
-    if steps_family is not None:
-        steps_family = v.choice("steps-family", steps_family, STEPS_FAMILIES)
+    curves = tuple(fitted[0].fits) if fitted else ()
+    curve = v.choice("curve", curve, curves) if curves else curve
+    if steps_curve is not None:
+        steps_curve = v.choice("steps_curve", steps_curve, STEPS_CURVES)
     since = None if since is None else date_filter(since)
     notes = list(left_out)
     undated = check_undated([a.agent for a in result.agents], release_dates, skip_undated, release_dates_file)
@@ -136,23 +141,25 @@ def fitted_input(result, release_dates: dict, *, family: str = "logistic", steps
     for agent in result.agents:
         if agent.agent in undated:
             continue
-        fit = agent.fits.get(family)
+        fit = agent.fits.get(curve)
         if fit is None or fit.p50_minutes is None or not fit.p50_minutes > 0:
             why = agent.note or (fit.note if fit is not None and fit.note else "the curve does not fall through 50%")
-            notes.append(f"{agent.agent}: no {family} p50 ({why})")
+            notes.append(f"{agent.agent}: no {curve} p50 ({why})")
             continue
-        steps = agent.fits.get(steps_family) if steps_family else None
+        steps = agent.fits.get(steps_curve) if steps_curve else None
         params = beta_ci = note = beta_draws = None
         if steps is not None and steps.params.get("beta") is not None:
             params = dict(steps.params)
             beta_ci = steps.params_ci.get("beta") if steps.params_ci else None
             note = steps.note
             beta_draws = steps.param_draws.get("beta") if steps.param_draws else None
-        points.append(HorizonPoint(agent.agent, release_dates[agent.agent], float(fit.p50_minutes),
-                                   fit.p50_ci, False, params, beta_ci, note, fit.p50_draws, beta_draws))
+        points.append(HorizonPoint(model=agent.agent, release_date=release_dates[agent.agent],
+                                   p50_minutes=float(fit.p50_minutes), p50_ci=fit.p50_ci, frontier=False, steps=params,
+                                   beta_ci=beta_ci, steps_note=note, p50_draws=fit.p50_draws, beta_draws=beta_draws))
     points = _with_frontier(points)
-    source = TrendSource("runs", result.runs_file, release_dates_file, None, family, steps_family,
-                         bool(frontier_only), None if since is None else since.isoformat(), ())
+    source = TrendSource(kind="runs", file=result.runs_file, release_dates=release_dates_file, suite=None,
+                         curve=curve, steps_curve=steps_curve, frontier_only=bool(frontier_only),
+                         since=None if since is None else since.isoformat(), left_out=())
     return _filtered(source, points, frontier_only, since, notes)
 
 

@@ -1,4 +1,4 @@
-"""The frozen results of :func:`alignlab.horizons.trend.fit_trends` (their ``to_json`` is ``trend --json``).
+"""The frozen results of :func:`alignlab.horizons.trend.fit.fit_trends` (their ``to_json`` is ``trend --json``).
 
 Dates are ``YYYY-MM-DD`` strings (None where a trend never gets there); p50 in minutes; growth in
 doublings of p50 per year; errors in log2 minutes; 95% percentile intervals over the trend's bootstrap
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alignlab._results import BULK, Result
-from alignlab.horizons.trend_sources import TrendSource
+from alignlab.horizons.trend.sources import TrendSource
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Holdout(Result):
 @dataclass(frozen=True)
 class Band(Result):
     """A trend along a grid of days: its central value and the 95% band of its bootstrap (what the
-    figures draw). ``days`` are day numbers (:func:`alignlab.horizons.dates.day`)."""
+    figures draw). ``days`` are day numbers (:func:`alignlab.horizons.trend.dates.day`)."""
 
     days: tuple[float, ...]
     value: tuple[float, ...]
@@ -89,9 +89,42 @@ class AcceleratingTrend(PolynomialTrend):
     doubling_days_last_ci: tuple[float, float] | None
 
 
+@dataclass(frozen=True, kw_only=True)
+class BrokenTrend(Result):
+    """log2 p50 = a + b u + c (u - u_0)_+ with the break u_0 on ``break_date``, fixed in advance
+    (:mod:`alignlab.horizons.trend.broken`): p50 grows ``doublings_per_year_before`` (b) and ``_after``
+    (b + c) doublings a year, doubling every ``doubling_days_before`` and ``_after`` days; ``change`` = c.
+    ``f_statistic`` and ``p_value`` test c = 0 (a constant doubling time) against the broken line (F with 1
+    and n - 3 degrees of freedom), ``lr`` is the likelihood ratio n log(RSS_line / RSS_broken). Intervals
+    over the trend's bootstrap (``draws`` fitted). Everything but the counts is None, with ``note``, when a
+    side of the break has too few models to test."""
+
+    break_date: str
+    models_before: int
+    models_after: int
+    doublings_per_year_before: float | None = None
+    doublings_per_year_before_ci: tuple[float, float] | None = None
+    doublings_per_year_after: float | None = None
+    doublings_per_year_after_ci: tuple[float, float] | None = None
+    doubling_days_before: float | None = None
+    doubling_days_before_ci: tuple[float, float] | None = None
+    doubling_days_after: float | None = None
+    doubling_days_after_ci: tuple[float, float] | None = None
+    change: float | None = None
+    change_ci: tuple[float, float] | None = None
+    f_statistic: float | None = None
+    p_value: float | None = None
+    lr: float | None = None
+    rss_line: float | None = None
+    rss_broken: float | None = None
+    draws: int = 0
+    note: str | None = None
+    curve: Band | None = field(default=None, metadata=BULK)
+
+
 @dataclass(frozen=True)
 class AgentBeta(Result):
-    """One agent's beta from the steps family, with its interval; ``identified`` says whether the trend
+    """One agent's beta from the steps curve, with its interval; ``identified`` says whether the trend
     uses it and ``weight`` its share of the trend's weight (0 when not identified); ``note`` says why not."""
 
     model: str
@@ -110,7 +143,7 @@ class StepsTrend(Result):
     the steps model gives along it with ``tau_minutes``, ``budget`` (and ``sigma``) held at the identified
     agents' weighted geometric means. ``curve`` is log2 p50 along the trend, ``beta_curve`` beta."""
 
-    family: str | None
+    steps_curve: str | None
     agents: tuple[AgentBeta, ...]
     identified: int
     beta_per_year: float | None
@@ -137,6 +170,7 @@ class Trends(Result):
     exponential: ExponentialTrend
     accelerating: AcceleratingTrend
     steps: StepsTrend
+    broken: BrokenTrend | None = None
 
 
 @dataclass(frozen=True)
@@ -187,3 +221,44 @@ class TrendResult(Result):
     forecasts: tuple[Forecast, ...]
     reach: tuple[Reach, ...]
     seed: int | None
+
+    def to_pandas(self):
+        """A table with one row per trend (index ``trend``: exponential, accelerating, broken, steps): its
+        growth (``doublings_per_year`` with ``_low`` and ``_high``; for the broken line, before and after the
+        break), ``doubling_days`` likewise, ``r2``, ``holdout_error``, ``draws``, and what is particular to
+        each (``acceleration``, ``change`` and ``p_value``, ``beta_per_year`` and ``beta_crosses_1``);
+        NaN (None for dates) where a trend has no such number."""
+        import pandas as pd
+        t = self.trends
+        rows = []
+        for name, trend in (("exponential", t.exponential), ("accelerating", t.accelerating)):
+            row = {"trend": name, "doublings_per_year": trend.doublings_per_year, "r2": trend.r2,
+                   "holdout_error": trend.holdout_error, "draws": trend.draws}
+            if name == "exponential":
+                row.update(_ends("doublings_per_year", trend.doublings_per_year_ci),
+                           doubling_days=trend.doubling_days, **_ends("doubling_days", trend.doubling_days_ci))
+            else:
+                row.update(acceleration=trend.acceleration, **_ends("acceleration", trend.acceleration_ci),
+                           doubling_days=trend.doubling_days_last, **_ends("doubling_days", trend.doubling_days_last_ci))
+            rows.append(row)
+        if t.broken is not None:
+            b = t.broken
+            for side in ("before", "after"):
+                rows.append({"trend": f"broken {side} {b.break_date}",
+                             "doublings_per_year": getattr(b, f"doublings_per_year_{side}"),
+                             **_ends("doublings_per_year", getattr(b, f"doublings_per_year_{side}_ci")),
+                             "doubling_days": getattr(b, f"doubling_days_{side}"),
+                             **_ends("doubling_days", getattr(b, f"doubling_days_{side}_ci")),
+                             "change": b.change, "p_value": b.p_value, "draws": b.draws})
+        s = t.steps
+        rows.append({"trend": "steps", "beta_per_year": s.beta_per_year, **_ends("beta_per_year", s.beta_per_year_ci),
+                     "beta_crosses_1": s.beta_crosses_1, "holdout_error": s.holdout_error, "draws": s.draws})
+        frame = pd.DataFrame(rows).set_index("trend")
+        numeric = [c for c in frame.columns if c != "beta_crosses_1"]
+        frame[numeric] = frame[numeric].astype(float)
+        return frame
+
+
+def _ends(name: str, ci) -> dict:
+    low, high = ci if ci is not None else (None, None)
+    return {f"{name}_low": low, f"{name}_high": high}

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import math
 import re
-from pathlib import Path
 
 from alignlab._validate import ParameterError
 
