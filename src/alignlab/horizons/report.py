@@ -52,8 +52,10 @@ def build(ctx: ReportContext) -> Section:
                f"leave-one-task-family-out cross-validation.")
     tables = (_table(result),)
     trend = _trends(ctx, result, ctx.dataset_key("metr-runs"))
-    return Section(summary + trend.summary, claims + trend.claims, tuple(figures) + trend.figures,
-                   tables + trend.tables)
+    from alignlab.horizons.joint.report import build as build_joint
+    j_claims, j_figures, j_tables, j_summary = build_joint(ctx)
+    return Section(summary + trend.summary + j_summary, claims + trend.claims + tuple(j_claims),
+                   tuple(figures) + trend.figures + tuple(j_figures), tables + trend.tables + tuple(j_tables))
 
 
 def _intro() -> str:

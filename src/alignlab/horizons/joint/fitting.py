@@ -91,9 +91,9 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
         box = bounds[objective.free]
         x, converged, steps = _climb(objective, theta[objective.free], box, iterations)
         used += steps
-        hessian = _hessian(objective, x) if covariance else None
-        if hessian is not None:
-            x = _polish(objective, x, hessian, box)
+        hessian = None
+        if covariance:
+            x, hessian = _polish(objective, x, box)
         theta = objective.theta(x)
         error = mq.quadrature_error(model, theta, cells, count)
         if error <= mq.QUADRATURE_TOLERANCE or 2 * count > MAX_NODES:
@@ -158,23 +158,33 @@ def _hessian(objective: _Objective, x: np.ndarray) -> np.ndarray:
     return 0.5 * (out + out.T)
 
 
-def _polish(objective: _Objective, x, hessian, box):
-    """Newton steps on the objective while they gain (at most three)."""
+def _polish(objective: _Objective, x, box, steps: int = 12):
+    """Newton steps with the finite-difference Hessian, halved until they gain, while they gain more than
+    1e-10 nats (the score-outer-product climb is slow where a parameter belongs to a single task, such as
+    irt-2pl's discriminations). Returns the point and the Hessian there."""
     value, grad, _ = objective.state(x, information=False)
-    for _ in range(3):
+    hessian = _hessian(objective, x)
+    for _ in range(steps):
+        if hessian is None:
+            break
         try:
             step = -np.linalg.solve(hessian, grad)
         except np.linalg.LinAlgError:
             break
-        trial = np.clip(x + step, box[:, 0], box[:, 1])
-        t_value, t_grad, _ = objective.state(trial, information=False)
-        if not t_value > value:
+        for _ in range(12):
+            trial = np.clip(x + step, box[:, 0], box[:, 1])
+            t_value, t_grad, _ = objective.state(trial, information=False)
+            if t_value > value:
+                break
+            step = step / 2
+        else:
             break
         gain = t_value - value
         x, value, grad = trial, t_value, t_grad
+        hessian = _hessian(objective, x)
         if gain < 1e-10:
             break
-    return x
+    return x, hessian
 
 
 def _covariance(hessian: np.ndarray, free: np.ndarray) -> np.ndarray | None:

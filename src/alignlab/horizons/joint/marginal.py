@@ -37,7 +37,7 @@ import numpy as np
 from alignlab.horizons.joint.links import cell_terms, log_probabilities
 
 NODES = 24                  # Gauss-Hermite nodes per task (the error is measured with twice as many)
-QUADRATURE_TOLERANCE = 1e-6 # nats: the largest quadrature error a fit accepts (it adds nodes until below)
+QUADRATURE_TOLERANCE = 1e-8 # nats: the largest quadrature error a fit accepts (it adds nodes until below)
 _SCAN = np.linspace(-8.0, 8.0, 33)
 _NEWTON = 60
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
