@@ -65,6 +65,9 @@ def register(cmds) -> None:
     trend_args(p, CURVES)
     p.set_defaults(handler=trend)
 
+    from alignlab.horizons.joint.cli import register as register_joint
+    register_joint(cmds)
+
 
 def trend_args(p, curves) -> None:
     """The options of `alignlab horizons trend` (domains: docs/horizons.md, "Trends")."""

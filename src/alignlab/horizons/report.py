@@ -57,9 +57,11 @@ def build(ctx: ReportContext) -> Section:
                f"leave-one-task-family-out cross-validation with every fold fitted as if its family did not exist; "
                f"{limits} folds and draws stopped at the optimiser's iteration limit.")
     trend = trends(ctx, result, key)
-    ordered = tuple(sorted(claims + trend.claims, key=lambda c: int(c.id[1:])))
-    return Section(summary + trend.summary, ordered, tuple(figures) + trend.figures,
-                   (_table(result, shape),) + trend.tables)
+    from alignlab.horizons.joint.report import build as build_joint
+    j_claims, j_figures, j_tables, j_summary = build_joint(ctx)
+    ordered = tuple(sorted(claims + trend.claims + tuple(j_claims), key=lambda c: int(c.id[1:])))
+    return Section(summary + trend.summary + j_summary, ordered, tuple(figures) + trend.figures + tuple(j_figures),
+                   (_table(result, shape),) + trend.tables + tuple(j_tables))
 
 
 def _intro() -> str:

@@ -1,0 +1,214 @@
+"""The joint models' machinery: likelihood against statsmodels, quadrature, Monte Carlo, results, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from alignlab.horizons.joint import marginal as mq
+from alignlab.horizons.joint import models as jm
+from alignlab.horizons.joint.data import cells_of
+from alignlab.horizons.joint.fitting import fit
+from alignlab.horizons.joint.models import Linear, Model
+from alignlab.horizons.joint._house import load_runs
+from alignlab.horizons.joint.simulate import simulate
+from tests.horizons.synthetic import synthetic_runs, write_jsonl
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """Three agents on 24 tasks of 8 families, 6 runs per cell."""
+    agents = (("strong", 2.0, -0.6), ("mid", 1.0, -0.6), ("weak", 0.3, -0.7))
+    path = write_jsonl(tmp_path_factory.mktemp("joint") / "runs.jsonl",
+                       synthetic_runs(seed=3, agents=agents, runs_per_task=6))
+    return cells_of(load_runs(path)), path
+
+
+def _design(small, model, theta, seed=0):
+    cells, _ = small
+    data, _ = simulate(model, theta, cells, np.random.default_rng(seed))
+    return data
+
+
+@dataclass(frozen=True)
+class FixedTasks(Model):
+    """logit p = a_a + delta_j, delta_0 = 0: each task its own difficulty, no integral (lambda = 0)."""
+
+    def linear(self, theta, agent, x, task, jacobian=False, agents=0, draw=None):
+        delta = np.concatenate([[0.0], theta[agents:]])
+        eta0 = theta[agent] + delta[task]
+        lam = np.zeros(agent.size)
+        if not jacobian:
+            return Linear(eta0, lam)
+        d = np.zeros((agent.size, theta.size))
+        d[np.arange(agent.size), agent] = 1.0
+        known = task > 0
+        d[np.flatnonzero(known), agents + task[known] - 1] = 1.0
+        return Linear(eta0, lam, None, d, np.zeros_like(d))
+
+    def size(self, agents, tasks):
+        return agents + tasks - 1
+
+
+def test_fixed_effects_special_case_equals_statsmodels_logit(small):
+    import statsmodels.api as sm
+    cells, _ = small
+    model = FixedTasks("fixed", "logit", ("intercept",), ())
+    truth = jm.model("logistic-joint")
+    theta = np.array([0.8, -0.15, 0.2, -0.15, -0.4, -0.15, 0.5])       # mild: no task all success or all failure
+    data = _design(small, truth, theta, seed=1)
+    per_task_s = np.bincount(data.task, data.s, data.n_tasks)
+    per_task_f = np.bincount(data.task, data.f, data.n_tasks)
+    assert (per_task_s > 0).all() and (per_task_f > 0).all()           # a finite maximum exists
+    ours = fit(model, data, np.zeros(model.size(data.n_agents, data.n_tasks)))
+    # one row per run for statsmodels: agent and task indicators (task 0 dropped)
+    rows_y, rows_x = [], []
+    for c in range(data.n_cells):
+        x = np.zeros(data.n_agents + data.n_tasks - 1)
+        x[data.agent[c]] = 1.0
+        if data.task[c] > 0:
+            x[data.n_agents + data.task[c] - 1] = 1.0
+        rows_y += [1.0] * int(data.s[c]) + [0.0] * int(data.f[c])
+        rows_x += [x] * int(data.runs[c])
+    reference = sm.Logit(np.array(rows_y), np.array(rows_x)).fit(disp=0, method="newton", tol=1e-12, maxiter=200)
+    assert ours.loglik == pytest.approx(reference.llf, abs=1e-6)
+    assert np.allclose(ours.theta, reference.params, atol=1e-4)
+
+
+def _truth(model, cells):
+    """A plausible parameter vector for ``model`` on the small design."""
+    agents = cells.n_agents
+    theta = np.zeros(model.size(agents, cells.n_tasks))
+    block = model.agent_block(theta, agents)
+    if model.name == "steps-joint":
+        block[:] = [[np.log(1.5), np.log(6.0)]] * agents
+        block[:, 1] += np.linspace(0, 0.6, agents)
+        theta[model.shared_index("log_n_reference", agents)] = np.log(5.0)
+        theta[model.shared_index("gamma", agents)] = np.log(0.6)
+        theta[model.shared_index("sigma", agents)] = 0.8
+    elif model.link == "cloglog":
+        block[:] = np.column_stack([np.log(np.linspace(20, 120, agents)), np.full(agents, np.log(0.6))])
+    else:
+        block[:, 0] = np.linspace(2.5, 4.5, agents)
+        if block.shape[1] > 1:
+            block[:, 1] = -0.7
+    theta[:block.size] = block.ravel()
+    for name, value in (("s", 1.5), ("slope", -0.7), ("difficulty_slope", 0.7)):
+        if name in model.shared_params:
+            theta[model.shared_index(name, agents)] = value
+    if model.name == "irt-2pl":
+        theta[:agents] = np.linspace(4.0, 6.0, agents)
+    return theta
+
+
+@pytest.mark.parametrize("name", ["logistic-joint", "weibull-joint", "irt-2pl"])
+def test_doubling_the_nodes_moves_no_loglik_by_more_than_1e_8(small, name):
+    cells, _ = small
+    model = jm.model(name)
+    theta = _truth(model, cells)
+    data = _design(small, model, theta, seed=2)
+    fitted = fit(model, data, theta, covariance=False)
+    mode, curvature = mq.modes(model, fitted.theta, data)
+    one = mq.integrate(model, fitted.theta, data, mq.adaptive_nodes(mode, curvature, fitted.nodes), False)
+    two = mq.integrate(model, fitted.theta, data, mq.adaptive_nodes(mode, curvature, 2 * fitted.nodes), False)
+    assert np.abs(one.per_task - two.per_task).max() <= 1e-8
+    assert abs(one.loglik - two.loglik) <= 1e-8
+    assert fitted.quadrature_error <= mq.QUADRATURE_TOLERANCE
+
+
+@pytest.mark.parametrize("name", ["logistic-joint", "weibull-joint", "steps-joint"])
+def test_marginal_likelihood_agrees_with_monte_carlo(small, name):
+    cells, _ = small
+    model = jm.model(name)
+    theta = _truth(model, cells)
+    data = _design(small, model, theta, seed=4)
+    integral, _ = mq.marginal(model, theta, data, count=64, gradient=False)
+    rng = np.random.default_rng(5)
+    draws = 200_000
+    z = rng.standard_normal(draws)
+    lin = mq.linear(model, theta, data)
+    for j in range(3):                                  # three tasks, each its own integral
+        mine = np.flatnonzero(data.task == j)
+        total = np.zeros(draws)
+        for c in mine:
+            params = None if lin.link_params is None else (lin.link_params[0][c], lin.link_params[1][c])
+            from alignlab.horizons.joint.links import cell_terms
+            total += cell_terms(model.link, lin.eta0[c] + lin.lam[c] * z, data.s[c], data.f[c], params, False)
+        top = total.max()
+        values = np.exp(total - top)
+        mean, se = values.mean(), values.std() / math.sqrt(draws)
+        estimate = top + math.log(mean)
+        # the log of a mean: its standard error is se / mean; four of them
+        assert integral.per_task[j] == pytest.approx(estimate, abs=4 * se / mean)
+
+
+def test_gradient_matches_finite_differences(small):
+    cells, _ = small
+    model = jm.model("weibull-joint")
+    theta = _truth(model, cells)
+    data = _design(small, model, theta, seed=6)
+    integral, mode = mq.marginal(model, theta, data, count=64)
+    for i in (0, 1, theta.size - 1):
+        h = 1e-5
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        numeric = (mq.marginal(model, up, data, count=64, gradient=False)[0].loglik -
+                   mq.marginal(model, down, data, count=64, gradient=False)[0].loglik) / (2 * h)
+        assert integral.gradient[i] == pytest.approx(numeric, rel=1e-4, abs=1e-5)
+
+
+def test_fit_joint_result_round_trips_and_tables(small):
+    from alignlab.horizons.joint.fit import fit_joint
+    from alignlab.horizons.joint.results import JointResult
+    _, path = small
+    result = fit_joint(path, model=["logistic-joint", "rasch"], cv_kinds=("cells", "family", "agent"), folds=3,
+                       calibration_tasks=6, bootstrap=4, workers=1)
+    assert JointResult.from_dict(result.to_dict()).to_dict() == result.to_dict()
+    d = json.loads(json.dumps(result.to_json()))
+    fit = d["models"]["logistic-joint"]
+    assert set(fit["shared"]) == {"s"} and fit["shared"]["s"]["ci"] is not None
+    for kind in ("cells", "family", "agent"):
+        assert set(fit["cv"][kind]) >= {"nats_per_run", "nats_per_run_weighted"}
+        assert set(d["baselines"]["logistic"]["cv"][kind]) >= {"nats_per_run", "nats_per_run_weighted"}
+    agent = fit["agents"][0]
+    assert set(agent) >= {"agent", "params", "p50_typical", "p80_typical", "p50_marginal", "p80_marginal"}
+    assert agent["p50_typical_ci"] is not None
+    assert {"task", "family", "minutes", "z_mean", "z_sd"} <= set(fit["tasks"][0])
+    assert {t["hypothesis"] for t in fit["tests"]} == {"s = 0", "slope: one for all agents"}
+    table = result.to_pandas("agents")
+    assert len(table) == 4 * len(result.agents)
+    assert set(result.to_pandas("cv")["kind"]) == {"cells", "family", "agent"}
+
+
+def test_new_agents_on_a_split_file(small, tmp_path):
+    """METR-shaped runs split in two: one agent and one family held out as 'another benchmark'."""
+    from alignlab.horizons.joint.fit import fit_joint
+    _, path = small
+    records = [json.loads(line) for line in open(path)]
+    main = [r for r in records if r["alias"] != "weak" and r["task_family"] != "fam0"]
+    other = [r for r in records if r["alias"] == "weak"]
+    a, b = write_jsonl(tmp_path / "main.jsonl", main), write_jsonl(tmp_path / "other.jsonl", other)
+    result = fit_joint(a, model="logistic-joint", cv_kinds=(), new_agents=b, calibration_tasks=8, workers=1)
+    new = result.new_agents.to_json()
+    assert new["file"] == b and new["calibration_tasks"] == 8
+    (agent,) = new["agents"]
+    assert agent["agent"] == "weak" and agent["unknown_tasks"] > 0
+    assert math.isfinite(agent["nats_per_run"]) and math.isfinite(agent["baseline_nats_per_run"])
+    assert sum(b["runs"] for b in agent["bins"]) == agent["runs"]
+    assert all(b["minutes_high"] == 2 * b["minutes_low"] for b in agent["bins"])
+
+
+def test_cli_prints_json_and_refuses_bad_input(small, capsys):
+    from alignlab.cli.main import main
+    _, path = small
+    assert main(["horizons", "joint", path, "--model", "rasch", "--cv", "cells", "--folds", "2", "--json",
+                 "--workers", "1"]) in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    assert "rasch" in out["models"] and "logistic" in out["baselines"]
+    assert main(["horizons", "joint", path, "--calibration-tasks", "0"]) == 2
+    assert "calibration_tasks" in capsys.readouterr().err
