@@ -171,8 +171,10 @@ def _result(future, broken):
 
 
 # -- Dask --------------------------------------------------------------------------------------------
-def _dask_call(function, shared, item):
-    return function(item) if shared is _NO_SHARED else function(shared, item)
+def _dask_call(function, shared, item, has_shared):
+    # whether there is a shared value travels as a flag: the _NO_SHARED sentinel would arrive in the
+    # worker as a copy, never identical to the worker's own
+    return function(shared, item) if has_shared else function(item)
 
 
 def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retries) -> Iterator:
@@ -203,8 +205,9 @@ def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retri
                 if nxt is None:
                     exhausted = True
                     break
-                future = client.submit(_dask_call, function, remote if shared is not _NO_SHARED else shared,
-                                       nxt[1], pure=False, retries=retries)
+                has_shared = shared is not _NO_SHARED
+                future = client.submit(_dask_call, function, remote if has_shared else None, nxt[1], has_shared,
+                                       pure=False, retries=retries)
                 pending.append((nxt[0], future))
                 index_of[future.key] = nxt[0]
                 tracker.add(future)
