@@ -255,8 +255,17 @@ def plot(args) -> None:
     from alignlab.tripwire import plots
     folder = Path(args.folder)
     if not folder.is_dir():
-        raise ParameterError("folder", f"must be a run or calibration folder (no such folder: {folder})")
+        raise ParameterError("folder", f"must be a run, calibration or study folder (no such folder: {folder})")
     written = []
+    if (folder / "definition.json").exists():
+        from alignlab.tripwire.experiments import Study
+        study = Study.load(folder)
+        for name, draw in (("oracle", plots.plot_oracle_by_response), ("evasion", plots.plot_evasion),
+                           ("belief", plots.plot_belief), ("detection", plots.plot_detection)):
+            written.append(save_figure(draw(study), folder / f"{name}.png"))
+        emit(args, {"folder": str(folder), "figures": written},
+             lambda console, d: console.print("\n".join(f"figure: {f}" for f in d["figures"])))
+        return
     if (folder / "calibration.json").exists():
         written.append(save_figure(plots.plot_calibration(Calibration.load(folder)), folder / "calibration.png"))
     if (folder / "summary.json").exists() or (folder / "state").exists() or not written:
