@@ -199,20 +199,22 @@ def plot_evasion(study, ax=None):
     rates = (("retrip", "trips again", "#d1495b"), ("kept_out", "kept out to the end", "#00798c"),
              ("evasion", "evasion (of worlds whose answers came back)", "#6a4c93"))
     fig, ax = _single(ax, (8, 0.55 * len(study.summaries) + 1.8))
+    labelled = set()
     for i, s in enumerate(study.summaries):
         for j, (key, label, color) in enumerate(rates):
             r = getattr(s, key)
             y = i + (j - 1) * 0.22
             if r.n:
                 ax.errorbar([r.value], [y], xerr=[[r.value - r.low], [r.high - r.value]], fmt="o", color=color,
-                            ms=5, capsize=2, label=label if i == 0 else None)
+                            ms=5, capsize=2, label=None if key in labelled else label)
+                labelled.add(key)
                 ax.annotate(f"{r.k}/{r.n}", (r.high, y), xytext=(4, -3), textcoords="offset points", fontsize=6)
     ax.set_yticks(range(len(study.summaries)), [s.response for s in study.summaries])
     ax.invert_yaxis()
     ax.set_xlim(-0.02, 1.12)
     ax.set_xlabel("share of worlds (95% Wilson interval)")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     ax.set_title("What each response does: re-trips, kept out, evasion", fontsize=10)
     fig.tight_layout()
     return fig

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab._results import Result
+from alignlab.tripwire.intervals import chance_interval
 from alignlab.tripwire.monitors import Check
 
 
@@ -163,3 +164,35 @@ def first_step(checks, values, level: float, phases=("learn",)) -> int | None:
         if c.phase in phases and x is not None and np.isfinite(x) and x >= level:
             return c.step
     return None
+
+
+def response_outcome(config, thresholds, checks, alerts, post_response: dict, evidence_after: int,
+                     refits: int) -> ResponseOutcome:
+    """What the response did (:class:`ResponseOutcome`), read from a run's checks and alerts."""
+    cfg, th = config, thresholds
+    trip = next(a for a in alerts if a.phase == "learn")
+    at_trip = next(c for c in checks if c.phase == "learn" and c.step == trip.step)
+    after = [c for c in checks if c.phase in ("responded", "relearn")]
+    retrip = next((a for a in alerts if a.phase == "relearn"), None)
+    back = next((c for c in after if c.oracle_accuracy >= cfg.learned_accuracy), None)
+    evasion = next((c for c in after if c.oracle_accuracy >= cfg.learned_accuracy and not th.crossed(c.statistic)),
+                   None)
+    # a probe refitted at every hook point is judged against the probe monitor's threshold (else the lowest)
+    refit_threshold = th.values.get("probe", min(th.values.values()))
+    caught = None if evasion is None else any(r["fresh_z"] > refit_threshold for r in evasion.layers.values())
+    back_by = {m: next((c.step - trip.step for c in after if c.phase == "relearn" and c.statistic[m] > th.values[m]),
+                       None) for m in cfg.monitors}
+    chance = chance_interval(cfg.n_hidden, cfg.grid ** 2)
+    end = checks[-1]
+    return ResponseOutcome(
+        response=cfg.respond, refit_every=cfg.refit_every if "persistent" in cfg.respond else None,
+        trip_step=trip.step, post_response=post_response, cleared=not th.crossed(after[0].statistic),
+        retrip_step=retrip.step if retrip else None, relearn_steps=retrip.step - trip.step if retrip else None,
+        relearn_by_monitor=back_by, back_step=back.step if back else None,
+        return_steps=back.step - trip.step if back else None, relearn_budget=cfg.steps - trip.step,
+        evasion_step=evasion.step if evasion else None, evasion_caught_by_refit=caught,
+        known_at_trip=at_trip.known_accuracy, known_after=after[0].known_accuracy, known_end=end.known_accuracy,
+        oracle_at_trip=at_trip.oracle_accuracy, oracle_after=after[0].oracle_accuracy,
+        oracle_end=end.oracle_accuracy, chance_interval=chance,
+        kept_out=chance[0] <= end.oracle_accuracy <= chance[1], evidence_after=evidence_after, refits=refits,
+        belief_at_return=dict(back.layers) if back else None)
