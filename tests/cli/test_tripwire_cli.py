@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from alignlab.cli.main import main
@@ -117,3 +118,19 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, text):
     out, err = capsys.readouterr()
     assert rc == 2 and out == ""
     assert err.startswith("alignlab: error: ") and err.count("\n") == 1 and text in err
+
+
+def test_sweep_over_responses_and_seeds_resumes(tmp_path, capsys):
+    import xarray as xr
+    out = tmp_path / "r.zarr"
+    args = ["sweep", "tripwire", "--respond", "none", "filter", "--seeds", "5", "--scheduler", "serial", "--out",
+            str(out), "--json", *TINY_FLAGS]
+    assert main(args) == 0
+    d, _ = _one_json(capsys)
+    assert d["dims"] == {"respond": 2, "seed": 1} and d["computed"] == 2
+    ds = xr.open_zarr(str(out))
+    none, filtered = ds.sel(respond="none", seed=5.0), ds.sel(respond="filter", seed=5.0)
+    assert float(none["tripped"]) == float(filtered["tripped"]) == 1.0
+    assert float(none["trip_step"]) == float(filtered["trip_step"])      # the same run up to the trip
+    assert float(filtered["evidence_after"]) == 0.0 and np.isnan(float(none["evidence_after"]))
+    assert main(args) == 0 and _one_json(capsys)[0]["computed"] == 0     # finished cells are skipped
