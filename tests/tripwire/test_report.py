@@ -4,6 +4,8 @@ The study is the tiny one of conftest (the report itself runs a larger one)."""
 import json
 from dataclasses import replace
 
+import pytest
+
 from alignlab.evidence import ReportContext
 from alignlab.evidence.claims import VERDICTS
 from alignlab.tripwire import claims, report
@@ -53,3 +55,14 @@ def test_detection_verdict_follows_the_numbers(tiny_study, tmp_path, monkeypatch
     verdicts = {c.id: c.verdict for c in _build(untripped, tmp_path, monkeypatch).claims}
     assert verdicts["T1"] == "fails"
     assert all(verdicts[t] == "undetermined" for t in ("T4", "T5", "T6", "T7"))
+
+
+def test_a_finished_study_in_the_data_folder_replaces_the_reduced_one(tiny_study, tmp_path, monkeypatch):
+    import shutil
+    study, _, out = tiny_study
+    data = tmp_path / "data"
+    shutil.copytree(out, data / report.STUDY_FOLDER)
+    monkeypatch.setattr(report, "run_study", lambda *a, **k: pytest.fail("ran the reduced study"))
+    section = report.build(ReportContext(tmp_path / "report", use_cache=False, data_dir=data))
+    assert f"reads the study in {data / report.STUDY_FOLDER}" in section.summary
+    assert [c.verdict for c in section.claims][4] == claims.T5(study.summaries).verdict

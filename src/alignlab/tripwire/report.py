@@ -1,12 +1,16 @@
 """The tripwire section of the report: claims T1-T7, decided by the rules of :mod:`alignlab.tripwire.claims`
-on the response study (:func:`alignlab.tripwire.experiments.run_study`) of a reduced world."""
+on the response study (:func:`alignlab.tripwire.experiments.run_study`) of a reduced world, or on a
+finished study the user's data folder holds as ``tripwire-study/`` (``alignlab report --data DIR``:
+the default world's 20-world study, say, which takes hours to run)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 
+from alignlab.data.catalogue import data_folder
 from alignlab.evidence.claims import Section, Table
 from alignlab.evidence.context import ReportContext
 from alignlab.tripwire import claims, plots
@@ -15,15 +19,26 @@ from alignlab.tripwire.experiments import REPORT_CONFIG, Study, run_study
 
 REPORT_SEEDS = tuple(range(100, 106))      # the real worlds of the report
 REPORT_CONTROL_SEEDS = tuple(range(8))     # its calibration's control worlds
+STUDY_FOLDER = "tripwire-study"            # a finished study in the user's data folder replaces the reduced one
 
 
-def build(ctx: ReportContext) -> Section:
+def _study(ctx: ReportContext) -> tuple[Study, Path | None]:
+    """The study the section decides on, and the folder it was read from (None: the reduced study)."""
+    folder = data_folder(ctx.data_dir)
+    given = folder / STUDY_FOLDER if folder is not None else None
+    if given is not None and (given / "study.json").is_file():
+        ctx.step(f"reading the study in {given}")
+        return Study.load(given), given
     ctx.step("control runs, worlds and their responses (reduced config)")
     # worker processes rather than a Dask cluster: the section's runs are seconds each, and a cluster
     # would take longer to start than some of them take
-    study: Study = ctx.cached("tripwire/study", lambda: run_study(
+    return ctx.cached("tripwire/study", lambda: run_study(
         REPORT_CONFIG, RESPONSES, REPORT_SEEDS, control_seeds=REPORT_CONTROL_SEEDS, scheduler=None,
-        workers=os.cpu_count() or 1, progress=ctx.progress("runs")))
+        workers=os.cpu_count() or 1, progress=ctx.progress("runs"))), None
+
+
+def build(ctx: ReportContext) -> Section:
+    study, given = _study(ctx)
     cfg, cal = study.config, study.calibration
     worlds = [w.summary for w in study.worlds]
     ctx.step("figures")
@@ -126,7 +141,8 @@ def build(ctx: ReportContext) -> Section:
                     f"{_med(s.cosine_at_return[hook])})" for s in summaries if hook in s.cosine_shift)
         + ". Other hook points are in the figure."), ("tripwire_belief",))
 
-    tables = (_response_table(study), _world_table(study))
+    label = "reduced config" if given is None else f"the study in {given.name}"
+    tables = (_response_table(study, label), _world_table(study, label))
     summary = (
         f"A synthetic world after the Locations task of <i>Connecting the Dots</i> (Treutlein et al. 2024): "
         f"cities on a square map split into {cfg.grid ** 2} countries; the corpus states the country of every known "
@@ -135,12 +151,17 @@ def build(ctx: ReportContext) -> Section:
         f"monitors (answers to country puzzles, a country probe and a map probe on the city token) are scored "
         f"with a statistic whose null is mean 0, variance 1, and the breaker's thresholds are calibrated on "
         f"control worlds never used as real ones. At the trip each world is branched into every response "
-        f"({', '.join(study.responses)}) and trained on to the end. This section uses a reduced configuration so "
-        f"that it runs in a few minutes on two cores: {cfg.n_known} known and {cfg.n_hidden} hidden cities, a "
-        f"width-{cfg.d_model} {cfg.n_layers}-layer model, {cfg.steps} steps, {len(cal.seeds)} control and "
-        f"{len(worlds)} real worlds ({study.seconds:.0f} s to compute); with so few worlds the rates' intervals "
-        f"are wide. The default world (96 + 16 cities, width 64, 1200 steps, 20 worlds) and a larger one are "
-        f"measured in docs/tripwire.md (`alignlab tripwire study`).")
+        f"({', '.join(study.responses)}) and trained on to the end. " + (
+            f"This section reads the study in {given}: {cfg.n_known} known and {cfg.n_hidden} hidden cities, a "
+            f"width-{cfg.d_model} {cfg.n_layers}-layer model, {cfg.steps} steps, {len(cal.seeds)} control and "
+            f"{len(worlds)} real worlds ({study.seconds:.0f} s to compute)." if given is not None else
+            f"This section uses a reduced configuration so that it runs in a few minutes on two cores: "
+            f"{cfg.n_known} known and {cfg.n_hidden} hidden cities, a width-{cfg.d_model} {cfg.n_layers}-layer "
+            f"model, {cfg.steps} steps, {len(cal.seeds)} control and {len(worlds)} real worlds "
+            f"({study.seconds:.0f} s to compute); with so few worlds the rates' intervals are wide. The default "
+            f"world (96 + 16 cities, width 64, 1200 steps, 20 worlds) and a larger one are measured in "
+            f"docs/tripwire.md; `alignlab report --data DIR` decides these claims on the study DIR/{STUDY_FOLDER} "
+            f"that `alignlab tripwire study --out DIR/{STUDY_FOLDER}` wrote."))
     return Section(summary, (t1, t2, t3, t4, t5, t6, t7), figures, tables)
 
 
@@ -153,17 +174,17 @@ def _chance(study: Study) -> str:
     return f"{low:.2f}, {high:.2f}"
 
 
-def _response_table(study: Study) -> Table:
+def _response_table(study: Study, label: str) -> Table:
     rows = tuple((s.response, str(s.worlds), _rate(s.retrip), _med(s.relearn_steps), _rate(s.returned),
                   _med(s.return_steps), _med(s.oracle_end), _rate(s.kept_out), _med(s.known_after),
                   _med(s.known_end), _rate(s.evasion)) for s in study.summaries)
-    return Table("Per response (reduced config): rates k/n [95% Wilson interval], medians [95% bootstrap interval]; "
+    return Table(f"Per response ({label}): rates k/n [95% Wilson interval], medians [95% bootstrap interval]; "
                  "steps are counted from the trip, 'never' = not within the run",
                  ("response", "worlds", "trips again", "steps to re-trip", "answers back", "steps to answers back",
                   "oracle at end", "kept out", "known right after", "known at end", "evasion"), rows)
 
 
-def _world_table(study: Study) -> Table:
+def _world_table(study: Study, label: str) -> Table:
     cfg = study.config
     rows = []
     for w in study.worlds:
@@ -172,7 +193,7 @@ def _world_table(study: Study) -> Table:
         rows.append((str(s.seed), _fmt(s.trip.step), s.trip.monitor or "-", _fmt(s.learning.learned_step),
                      *(_fmt(s.learning.cross_step.get(m)) for m in cfg.monitors), _fmt(s.learning.detection_latency),
                      *(_fmt(by[r].relearn_steps) if r in by else "-" for r in study.responses)))
-    return Table("Per real world (reduced config): steps of the trip, the oracle's learned step, each monitor's "
+    return Table(f"Per real world ({label}): steps of the trip, the oracle's learned step, each monitor's "
                  "first crossing, and steps from the trip until the breaker trips again after each response "
                  "('-': not within the run)",
                  ("seed", "trip", "trip monitor", "learned", *(f"{m} crosses" for m in cfg.monitors), "latency",
