@@ -31,7 +31,8 @@ def test_every_rule_states_its_thresholds_in_its_text():
 
 def test_t1_detection():
     assert claims.T1([world()] * 10, 10).verdict == "holds"
-    assert claims.T1([world(latency=-80)] * 10, 10).verdict == "conditional"          # trips, but far from the oracle
+    assert claims.T1([world(latency=-200)] * 10, 10).verdict == "holds"               # before the answers: detected
+    assert claims.T1([world(latency=80)] * 10, 10).verdict == "conditional"           # trips, but long after
     assert claims.T1([world()] * 6 + [world(False, None)] * 4, 10).verdict == "conditional"
     assert claims.T1([world()] * 2 + [world(False, None)] * 8, 10).verdict == "fails"
     assert claims.T1([world(latency=None)] * 10, 10).verdict == "undetermined"        # no world reached the oracle
