@@ -145,12 +145,13 @@ def _relative(curve, trip: int, phases) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _median_band(ax, runs, color: str) -> None:
-    """Median and interquartile band across runs of (steps since trip, accuracy), on their common grid."""
+    """Median and interquartile band across runs of (steps since trip, accuracy), at the steps since the trip
+    that at least half the runs reach (runs end at ``steps``, so an early trip runs longer than the others)."""
     by_step: dict[int, list[float]] = {}
     for steps, acc in runs:
         for x, y in zip(steps, acc):
             by_step.setdefault(int(x), []).append(y)
-    xs = np.array(sorted(by_step))
+    xs = np.array(sorted(x for x, ys in by_step.items() if 2 * len(ys) >= len(runs)))
     if not xs.size:
         return
     q = np.array([np.percentile(by_step[x], [25, 50, 75]) for x in xs])
