@@ -220,33 +220,23 @@ def study(args) -> None:
                        control_seeds=parse_seeds(args.control_seeds), relabels=args.relabels, out=args.out,
                        workers=args.workers, scheduler=scheduler, progress=_progress(args),
                        max_work=max_work(args.max_work))
-    emit(args, {**result.to_json(), "out": str(args.out)}, _show_study)
+    emit(args, {**result.to_json(), "out": str(args.out)}, lambda console, d: _show_study(console, result, d["out"]))
 
 
-def _show_study(console, d: dict) -> None:
-    """Per response: the rates and medians with their intervals."""
+def _show_study(console, study, out: str) -> None:
+    """Per response: the rates (Wilson intervals) and medians (bootstrap intervals)."""
     from rich.table import Table
-    table = Table(title=f"tripwire study: {len(d['seeds'])} worlds ({d['out']})", title_justify="left")
+    from rich.text import Text             # plain text: "[never, never]" would read as markup
+    table = Table(title=f"tripwire study: {len(study.seeds)} worlds ({out})", title_justify="left")
     columns = (("re-trip", "retrip"), ("answers back", "returned"), ("steps to return", "return_steps"),
                ("oracle at end", "oracle_end"), ("kept out", "kept_out"), ("known after", "known_after"),
                ("known at end", "known_end"), ("evasion", "evasion"))
     table.add_column("response", style="bold")
     for title, _ in columns:
         table.add_column(title)
-    for s in d["summaries"]:
-        table.add_row(s["response"], *(_interval(s[key]) for _, key in columns))
+    for s in study.summaries:
+        table.add_row(s.response, *(Text(str(getattr(s, key))) for _, key in columns))
     console.print(table)
-
-
-def _interval(x: dict) -> str:
-    """``k/n value [low, high]`` for a rate, ``value [low, high]`` for a median (None: never / none)."""
-    def f(y):
-        return "never" if y is None else f"{y:.3g}"
-    if "k" in x:
-        return f"{x['k']}/{x['n']} [{x['low']:.2f}, {x['high']:.2f}]"
-    if x["n"] == 0:
-        return "-"
-    return f"{f(x['value'])} [{f(x['low'])}, {f(x['high'])}]"
 
 
 def plot(args) -> None:

@@ -34,6 +34,9 @@ class Rate(Result):
         low, high = wilson(k, n)
         return cls(k=int(k), n=int(n), value=k / n if n else None, low=low, high=high)
 
+    def __str__(self) -> str:
+        return f"{self.k}/{self.n} [{self.low:.2f}, {self.high:.2f}]"
+
 
 @dataclass(frozen=True)
 class Median(Result):
@@ -51,6 +54,14 @@ class Median(Result):
             return cls(value=None, low=None, high=None, n=0)
         value, low, high = bootstrap_median(values)
         return cls(value=value, low=low, high=high, n=len(values))
+
+    def __str__(self) -> str:
+        """``value [low, high]``, "never" for infinity, "-" when there are no values."""
+        if self.n == 0:
+            return "-"
+        def text(x: float) -> str:
+            return "never" if x == math.inf else f"{x:.3g}"
+        return f"{text(self.value)} [{text(self.low)}, {text(self.high)}]"
 
 
 @dataclass(frozen=True)

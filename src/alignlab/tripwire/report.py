@@ -109,26 +109,27 @@ def build(ctx: ReportContext) -> Section:
     d4 = claims.T4(summaries)
     t4 = claims.T4.claim_from(d4, (
         f"First learning took {_describe(first)} steps from the start of evidence to the trip. "
-        + "; ".join(f"{s.response}: right after it the oracle is at {_fmt(_median(o.oracle_after for o in _outs(study, s.response)))} "
-                    f"(chance {1 / cfg.grid ** 2:g}); the breaker tripped again in {_rate(s.retrip)} worlds, "
-                    f"{_med(s.relearn_steps)} steps after the trip; the answers were back at "
-                    f"{cfg.learned_accuracy:g} after {_med(s.return_steps)} steps"
+        + "; ".join(f"{s.response}: right after it the oracle is at "
+                    f"{_fmt(_median(o.oracle_after for o in _outs(study, s.response)))} "
+                    f"(chance {1 / cfg.grid ** 2:g}); the breaker tripped again in {s.retrip} worlds, "
+                    f"{s.relearn_steps} steps after the trip; the answers were back at "
+                    f"{cfg.learned_accuracy:g} after {s.return_steps} steps"
                     for s in summaries if s.response in ERASURES) + "."), ("tripwire_oracle",))
 
     d5 = claims.T5(summaries)
     t5 = claims.T5.claim_from(d5, (
         f"Oracle accuracy at the end of training within the chance interval "
         f"[{_chance(study)}] (Binomial over {cfg.n_hidden} hidden cities): "
-        + "; ".join(f"{s.response} {_rate(s.kept_out)} (end oracle {_med(s.oracle_end)}; known-city accuracy "
-                    f"{_med(s.known_at_trip)} at the trip, {_med(s.known_after)} right after, {_med(s.known_end)} at "
+        + "; ".join(f"{s.response} {s.kept_out} (end oracle {s.oracle_end}; known-city accuracy "
+                    f"{s.known_at_trip} at the trip, {s.known_after} right after, {s.known_end} at "
                     f"the end)" for s in summaries) + "."), ("tripwire_oracle", "tripwire_evasion"))
 
     d6 = claims.T6(summaries)
     t6 = claims.T6.claim_from(d6, (
         "Evasion among worlds whose answers came back: "
-        + "; ".join(f"{s.response} {_rate(s.evasion)} (answers back in {_rate(s.returned)}; the breaker tripped "
-                    f"again in {_rate(s.retrip)}"
-                    + (f"; a probe refitted at every layer would have caught {_rate(s.evasion_caught_by_refit)} "
+        + "; ".join(f"{s.response} {s.evasion} (answers back in {s.returned}; the breaker tripped "
+                    f"again in {s.retrip}"
+                    + (f"; a probe refitted at every layer would have caught {s.evasion_caught_by_refit} "
                        f"evasions" if s.evasion.k else "") + ")" for s in summaries) + "."),
         ("tripwire_evasion", "tripwire_oracle"))
 
@@ -137,8 +138,8 @@ def build(ctx: ReportContext) -> Section:
     t7 = claims.T7.claim_from(d7, (
         f"At {hook}, when the answers came back, the cosine to the trip's country directions minus the "
         f"no-response run's at the same step (median [95% bootstrap interval], worlds): "
-        + "; ".join(f"{s.response} {_med(s.cosine_shift[hook])} (n = {s.cosine_shift[hook].n}; cosine itself "
-                    f"{_med(s.cosine_at_return[hook])})" for s in summaries if hook in s.cosine_shift)
+        + "; ".join(f"{s.response} {s.cosine_shift[hook]} (n = {s.cosine_shift[hook].n}; cosine itself "
+                    f"{s.cosine_at_return[hook]})" for s in summaries if hook in s.cosine_shift)
         + ". Other hook points are in the figure."), ("tripwire_belief",))
 
     label = "reduced config" if given is None else f"the study in {given.name}"
@@ -175,9 +176,9 @@ def _chance(study: Study) -> str:
 
 
 def _response_table(study: Study, label: str) -> Table:
-    rows = tuple((s.response, str(s.worlds), _rate(s.retrip), _med(s.relearn_steps), _rate(s.returned),
-                  _med(s.return_steps), _med(s.oracle_end), _rate(s.kept_out), _med(s.known_after),
-                  _med(s.known_end), _rate(s.evasion)) for s in study.summaries)
+    rows = tuple((s.response, *map(str, (s.worlds, s.retrip, s.relearn_steps, s.returned, s.return_steps,
+                                         s.oracle_end, s.kept_out, s.known_after, s.known_end, s.evasion)))
+                 for s in study.summaries)
     return Table(f"Per response ({label}): rates k/n [95% Wilson interval], medians [95% bootstrap interval]; "
                  "steps are counted from the trip, 'never' = not within the run",
                  ("response", "worlds", "trips again", "steps to re-trip", "answers back", "steps to answers back",
@@ -206,20 +207,6 @@ def _describe(values) -> str:
     if x.size == 0:
         return "none"
     return f"{np.median(x):g} [{x.min():g}, {x.max():g}] (n = {x.size})"
-
-
-def _rate(r) -> str:
-    return f"{r.k}/{r.n} [{r.low:.2f}, {r.high:.2f}]"
-
-
-def _med(m) -> str:
-    if m.n == 0:
-        return "-"
-    return f"{_never(m.value)} [{_never(m.low)}, {_never(m.high)}]"
-
-
-def _never(x: float) -> str:
-    return "never" if x == float("inf") else f"{x:.3g}"
 
 
 def _median(values) -> float | None:
