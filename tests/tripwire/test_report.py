@@ -66,3 +66,14 @@ def test_a_finished_study_in_the_data_folder_replaces_the_reduced_one(tiny_study
     section = report.build(ReportContext(tmp_path / "report", use_cache=False, data_dir=data))
     assert f"reads the study in {data / report.STUDY_FOLDER}" in section.summary
     assert [c.verdict for c in section.claims][4] == claims.T5(study.summaries).verdict
+
+
+def test_study_figures_draw_on_the_axes_they_are_given(tiny_study):
+    from alignlab._figures import figure
+    from alignlab.tripwire import plots
+    study, _, _ = tiny_study
+    for draw in (plots.plot_evasion, plots.plot_belief, plots.plot_detection):
+        fig, ax = figure()
+        assert draw(study, ax=ax) is fig and ax.has_data()
+    fig, axes = figure(1, 1 + len(study.responses))
+    assert plots.plot_oracle_by_response(study, ax=axes) is fig and all(a.has_data() for a in axes)
