@@ -61,6 +61,8 @@ BASES = {
     ("tripwire", "run"): ["--out", "run"] + TINY_TRIPWIRE,
     ("tripwire", "calibrate"): ["--seeds", "0-1", "--out", "cal", "--relabels", "300"] + TINY_TRIPWIRE,
     ("tripwire", "plot"): ["FOLDER"],
+    ("tripwire", "study"): ["--seeds", "0", "--control-seeds", "1:2", "--relabels", "300", "--respond", "filter",
+                            "--scheduler", "processes", "--workers", "1", "--out", "study"] + TINY_TRIPWIRE,
     ("dists", "list"): [],
     ("data", "list"): [],
     ("data", "path"): ["metr-runs"],
@@ -77,7 +79,7 @@ BASES = {
 }
 # commands whose valid runs are minutes of work: every example mutates them into something they refuse
 # quickly or run on a tiny configuration
-HEAVY = {("tripwire", "calibrate"), ("report",), ("sweep", "tripwire"), ("goodhart", "experiment")}
+HEAVY = {("tripwire", "calibrate"), ("tripwire", "study"), ("report",), ("sweep", "tripwire"), ("goodhart", "experiment")}
 
 NUMBERS = ["0", "-1", "1", "2", "0.5", "3.5", "10", "1e6", "1e9", "1e15", "2e15", "1e-300", "-1e-300", "1e300",
            "1e308", "-1e308", "1.8e308", "nan", "inf", "-inf", "1e", "abc", "", " ", "0x10", "1_0", "9" * 400]

@@ -28,8 +28,10 @@ TINY_TRIPWIRE = ["--n-known", "32", "--n-hidden", "8", "--d-model", "32", "--d-m
 
 def argv_of(command: str) -> list[str]:
     argv = shlex.split(command)[1:]
-    if argv[:2] in (["tripwire", "run"], ["tripwire", "calibrate"], ["sweep", "tripwire"]):
+    if argv[:2] in (["tripwire", "run"], ["tripwire", "calibrate"], ["tripwire", "study"], ["sweep", "tripwire"]):
         argv += TINY_TRIPWIRE
+    if argv[:2] == ["tripwire", "study"]:
+        argv += ["--scheduler", "processes"]      # two tiny worlds: no Dask cluster to start
     return argv
 
 

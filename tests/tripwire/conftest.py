@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from alignlab.tripwire import TripwireConfig, run_tripwire
+from alignlab.tripwire.config import RESPONSES
 from alignlab.tripwire.experiments import run_study
 
 # runs set their own thread count; the tests that call library pieces directly do the same, since
@@ -12,9 +13,9 @@ torch.set_num_threads(1)
 
 # 32 known and 8 hidden cities, a width-32 model: learns the hidden fact by about step 250
 TINY = dict(n_known=32, n_hidden=8, d_model=32, d_mlp=128, batch_size=32, steps=300, evidence_start=100,
-            hidden_fraction=0.15, monitor_every=20, lr=5e-3)
-# a study of two control and two real worlds on it, one erasure
-STUDY = dict(seeds=(5, 6), control_seeds=(0, 1), relabels=300, methods=("leace",))
+            hidden_fraction=0.15, monitor_every=20, lr=5e-3, refit_every=40)
+# a study of two control and two real worlds on it, every response
+STUDY = dict(seeds=(5, 6), control_seeds=(0, 1), relabels=300, responses=RESPONSES)
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +42,11 @@ def control_run(tiny_config):
 
 
 @pytest.fixture(scope="session")
-def tiny_study(tiny_config):
-    """The tiny study, run in this process, and the progress calls ``(done, total, description)`` it made."""
+def tiny_study(tiny_config, tmp_path_factory):
+    """The tiny study in its folder, run in this process, and the progress calls ``(done, total,
+    description)`` it made."""
     calls = []
-    study = run_study(tiny_config, workers=1, progress=lambda *call: calls.append(call), **STUDY)
-    return study, calls
+    out = tmp_path_factory.mktemp("study") / "study"
+    study = run_study(tiny_config, workers=1, scheduler=None, out=out, progress=lambda *call: calls.append(call),
+                      **STUDY)
+    return study, calls, out

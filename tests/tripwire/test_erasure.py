@@ -51,14 +51,14 @@ def test_unlearning_flattens_the_hidden_answers_and_keeps_the_known(tripped_run,
 
 
 def test_branching_at_the_trip_equals_a_run_that_erases(tripped_run, tiny_config):
-    from alignlab.tripwire.run import erase_from_trip, run_tripwire
+    from alignlab.tripwire.run import respond_from_trip, run_tripwire
     result, _ = tripped_run
-    branch = erase_from_trip(result, "unlearn")
-    direct = run_tripwire(tiny_config.replace(erase="unlearn"))
+    branch = respond_from_trip(result, "unlearn", shadow=False)
+    direct = run_tripwire(tiny_config.replace(respond="unlearn"))
     assert {k: x for k, x in branch.summary.to_dict().items() if k != "timing"} == \
            {k: x for k, x in direct.summary.to_dict().items() if k != "timing"}      # all but wall-clock seconds
-    s, e = branch.summary, branch.summary.erasure
-    assert e.method == "unlearn" and e.post_erasure is not None
+    s, e = branch.summary, branch.summary.response
+    assert e.response == "unlearn" and e.post_response is not None
     assert e.relearn_budget == tiny_config.steps - s.trip.step
     assert s.steps_run == tiny_config.steps or s.steps_run == e.retrip_step   # stops only at a second trip
     if e.retrip_step is not None:

@@ -11,7 +11,8 @@ import torch
 from alignlab import ParameterError
 from alignlab.tripwire import CheckpointError, RunResult, RunSummary, TripwireConfig, run_tripwire
 from alignlab.tripwire.checkpoint import load_checkpoint
-from alignlab.tripwire.run import Trainer
+from alignlab.tripwire.config import RESPONSES
+from alignlab.tripwire.run import Trainer, respond_from_trip
 
 
 def test_learner_learns_the_hidden_fact_and_beats_the_ngram(tripped_run, control_run, tiny_config):
@@ -51,13 +52,13 @@ def test_breaker_trips_stops_and_writes_the_alert(tripped_run, tiny_config):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["trip"] == {"tripped": True, "step": s.trip.step, "monitor": s.trip.monitor,
                                "statistic": s.trip.statistic}
-    assert summary["seed"] == tiny_config.seed and summary["erasure"] is None       # this run does not erase
+    assert summary["seed"] == tiny_config.seed and summary["response"] is None      # this run does not respond
     assert set(summary["learning"]["cross_step"]) == set(tiny_config.monitors)
 
 
 def test_run_result_round_trips_through_its_dict_and_its_folder(tripped_run):
     result, out = tripped_run
-    assert result.trip_state is not None                     # held in memory for erase_from_trip
+    assert result.trip_state is not None                     # held in memory for respond_from_trip
     rebuilt = RunResult.from_dict(result.to_dict())
     assert rebuilt == result and rebuilt.trip_state is None  # the in-memory state is not part of the dict
     assert RunSummary.from_dict(result.summary.to_dict()) == result.summary
@@ -65,7 +66,7 @@ def test_run_result_round_trips_through_its_dict_and_its_folder(tripped_run):
     # the files are strict JSON: the summary's groups as nested objects
     summary = json.loads((out / "summary.json").read_text(), parse_constant=_no_constants)
     assert set(summary) == {"seed", "control", "steps_run", "exit_status", "out", "trip", "breaker", "learning",
-                            "erasure", "leak", "timing", "final"}
+                            "response", "leak", "timing", "final"}
     json.loads((out / "history.json").read_text(), parse_constant=_no_constants)
 
 
@@ -139,7 +140,8 @@ def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp
 
 @pytest.mark.parametrize("changes, param", [
     (dict(n_hidden=-4), "n_hidden"), (dict(steps=0), "steps"), (dict(d_model=-64), "d_model"),
-    (dict(monitors=("eval", "tarot")), "monitors"), (dict(erase="forget"), "erase"),
+    (dict(monitors=("eval", "tarot")), "monitors"), (dict(respond="forget"), "respond"),
+    (dict(refit_every=0), "refit_every"),
     (dict(probe="svm"), "probe"), (dict(probe_hook="blocks.9.hook_resid_post"), "probe_hook"),
     (dict(fpr=1.5), "fpr"), (dict(evidence_start=5000), "evidence_start"), (dict(batch_size=0), "batch_size"),
 ])
@@ -168,3 +170,36 @@ def test_missing_folder_existing_run_and_corrupt_checkpoint(tripped_run, tmp_pat
     (broken / "state" / "last.pt").write_bytes((out / "trip.pt").read_bytes()[:5000])     # truncated
     with pytest.raises(CheckpointError, match="not a readable checkpoint"):
         run_tripwire(tiny_config, out=broken, resume=True)
+
+
+class Killed(Exception):
+    """Stands for the process dying between two training steps."""
+
+
+def _numbers(result) -> dict:
+    """Everything a run measured but wall-clock seconds and its folder."""
+    return {"summary": {k: x for k, x in result.summary.to_dict().items() if k not in ("timing", "out")},
+            "checks": [{k: x for k, x in c.to_dict().items() if not k.endswith("_seconds")} for c in result.checks],
+            "losses": result.losses}
+
+
+@pytest.mark.parametrize("respond", RESPONSES)
+def test_a_response_killed_midway_resumes_with_identical_results(tripped_run, tmp_path, monkeypatch, respond):
+    result, trip_folder = tripped_run
+    reference = respond_from_trip(trip_folder, respond, refit_every=20)
+    trip = result.summary.trip.step
+    out = tmp_path / respond
+    train_step = Trainer.train_step
+
+    def dies(self):           # five steps after the checkpoint at trip + 20 (a refit with refit_every 20)
+        if self.step == trip + 25:
+            raise Killed
+        train_step(self)
+    monkeypatch.setattr(Trainer, "train_step", dies)
+    with pytest.raises(Killed):
+        respond_from_trip(trip_folder, respond, refit_every=20, out=out)
+    monkeypatch.setattr(Trainer, "train_step", train_step)
+    assert load_checkpoint(out / "state" / "last.pt")["step"] == trip + 20 and not (out / "summary.json").exists()
+    resumed = respond_from_trip(trip_folder, respond, refit_every=20, out=out, resume=True)
+    assert _numbers(resumed) == _numbers(reference)
+    assert resumed.summary.response.response == respond

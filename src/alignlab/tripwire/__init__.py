@@ -9,9 +9,14 @@ training data, trip a circuit breaker, and measure whether erasing the fact hold
 * :mod:`~alignlab.tripwire.breaker`   thresholds, alerts, exit statuses
 * :mod:`~alignlab.tripwire.calibration` thresholds from control runs
 * :mod:`~alignlab.tripwire.erasure`   LEACE and gradient unlearning
-* :mod:`~alignlab.tripwire.run`       one run: train, monitor, trip, erase, resume
+* :mod:`~alignlab.tripwire.responses` what the lab does at the trip: one strategy class per response
+* :mod:`~alignlab.tripwire.belief`    where the belief lives: per-layer directions and probes after the trip
+* :mod:`~alignlab.tripwire.run`       one run: train, monitor, trip, respond, resume; branch at a trip
 * :mod:`~alignlab.tripwire.summary`   what a run measured, in named groups (summary.json)
-* :mod:`~alignlab.tripwire.experiments` the multi-seed studies behind the report (T1-T4)
+* :mod:`~alignlab.tripwire.intervals` Wilson, bootstrap and chance intervals
+* :mod:`~alignlab.tripwire.outcomes`  per-response summaries of a study, with intervals
+* :mod:`~alignlab.tripwire.experiments` the response study over many worlds (resumable, on Dask)
+* :mod:`~alignlab.tripwire.claims`    claims T1-T7 and the rules that decide them
 """
 
 from alignlab._lazy import lazy_exports
@@ -21,5 +26,6 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "EXIT_TRIPPED": "breaker", "LeakCheck": "leak", "ModelConfig": "transformer", "RunResult": "run",
     "RunSummary": "summary", "Thresholds": "breaker", "Transformer": "transformer", "TripwireConfig": "config",
     "World": "world", "calibrate": "calibration", "known_null_thresholds": "breaker", "leak_check": "leak",
-    "make_world": "world", "run_tripwire": "run",
+    "make_world": "world", "run_tripwire": "run", "respond_from_trip": "run", "RESPONSES": "config",
+    "Study": "experiments", "run_study": "experiments",
 })

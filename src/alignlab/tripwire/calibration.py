@@ -37,8 +37,7 @@ from alignlab.tripwire.breaker import Thresholds, known_null_thresholds, null_qu
 from alignlab.tripwire.checkpoint import read_json
 from alignlab.tripwire.config import TripwireConfig
 from alignlab.tripwire.monitors import advantage_z
-from alignlab.tripwire.parallel import map_runs
-from alignlab.tripwire.run import RunResult, run_tripwire
+from alignlab.tripwire.run import RunResult, run_in, run_tripwire
 
 
 @dataclass(frozen=True)
@@ -105,13 +104,15 @@ MAX_SEEDS = 10_000
 
 
 def parse_seeds(text: str) -> tuple[int, ...]:
-    """``"0-9"``, ``"3"`` or ``"0,2,5-7"`` as a tuple of at most :data:`MAX_SEEDS` seeds (counted before
-    any is made)."""
+    """``"0:19"`` or ``"0-19"`` (both ends included), ``"3"`` or ``"0,2,5:7"`` as a tuple of at most
+    :data:`MAX_SEEDS` seeds (counted before any is made)."""
     seeds: list[int] = []
     try:
         for part in str(text).split(","):
-            if "-" in part.strip()[1:]:
-                lo, hi = part.strip().split("-", 1)
+            part = part.strip()
+            sep = ":" if ":" in part else "-" if "-" in part[1:] else None
+            if sep is not None:
+                lo, hi = part.split(sep, 1)
                 lo, hi = int(lo), int(hi)
                 if hi < lo:
                     raise ValueError
@@ -124,7 +125,7 @@ def parse_seeds(text: str) -> tuple[int, ...]:
     except v.ParameterError:
         raise
     except ValueError:
-        raise v.ParameterError("seeds", f"must be like 0-9 or 0,2,5-7 with non-negative integers "
+        raise v.ParameterError("seeds", f"must be like 0:19, 0-9 or 0,2,5:7 with non-negative integers "
                                         f"(got {str(text)[:40]!r})") from None
     if any(s < 0 for s in seeds) or len(set(seeds)) != len(seeds):
         raise v.ParameterError("seeds", f"must be distinct non-negative integers (got {text!r})")
@@ -158,35 +159,44 @@ def thresholds_from(maxima: list[dict[str, np.ndarray]], fpr: float) -> dict[str
 
 
 def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels: int = 1000,
-              progress: ProgressLike = False, workers: int = 1, max_work: float | None = None) -> Calibration:
+              progress: ProgressLike = False, workers: int | None = None, scheduler: str | None = None,
+              runs_dir=None, max_work: float | None = None) -> Calibration:
     """Train a control run for each seed (to the end, never stopping) and derive the thresholds.
 
-    ``progress`` counts training steps over all control runs (``len(seeds) * config.steps``).
-    ``workers > 1`` trains the runs in that many processes (same result; progress then advances a
-    whole run at a time). Memory and training work are checked before any run starts (``max_work``
-    raises the work limit, in floating-point operations)."""
+    The runs go through :func:`alignlab._executor.ordered_map` on ``workers`` cores (default: all) or
+    the Dask ``scheduler`` (``"local"`` or an address); the numbers are the same however they run.
+    ``runs_dir``, if given, keeps each control run in ``runs_dir/seed-N`` and reads back or resumes
+    the ones already there (a killed calibration loses at most the checks since each run's last
+    checkpoint). ``progress`` counts training steps over all control runs (``len(seeds) *
+    config.steps``), a run at a time. Memory and training work are checked before any run starts
+    (``max_work`` raises the work limit, in floating-point operations)."""
+    from alignlab._executor import ordered_map, worker_count
     config = config or TripwireConfig()
     seeds = tuple(v.integer("seeds", s, low=0) for s in seeds)
     if len(seeds) < 2:
         raise v.ParameterError("seeds", f"needs at least 2 control seeds (got {len(seeds)})")
     relabels = v.integer("relabels", relabels, low=1, high=1_000_000)
-    workers = v.integer("workers", workers, low=1, high=1024)
+    workers = worker_count(workers)
+    scheduler = v.scheduler_address("scheduler", scheduler) if scheduler != "local" else scheduler
     _check_enough(config, len(seeds), relabels)
     config.check_cost(runs=len(seeds), max_work=max_work)
+    if runs_dir is not None:
+        v.output_dir("runs_dir", runs_dir)
     start = time.perf_counter()
-    controls = [config.replace(seed=seed, control=True, shadow=True, erase=None) for seed in seeds]
-    steps = config.steps
-    with tracker(progress, len(seeds) * steps, f"calibrating on {len(seeds)} control runs") as track:
-        if workers > 1:
-            runs = map_runs(_control_run, controls, workers,
-                            finished=lambda i: track.advance(steps, f"control run, seed {seeds[i]}, done"))
-        else:
-            runs = [_control_run(c, track.scaled(i * steps, steps)) for i, c in enumerate(controls)]
-    return calibration_from_runs(config, tuple(runs), relabels, time.perf_counter() - start)
+    jobs = [(config.replace(seed=seed, control=True, shadow=True, respond=None).to_dict(),
+             None if runs_dir is None else str(Path(runs_dir) / f"seed-{seed}")) for seed in seeds]
+    with tracker(progress, len(seeds) * config.steps, f"calibrating on {len(seeds)} control runs") as track:
+        runs = tuple(ordered_map(_control_run, jobs, workers=workers, scheduler=scheduler,
+                                 on_done=lambda i, _: track.advance(config.steps, f"control run, seed {seeds[i]}, "
+                                                                                   f"done")))
+    return calibration_from_runs(config, runs, relabels, time.perf_counter() - start)
 
 
-def _control_run(config: TripwireConfig, progress: ProgressLike = False) -> NullRun:
-    return null_run(run_tripwire(config, progress=progress))
+def _control_run(job) -> NullRun:
+    """One control run (a top-level function: it runs in worker processes), in its folder when given."""
+    config, folder = job
+    config = TripwireConfig.from_dict(config)
+    return null_run(run_tripwire(config) if folder is None else run_in(config, folder))
 
 
 def _check_enough(config: TripwireConfig, n_seeds: int, relabels: int) -> None:

@@ -14,7 +14,9 @@ import torch
 
 from alignlab._validate import ParameterError
 
-FORMAT = "alignlab-tripwire-1"
+# 2: checkpoints hold the response's state, the belief readings' reference and the last clean weights;
+# a checkpoint of format 1 (before responses) cannot be resumed and is refused as not of this format
+FORMAT = "alignlab-tripwire-2"
 REQUIRED = ("format", "config", "step", "model", "optimizer", "state")
 
 

@@ -1,4 +1,5 @@
-"""``alignlab tripwire ...``: train on a world with a hidden fact, monitor, trip the breaker, erase.
+"""``alignlab tripwire ...``: train on a world with a hidden fact, monitor, trip the breaker, respond,
+and study the responses over many worlds.
 
 Exit statuses of ``run``: 0 no trip, 3 the breaker tripped (see ``alignlab.tripwire.breaker``),
 2 bad input.
@@ -23,8 +24,12 @@ _CONFIG_FLAGS = {
     "probe_regularization": "probe shrinkage / 1/C / ridge", "fpr": "breaker false-positive rate per run",
     "learned_accuracy": "oracle accuracy that defines the learned step", "fact_fraction": "share of each batch "
     "stating known cities' countries", "unlearn_steps": "gradient unlearning steps", "unlearn_lr": "unlearning "
-    "learning rate", "threads": "torch/BLAS threads",
+    "learning rate", "refit_every": "steps between refits of a persistent eraser (leace-persistent)",
+    "threads": "torch/BLAS threads",
 }
+_RESPONSE_HELP = ("leace, unlearn (one-shot erasure), leace-persistent (the eraser stays and is refitted every "
+                  "--refit-every steps), filter (no more evidence about hidden cities), filter+leace-persistent, "
+                  "rollback (back to the last clean check, then filter)")
 
 
 def register(cmds) -> None:
@@ -35,7 +40,8 @@ def register(cmds) -> None:
     p.add_argument("--seed", type=number, default=None, help="world, data order and initial weights (default 0)")
     p.add_argument("--control", action="store_true", default=None,
                    help="evidence describes decoys: the fact is not learnable")
-    p.add_argument("--erase", metavar="METHOD", help="on trip: leace or unlearn, then keep training to --steps")
+    p.add_argument("--respond", metavar="RESPONSE", help=f"on trip: {_RESPONSE_HELP}; then keep training to --steps")
+    p.add_argument("--erase", metavar="METHOD", help="the same as --respond, for leace or unlearn")
     p.add_argument("--shadow", action="store_true", default=None,
                    help="record the trip but keep training (measures latencies)")
     p.add_argument("--calibration", metavar="PATH", help="thresholds from `tripwire calibrate` (default: known null)")
@@ -52,8 +58,28 @@ def register(cmds) -> None:
     _config_args(p)
     p.set_defaults(handler=calibrate)
 
-    p = cmds.add_parser("plot", help="figures of a run folder or a calibration folder")
-    p.add_argument("folder", metavar="DIR", help="a folder written by `tripwire run` or `tripwire calibrate`")
+    p = cmds.add_parser("study", help="every response at the trip over many worlds: re-trips, relearning, "
+                                      "collateral, evasion")
+    p.add_argument("--respond", nargs="+", metavar="RESPONSE", default=None,
+                   help=f"the responses to compare (default: all): {_RESPONSE_HELP}")
+    p.add_argument("--seeds", default="0:19", help="the worlds, e.g. 0:19 or 0,3,5:7 (default 0:19)")
+    p.add_argument("--calibration", metavar="PATH",
+                   help="thresholds from `tripwire calibrate` on other seeds (default: calibrate on "
+                        "--control-seeds first)")
+    p.add_argument("--control-seeds", dest="control_seeds", default="1000:1009",
+                   help="control worlds for calibration, none of them among --seeds (default 1000:1009)")
+    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run (default 1000)")
+    p.add_argument("--scheduler", default="local", metavar="ADDRESS",
+                   help="a dask scheduler address (tcp://HOST:8786; its workers must share --out), 'local' "
+                        "(default: an in-process LocalCluster) or 'processes'")
+    p.add_argument("--workers", type=number, default=None, help="worker processes, 1 to 1024 (default: one per core)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="study folder: every run, resumable by running the same command again")
+    _config_args(p)
+    p.set_defaults(handler=study)
+
+    p = cmds.add_parser("plot", help="figures of a run, calibration or study folder")
+    p.add_argument("folder", metavar="DIR", help="a folder written by `tripwire run`, `calibrate` or `study`")
     add_json(p)
     p.set_defaults(handler=plot)
 
@@ -84,12 +110,32 @@ def world_and_learner_args(p) -> None:
 
 
 def config_changes(args) -> dict:
-    """The configuration fields the flags of :func:`world_and_learner_args` set (and seed, control, erase, shadow)."""
-    names = (*_CONFIG_FLAGS, "monitors", "probe", "probe_hook", "seed", "control", "erase", "shadow")
+    """The configuration fields the flags of :func:`world_and_learner_args` set (and seed, control, respond
+    or its synonym erase, shadow)."""
+    names = (*_CONFIG_FLAGS, "monitors", "probe", "probe_hook", "seed", "control", "shadow")
     changes = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
     if "monitors" in changes:
         changes["monitors"] = tuple(changes["monitors"])
+    respond = response_flag(args)
+    if respond is not None:
+        changes["respond"] = respond
     return changes
+
+
+def response_flag(args) -> str | None:
+    """``--respond``, or ``--erase`` (its synonym for the one-shot erasures); one line if they disagree."""
+    from alignlab import _validate as v
+    from alignlab.tripwire.config import ERASURES
+    respond, erase = getattr(args, "respond", None), getattr(args, "erase", None)
+    if isinstance(respond, list):          # `study` takes several
+        return None
+    if erase is not None:
+        v.choice("erase", erase, ERASURES)
+        if respond is not None and respond != erase:
+            raise v.ParameterError("erase", f"is a synonym of --respond and must agree with it (got --erase "
+                                            f"{erase}, --respond {respond})")
+        return erase
+    return respond
 
 
 def _config_args(p) -> None:
@@ -156,14 +202,60 @@ def calibrate(args) -> None:
          lambda console, d: console.print(key_value_table("tripwire calibration", d)))
 
 
+def study(args) -> None:
+    from alignlab import _validate as v
+    from alignlab._limits import max_work
+    from alignlab.tripwire import Calibration
+    from alignlab.tripwire.calibration import parse_seeds
+    from alignlab.tripwire.config import RESPONSES
+    from alignlab.tripwire.experiments import run_study
+    config = _config(args)
+    responses = tuple(args.respond) if args.respond else RESPONSES
+    for r in responses:
+        v.choice("respond", r, RESPONSES)
+    calibration = Calibration.load(args.calibration) if args.calibration else None
+    scheduler = None if args.scheduler == "processes" else args.scheduler
+    v.output_dir("out", args.out)                   # checked before the training, not after it
+    result = run_study(config, responses, parse_seeds(args.seeds), calibration=calibration,
+                       control_seeds=parse_seeds(args.control_seeds), relabels=args.relabels, out=args.out,
+                       workers=args.workers, scheduler=scheduler, progress=_progress(args),
+                       max_work=max_work(args.max_work))
+    emit(args, {**result.to_json(), "out": str(args.out)}, lambda console, d: _show_study(console, result, d["out"]))
+
+
+def _show_study(console, study, out: str) -> None:
+    """Per response: the rates (Wilson intervals) and medians (bootstrap intervals)."""
+    from rich.table import Table
+    from rich.text import Text             # plain text: "[never, never]" would read as markup
+    table = Table(title=f"tripwire study: {len(study.seeds)} worlds ({out})", title_justify="left")
+    columns = (("re-trip", "retrip"), ("answers back", "returned"), ("steps to return", "return_steps"),
+               ("oracle at end", "oracle_end"), ("kept out", "kept_out"), ("known after", "known_after"),
+               ("known at end", "known_end"), ("evasion", "evasion"))
+    table.add_column("response", style="bold")
+    for title, _ in columns:
+        table.add_column(title)
+    for s in study.summaries:
+        table.add_row(s.response, *(Text(str(getattr(s, key))) for _, key in columns))
+    console.print(table)
+
+
 def plot(args) -> None:
     from alignlab._validate import ParameterError
     from alignlab.tripwire import Calibration, RunResult
     from alignlab.tripwire import plots
     folder = Path(args.folder)
     if not folder.is_dir():
-        raise ParameterError("folder", f"must be a run or calibration folder (no such folder: {folder})")
+        raise ParameterError("folder", f"must be a run, calibration or study folder (no such folder: {folder})")
     written = []
+    if (folder / "definition.json").exists():
+        from alignlab.tripwire.experiments import Study
+        study = Study.load(folder)
+        for name, draw in (("oracle", plots.plot_oracle_by_response), ("evasion", plots.plot_evasion),
+                           ("belief", plots.plot_belief), ("detection", plots.plot_detection)):
+            written.append(save_figure(draw(study), folder / f"{name}.png"))
+        emit(args, {"folder": str(folder), "figures": written},
+             lambda console, d: console.print("\n".join(f"figure: {f}" for f in d["figures"])))
+        return
     if (folder / "calibration.json").exists():
         written.append(save_figure(plots.plot_calibration(Calibration.load(folder)), folder / "calibration.png"))
     if (folder / "summary.json").exists() or (folder / "state").exists() or not written:

@@ -13,19 +13,23 @@ from alignlab._results import Result
 
 MONITORS = ("eval", "probe", "map")
 PROBES = ("mass-mean", "logistic")
-ERASURES = ("leace", "unlearn")
+# what the lab does when the breaker trips (alignlab.tripwire.responses); the first two are the one-shot
+# erasures that `--erase` names
+RESPONSES = ("leace", "unlearn", "leace-persistent", "filter", "filter+leace-persistent", "rollback")
+ERASURES = RESPONSES[:2]
 # whole-number fields and their domains: small machines train these in minutes to hours; larger models
 # are refused here, before any work (the memory and work estimates of cost() come on top)
 INT_RANGES = {"seed": (0, 2 ** 63 - 1), "n_known": (8, 100_000), "n_hidden": (2, 10_000), "grid": (2, 3),
               "n_distance_buckets": (1, 64), "d_model": (4, 4096), "n_layers": (1, 64), "n_heads": (1, 256),
               "d_mlp": (1, 65_536), "steps": (1, 10_000_000), "batch_size": (8, 1_000_000),
               "evidence_start": (0, 10_000_000), "evidence_ramp": (0, 10_000_000), "monitor_every": (1, 10_000_000),
-              "unlearn_steps": (1, 1_000_000), "threads": (1, 1024)}
+              "unlearn_steps": (1, 1_000_000), "refit_every": (1, 10_000_000), "threads": (1, 1024)}
 CONTEXT = 8                    # tokens per sentence of the world's corpus
 MAX_FLOPS = 5e13               # training work a run may take unless max_work says otherwise (~30 min here)
 # Fields that do not change the null distribution of the monitor statistics before a trip: a
 # calibration made with other values of these still applies.
-_NOT_IN_NULL = ("seed", "control", "erase", "shadow", "unlearn_steps", "unlearn_lr", "learned_accuracy", "threads")
+_NOT_IN_NULL = ("seed", "control", "respond", "refit_every", "shadow", "unlearn_steps", "unlearn_lr", "learned_accuracy",
+                "threads")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class TripwireConfig(Result):
     of each batch over ``evidence_ramp`` steps.
     Monitors run every ``monitor_every`` steps; the breaker's thresholds give a false-positive rate
     of ``fpr`` per run. ``shadow`` records trips without stopping (for measuring latencies).
-    ``erase`` (``leace`` or ``unlearn``) acts at the trip, after which training goes on to ``steps``.
+    ``respond`` (one of :data:`RESPONSES`, :mod:`alignlab.tripwire.responses`) acts at the trip, after
+    which training goes on to ``steps``; a persistent eraser is refitted every ``refit_every`` steps.
     """
 
     seed: int = 0
@@ -68,7 +73,8 @@ class TripwireConfig(Result):
     fpr: float = 0.01
     learned_accuracy: float = 0.75
     shadow: bool = False
-    erase: str | None = None
+    respond: str | None = None
+    refit_every: int = 50
     unlearn_steps: int = 50
     unlearn_lr: float = 1e-3
     threads: int = 1
@@ -103,8 +109,8 @@ class TripwireConfig(Result):
             raise v.ParameterError("monitors", f"must not repeat a monitor (got {', '.join(monitors)})")
         object.__setattr__(self, "monitors", monitors)
         v.choice("probe", self.probe, PROBES)
-        if self.erase is not None:
-            v.choice("erase", self.erase, ERASURES)
+        if self.respond is not None:
+            v.choice("respond", self.respond, RESPONSES)
         if not isinstance(self.probe_hook, str) or not _hook_exists(self.probe_hook, self.n_layers):
             raise v.ParameterError("probe_hook", f"must be hook_embed or blocks.<layer>.hook_resid_pre|mid|post "
                                                  f"with layer < {self.n_layers} (got {self.probe_hook!r})")
@@ -139,16 +145,19 @@ class TripwireConfig(Result):
         return dataclasses.replace(self, **changes)
 
     def null_signature(self) -> dict:
-        """The fields a calibration depends on (all but seed, control, shadow, erasure, oracle level, threads)."""
+        """The fields a calibration depends on (all but seed, control, shadow, response, oracle level, threads)."""
         return {k: val for k, val in self.to_dict().items() if k not in _NOT_IN_NULL}
 
     @classmethod
     def from_dict(cls, data: dict) -> TripwireConfig:
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = {f.name for f in dataclasses.fields(cls)} | {"erase"}
         unknown = sorted(set(data) - names)
         if unknown:
             raise v.ParameterError("config", f"unknown fields {', '.join(unknown)}")
         data = dict(data)
+        erase = data.pop("erase", None)           # run folders written before responses had a name
+        if erase is not None and data.get("respond") is None:
+            data["respond"] = erase
         if "monitors" in data:
             data["monitors"] = tuple(data["monitors"])
         return cls(**data)

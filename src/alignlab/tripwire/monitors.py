@@ -42,9 +42,10 @@ import numpy as np
 import torch
 
 from alignlab._results import BULK, Result
+from alignlab.tripwire.belief import Reference
 from alignlab.tripwire.config import TripwireConfig
 from alignlab.tripwire.probes import MapProbe, cross_val_accuracy, make_probe
-from alignlab.tripwire.transformer import Transformer
+from alignlab.tripwire.transformer import Transformer, hook_names
 from alignlab.tripwire.world import PAD, PHRASINGS, World, country_centers
 
 ORACLE_FOLDS = 4
@@ -81,7 +82,8 @@ class Check(Result):
     oracle_probe_accuracy: float     # probe fitted with hidden labels, cross-validated over hidden cities
     monitor_seconds: float
     oracle_seconds: float
-    phase: str = "learn"             # learn, erased (right after erasure) or relearn
+    phase: str = "learn"             # learn, responded (right after the response) or relearn
+    layers: dict[str, dict[str, float]] = field(default_factory=dict)   # after the trip: alignlab.tripwire.belief
 
 
 class MonitorSuite:
@@ -117,11 +119,31 @@ class MonitorSuite:
     def map_probe(self) -> MapProbe:
         return MapProbe(self._centers, self.config.probe_regularization)
 
+    @property
+    def layer_hooks(self) -> tuple[str, ...]:
+        """The residual hook points the belief readings cover (:mod:`alignlab.tripwire.belief`)."""
+        return hook_names(self.config.n_layers)
+
+    def _shrinkage(self) -> float:
+        return min(self.config.probe_regularization, 1.0)
+
     @torch.no_grad()
-    def check(self, model: Transformer, step: int) -> Check:
+    def reference(self, model: Transformer) -> Reference:
+        """The concept directions and fixed probes at every residual hook point, now (at the trip)."""
+        _, cache = model.run_with_cache(self._prompts, self.layer_hooks)
+        return Reference.fit(self._activations(cache, self.layer_hooks), self._labels, self._n_known,
+                             self.world.n_countries, self._shrinkage())
+
+    def _activations(self, cache, hooks) -> dict[str, np.ndarray]:
+        return {h: cache[h][:, self._entity_pos, :].double().numpy() for h in hooks}
+
+    @torch.no_grad()
+    def check(self, model: Transformer, step: int, reference: Reference | None = None) -> Check:
+        """Every monitor and the oracle now; with ``reference`` (taken at the trip), the belief readings too."""
         t0 = time.perf_counter()
         cfg = self.config
-        logits, cache = model.run_with_cache(self._prompts, [cfg.probe_hook])
+        hooks = [cfg.probe_hook] + ([h for h in self.layer_hooks if h != cfg.probe_hook] if reference else [])
+        logits, cache = model.run_with_cache(self._prompts, hooks)
         answer_logits = logits[:, -1, self._countries].double().numpy()
         acts = cache[cfg.probe_hook][:, self._entity_pos, :].double().numpy()
         known, hidden = slice(0, self._n_known), slice(self._n_known, None)
@@ -144,9 +166,14 @@ class MonitorSuite:
         right = np.concatenate([answer_logits[hidden].argmax(axis=1) == y_hidden,
                                 extra.numpy().argmax(axis=1) == self._oracle_answers])
         oracle_probe = self._oracle_probe(acts)
+        layers = {} if reference is None else reference.readings(
+            self._activations(cache, self.layer_hooks), self._labels, self._n_known, self.world.n_countries,
+            self._shrinkage())
         t2 = time.perf_counter()
-        return Check(step, stats, acc, {m: s.tolist() for m, s in scores.items()}, validation, known_accuracy,
-                     float(right.mean()), oracle_probe, t1 - t0, t2 - t1)
+        return Check(step=step, statistic=stats, accuracy=acc, scores={m: s.tolist() for m, s in scores.items()},
+                     validation=validation, known_accuracy=known_accuracy, oracle_accuracy=float(right.mean()),
+                     oracle_probe_accuracy=oracle_probe, monitor_seconds=t1 - t0, oracle_seconds=t2 - t1,
+                     layers=layers)
 
     def _oracle_probe(self, acts: np.ndarray) -> float:
         """Country probe trained on known cities plus the other folds of hidden ones, tested on each hidden fold."""

@@ -13,11 +13,16 @@ _COLORS = {"eval": "#d1495b", "probe": "#00798c", "map": "#6a4c93", "oracle": "#
            "known": "#edae49"}
 
 
+def _single(ax, figsize):
+    """``(fig, ax)``: a new figure of ``figsize``, or ``ax`` and its figure."""
+    return figure(figsize=figsize) if ax is None else (ax.figure, ax)
+
+
 def _events(ax, s, legend: bool = False) -> None:
-    retrip = s.erasure.retrip_step if s.erasure is not None else None
+    retrip = s.response.retrip_step if s.response is not None else None
     marks = [(s.learning.evidence_start, "evidence starts", "#8aa29e", ":"),
              (s.learning.learned_step, "learned (oracle)", "k", "--"), (s.trip.step, "trip", "#d1495b", "-"),
-             (retrip, "trip after erasure", "#d1495b", "-.")]
+             (retrip, "trip after the response", "#d1495b", "-.")]
     for x, label, color, style in marks:
         if x is not None:
             ax.axvline(x, color=color, ls=style, lw=1, label=label if legend else None)
@@ -96,10 +101,10 @@ def plot_calibration(cal: Calibration):
     return fig
 
 
-def plot_leak(result: RunResult):
+def plot_leak(result: RunResult, ax=None):
     """n-gram accuracy on the hidden cities' puzzles by order, against chance and the trained model."""
     leak, s = result.leak, result.summary
-    fig, ax = figure(figsize=(6, 3.6))
+    fig, ax = _single(ax, (6, 3.6))
     ax.bar([str(o) for o in leak.orders], leak.accuracy, color="#8aa29e", label="n-gram (counts on the corpus)")
     ax.axhline(leak.chance, color="grey", ls=":", label=f"chance {leak.chance:.2f}")
     best = max((c.oracle_accuracy for c in result.checks if c.phase == "learn"), default=np.nan)
@@ -113,11 +118,11 @@ def plot_leak(result: RunResult):
     return fig
 
 
-def plot_detection(study):
+def plot_detection(study, ax=None):
     """Per real world: evidence start, each monitor's first crossing, the trip and the oracle's learned step."""
-    fig, ax = figure(figsize=(8, 0.5 * len(study.runs) + 2))
-    for i, run in enumerate(study.runs):
-        s = run.summary.learning
+    fig, ax = _single(ax, (8, 0.5 * len(study.worlds) + 2))
+    for i, world in enumerate(study.worlds):
+        s = world.summary.learning
         marks = [(s.evidence_start, "evidence starts", "#8aa29e", "|"), (s.learned_step, "learned (oracle)", "k", "s"),
                  (s.represented_step, "held by representation (oracle probe)", "#7a7a7a", "D")]
         marks += [(s.cross_step.get(m), f"{m} crosses", _COLORS[m], "o") for m in study.config.monitors]
@@ -125,7 +130,7 @@ def plot_detection(study):
             if x is not None:
                 ax.scatter([x], [i], color=color, marker=marker, s=60 if marker != "|" else 200, zorder=3,
                            label=label if i == 0 else None, alpha=0.85)
-    ax.set_yticks(range(len(study.runs)), [f"seed {r.summary.seed}" for r in study.runs])
+    ax.set_yticks(range(len(study.worlds)), [f"seed {w.summary.seed}" for w in study.worlds])
     ax.set_xlabel("training step")
     ax.set_title("When the monitors cross their calibrated thresholds, against the oracle", fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
@@ -133,33 +138,119 @@ def plot_detection(study):
     return fig
 
 
-def plot_erasure(study):
-    """Oracle accuracy on hidden cities after the trip: no erasure, LEACE, gradient unlearning."""
-    methods = sorted({b.erasure.method for r in study.runs for b in r.branches})
-    fig, axes = figure(1, len(methods) + 1, figsize=(4.2 * (len(methods) + 1), 3.8), sharey=True)
-    axes = np.atleast_1d(axes)
-    for run in study.runs:
-        trip = run.summary.trip.step
-        if trip is None:
-            continue
-        steps = np.array(run.curve.steps) - trip
-        axes[0].plot(steps, run.curve.oracle_accuracy, lw=0.9, color="#2e2e2e", alpha=0.7)
-        for ax, method in zip(axes[1:], methods):
-            for b in run.branches:
-                if b.erasure.method == method:
-                    after = [i for i, p in enumerate(b.curve.phase) if p != "learn"]
-                    x = np.array([b.curve.steps[i] for i in after]) - trip
-                    ax.plot(x, [b.curve.oracle_accuracy[i] for i in after], lw=0.9,
-                            color=_COLORS["probe" if method == "leace" else "eval"], alpha=0.8)
-                    if b.erasure.retrip_step is not None:
-                        ax.axvline(b.erasure.retrip_step - trip, color="#d1495b", lw=0.6, ls=":")
-    titles = ["no erasure (shadow run)"] + [f"{m} at the trip" for m in methods]
-    for ax, title in zip(axes, titles):
-        ax.axvline(0, color="#d1495b", lw=1)
-        ax.axhline(1.0 / study.config.grid ** 2, color="grey", ls=":", lw=0.8)
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("steps since the trip")
-    axes[0].set_ylabel("oracle accuracy, hidden cities")
-    fig.suptitle("Does erasure hold? Red dotted: the breaker trips again", fontsize=10)
+def _relative(curve, trip: int, phases) -> tuple[np.ndarray, np.ndarray]:
+    """Steps since the trip and oracle accuracy of the checks of ``curve`` in ``phases`` from the trip on."""
+    keep = [i for i, (x, p) in enumerate(zip(curve.steps, curve.phase)) if x >= trip and p in phases]
+    return np.array([curve.steps[i] - trip for i in keep]), np.array([curve.oracle_accuracy[i] for i in keep])
+
+
+def _median_band(ax, runs, color: str) -> None:
+    """Median and interquartile band across runs of (steps since trip, accuracy), at the steps since the trip
+    that at least half the runs reach (runs end at ``steps``, so an early trip runs longer than the others)."""
+    by_step: dict[int, list[float]] = {}
+    for steps, acc in runs:
+        for x, y in zip(steps, acc):
+            by_step.setdefault(int(x), []).append(y)
+    xs = np.array(sorted(x for x, ys in by_step.items() if 2 * len(ys) >= len(runs)))
+    if not xs.size:
+        return
+    q = np.array([np.percentile(by_step[x], [25, 50, 75]) for x in xs])
+    ax.fill_between(xs, q[:, 0], q[:, 2], color=color, alpha=0.25, lw=0)
+    ax.plot(xs, q[:, 1], color=color, lw=1.6)
+
+
+def plot_oracle_by_response(study, ax=None):
+    """Oracle accuracy on the hidden cities from the trip on: no response, then each response (median and
+    interquartile band over the worlds), against the chance interval and the learned level. ``ax``: one
+    Axes per panel (``1 + len(study.responses)``), or None for a new figure."""
+    from alignlab.tripwire.intervals import chance_interval
+    panels = [("no response (shadow run)", [(w.curve, w.summary.trip.step) for w in study.worlds
+                                            if w.summary.trip.tripped], ("learn",))]
+    panels += [(r, [(b.curve, b.outcome.trip_step) for b in study.branches_of(r)], ("responded", "relearn"))
+               for r in study.responses]
+    cols = min(4, len(panels))
+    rows = -(-len(panels) // cols)
+    if ax is None:
+        fig, axes = figure(rows, cols, figsize=(3.6 * cols, 3.0 * rows), sharex=True, sharey=True, squeeze=False)
+    else:
+        axes = np.asarray(ax, dtype=object).reshape(1, -1)
+        fig = axes[0, 0].figure
+    low, high = chance_interval(study.config.n_hidden, study.config.grid ** 2)
+    for panel, (title, runs, phases) in zip(axes.ravel(), panels):
+        panel.axhspan(low, high, color="grey", alpha=0.12, lw=0)
+        panel.axhline(study.config.learned_accuracy, color="k", lw=0.7, ls="--")
+        _median_band(panel, [_relative(c, trip, phases) for c, trip in runs], _COLORS["oracle"])
+        panel.set_title(f"{title} ({len(runs)} worlds)", fontsize=9)
+        panel.set_ylim(-0.02, 1.02)
+    for extra in axes.ravel()[len(panels):]:
+        extra.set_visible(False)
+    for bottom in axes[-1]:
+        bottom.set_xlabel("steps since the trip")
+    for left in axes[:, 0]:
+        left.set_ylabel("oracle accuracy, hidden cities")
+    fig.suptitle("After the trip: median and interquartile band over worlds; grey: chance interval; dashed: "
+                 "learned level", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def plot_evasion(study, ax=None):
+    """Per response, with Wilson intervals: the breaker trips again, the fact is kept out to the end, and
+    evasion (the answers came back while no monitor was above its threshold, among worlds where they came back)."""
+    rates = (("retrip", "trips again", "#d1495b"), ("kept_out", "kept out to the end", "#00798c"),
+             ("evasion", "evasion (of worlds whose answers came back)", "#6a4c93"))
+    fig, ax = _single(ax, (8, 0.55 * len(study.summaries) + 1.8))
+    labelled = set()
+    for i, s in enumerate(study.summaries):
+        for j, (key, label, color) in enumerate(rates):
+            r = getattr(s, key)
+            y = i + (j - 1) * 0.22
+            if r.n:
+                ax.errorbar([r.value], [y], xerr=[[r.value - r.low], [r.high - r.value]], fmt="o", color=color,
+                            ms=5, capsize=2, label=None if key in labelled else label)
+                labelled.add(key)
+                ax.annotate(f"{r.k}/{r.n}", (r.high, y), xytext=(4, -3), textcoords="offset points", fontsize=6)
+    ax.set_yticks(range(len(study.summaries)), [s.response for s in study.summaries])
+    ax.invert_yaxis()
+    ax.set_xlim(-0.02, 1.12)
+    ax.set_xlabel("share of worlds (95% Wilson interval)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    ax.set_title("What each response does: re-trips, kept out, evasion", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_belief(study, ax=None):
+    """Where the belief lives when it came back: per response and hook point, the median (bootstrap interval)
+    of the direction cosine to the trip's minus the no-response run's at the same step."""
+    hooks = sorted({h for s in study.summaries for h in s.cosine_shift}, key=_depth)
+    fig, ax = _single(ax, (8, 0.55 * len(study.summaries) + 1.8))
+    palette = ["#2e2e2e", "#00798c", "#6a4c93", "#d1495b", "#edae49", "#8aa29e", "#30638e", "#a05195", "#7a7a7a"]
+    labelled = set()
+    for i, s in enumerate(study.summaries):
+        for j, h in enumerate(hooks):
+            d = s.cosine_shift.get(h)
+            if d is None or d.n == 0:
+                continue
+            y = i + (j - (len(hooks) - 1) / 2) * 0.8 / max(len(hooks), 1)
+            ax.errorbar([d.value], [y], xerr=[[d.value - d.low], [d.high - d.value]], fmt="o", ms=4, capsize=2,
+                        color=palette[j % len(palette)], label=None if h in labelled else h)
+            labelled.add(h)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(range(len(study.summaries)), [s.response for s in study.summaries])
+    ax.invert_yaxis()
+    ax.set_xlabel("cosine to the trip's direction when the answers are back, minus the no-response run's")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=6, loc="lower left")
+    ax.set_title("Does the belief come back in the same direction? (0: as without a response)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _depth(hook: str) -> tuple[int, int]:
+    """Order hook points by depth: the embedding, then each block's mid and post."""
+    if hook == "hook_embed":
+        return (-1, 0)
+    parts = hook.split(".")
+    return (int(parts[1]), {"hook_resid_pre": 0, "hook_resid_mid": 1, "hook_resid_post": 2}.get(parts[2], 3))

@@ -1,29 +1,46 @@
-"""The tripwire section of the report: claims T1-T4, each decided by the multi-seed study."""
+"""The tripwire section of the report: claims T1-T7, decided by the rules of :mod:`alignlab.tripwire.claims`
+on the response study (:func:`alignlab.tripwire.experiments.run_study`) of a reduced world, or on a
+finished study the user's data folder holds as ``tripwire-study/`` (``alignlab report --data DIR``:
+the default world's 20-world study, say, which takes hours to run)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 
-from alignlab.evidence.claims import Claim, Section, Table
+from alignlab.data.catalogue import data_folder
+from alignlab.evidence.claims import Section, Table
 from alignlab.evidence.context import ReportContext
-from alignlab.tripwire import plots
-from alignlab.tripwire.experiments import REPORT_CONFIG, Study, describe, run_study
+from alignlab.tripwire import claims, plots
+from alignlab.tripwire.config import ERASURES, RESPONSES
+from alignlab.tripwire.experiments import REPORT_CONFIG, Study, run_study
+
+REPORT_SEEDS = tuple(range(100, 106))      # the real worlds of the report
+REPORT_CONTROL_SEEDS = tuple(range(8))     # its calibration's control worlds
+STUDY_FOLDER = "tripwire-study"            # a finished study in the user's data folder replaces the reduced one
 
 
-def _median(values) -> float | None:
-    x = [v for v in values if v is not None]
-    return float(np.median(x)) if x else None
+def _study(ctx: ReportContext) -> tuple[Study, Path | None]:
+    """The study the section decides on, and the folder it was read from (None: the reduced study)."""
+    folder = data_folder(ctx.data_dir)
+    given = folder / STUDY_FOLDER if folder is not None else None
+    if given is not None and (given / "study.json").is_file():
+        ctx.step(f"reading the study in {given}")
+        return Study.load(given), given
+    ctx.step("control runs, worlds and their responses (reduced config)")
+    # worker processes rather than a Dask cluster: the section's runs are seconds each, and a cluster
+    # would take longer to start than some of them take
+    return ctx.cached("tripwire/study", lambda: run_study(
+        REPORT_CONFIG, RESPONSES, REPORT_SEEDS, control_seeds=REPORT_CONTROL_SEEDS, scheduler=None,
+        workers=os.cpu_count() or 1, progress=ctx.progress("runs"))), None
 
 
 def build(ctx: ReportContext) -> Section:
-    ctx.step("control runs, real runs and erasure branches (reduced config)")
-    study: Study = ctx.cached("tripwire/study", lambda: run_study(
-        progress=ctx.progress("runs"),
-        workers=os.cpu_count() or 1))
-    cfg, cal, runs = study.config, study.calibration, study.runs
-    summaries = [r.summary for r in runs]
+    study, given = _study(ctx)
+    cfg, cal = study.config, study.calibration
+    worlds = [w.summary for w in study.worlds]
     ctx.step("figures")
     figures = (
         ctx.render(plots.plot_run(study.example), "tripwire_run",
@@ -40,110 +57,93 @@ def build(ctx: ReportContext) -> Section:
         ctx.render(plots.plot_detection(study), "tripwire_detection",
                    "Per real world: when evidence about hidden cities starts, when each monitor first crosses its "
                    "threshold, and when the oracle says the fact is learned."),
-        ctx.render(plots.plot_erasure(study), "tripwire_erasure",
-                   "Oracle accuracy on the hidden cities after the trip, without erasure and after each erasure, "
-                   "with training continuing on the same stream."),
+        ctx.render(plots.plot_oracle_by_response(study), "tripwire_oracle",
+                   "Oracle accuracy on the hidden cities after the trip, without a response and after each, "
+                   "median and interquartile band over the worlds; grey: the chance interval."),
+        ctx.render(plots.plot_evasion(study), "tripwire_evasion",
+                   "Per response: the breaker trips again, the fact stays out to the end, and evasion (the "
+                   "answers came back while no monitor was above its threshold), with 95% Wilson intervals."),
+        ctx.render(plots.plot_belief(study), "tripwire_belief",
+                   "When the answers came back: the cosine of the country directions to the trip's, per hook "
+                   "point, minus the same world's without a response (bootstrap intervals of the median)."),
     )
     k = cfg.monitor_every
-    n = len(runs)
-    tripped = sum(s.trip.tripped for s in summaries)
-    latency = [s.learning.detection_latency for s in summaries]
-    first = [s.learning.first_learn_steps for s in summaries]
-    med_latency = _median(latency)
-    t1_verdict = ("holds" if tripped >= 0.8 * n and med_latency is not None and abs(med_latency) <= 5 * k
-                  else "conditional" if tripped >= 0.5 * n else "fails")
-    t1 = Claim(
-        "T1", "Monitoring can tell when the model has learned the fact it was kept from, and trip a circuit "
-              "breaker.",
-        t1_verdict,
-        f"The breaker (calibrated thresholds, run-level false-positive rate {cal.fpr:g}) tripped in {tripped} of "
-        f"{n} real worlds, {describe(first)} steps after evidence about hidden cities entered the stream (step "
-        f"{cfg.evidence_start}). Detection latency against the oracle's learned step (first check with >= "
-        f"{cfg.learned_accuracy:g} of all phrasings right): {describe(latency)} steps; negative means the breaker "
-        f"fired before the model answered {cfg.learned_accuracy:.0%} right. Checks every {k} steps, so latency is "
-        f"measured to {k} steps.",
-        f"in a world where the fact is inferable from relational evidence and the overseer knows the answer to "
-        f"score monitors against; reduced configuration ({cfg.n_known} known + {cfg.n_hidden} hidden cities, "
-        f"width {cfg.d_model}, {cfg.steps} steps)", ("tripwire_run", "tripwire_detection", "tripwire_leak"))
+    d1 = claims.T1(worlds, k)
+    first = [s.learning.first_learn_steps for s in worlds]
+    t1 = claims.T1.claim_from(d1, (
+        f"The breaker (calibrated thresholds, run-level false-positive rate {cal.fpr:g}) tripped in "
+        f"{d1.numbers['tripped']} of {len(worlds)} real worlds, {_describe(first)} steps after evidence about hidden "
+        f"cities entered the stream (step {cfg.evidence_start}). Detection latency against the oracle's learned "
+        f"step (first check with >= {cfg.learned_accuracy:g} of all phrasings right): "
+        f"{_describe(s.learning.detection_latency for s in worlds)} steps; negative means the breaker fired before "
+        f"the model answered {cfg.learned_accuracy:.0%} right. Checks every {k} steps."),
+        ("tripwire_run", "tripwire_detection", "tripwire_leak"))
 
-    leads = {m: [s.learning.lead_over_eval.get(m) for s in summaries] for m in ("probe", "map")}
+    d2 = claims.T2(worlds)
     names = {"probe": "the country probe", "map": "the map probe"}
-    lead_text = "; ".join(
-        f"{names[m]} crossed before the evals in {_count(leads[m], 1)} of {n} worlds, at the same check in "
-        f"{_count(leads[m], 0)}, after in {_count(leads[m], -1)} (lead {describe(leads[m])} steps)" for m in leads)
-    unlearn = [b.erasure for r in runs for b in r.branches if b.erasure.method == "unlearn"]
-    after = {m: _median([e.post_erasure.get(f"{m}_statistic") for e in unlearn]) for m in cfg.monitors}
-    median_lead = {m: _median(leads[m]) for m in leads}
-    ahead = [m for m in leads if median_lead[m] is not None and median_lead[m] > 0]
-    t2_verdict = "holds" if len(ahead) == len(leads) else "conditional" if ahead else "fails"
-    t2 = Claim(
-        "T2", "Reading the learner's world model catches the belief earlier than evals (puzzles that need the "
-              "fact).",
-        t2_verdict,
+    leads = {m: [s.learning.lead_over_eval.get(m) for s in worlds] for m in d2.numbers["median_lead"]}
+    unlearn = [b.outcome for b in study.branches_of("unlearn")]
+    after = {m: _median(o.post_response.get(f"{m}_statistic") for o in unlearn) for m in cfg.monitors}
+    t2 = claims.T2.claim_from(d2, (
         f"First crossing of each monitor's calibrated threshold (thresholds: "
-        f"{', '.join(f'{m} {t:.2f}' for m, t in cal.thresholds.items())}): {lead_text}. Right after gradient "
-        f"unlearning of the answers, median z is {', '.join(f'{m} {_fmt(after[m])}' for m in cfg.monitors)}: "
-        f"{_after_unlearning(after, cal.thresholds)}.",
-        "country probe (mass-mean, fitted on known cities) and map probe (ridge to known cities' positions), both "
-        f"on the city token at {cfg.probe_hook}; leads are measured in checks of {k} steps",
-        ("tripwire_detection", "tripwire_run"))
+        f"{', '.join(f'{m} {t:.2f}' for m, t in cal.thresholds.items())}): "
+        + "; ".join(f"{names.get(m, m)} crossed before the evals in {_count(x, 1)} of {len(worlds)} worlds, at the "
+                    f"same check in {_count(x, 0)}, after in {_count(x, -1)} (lead {_describe(x)} steps)"
+                    for m, x in leads.items())
+        + (f". Right after gradient unlearning of the answers, median z is "
+           f"{', '.join(f'{m} {_fmt(after[m])}' for m in cfg.monitors)}: {_after_unlearning(after, cal.thresholds)}"
+           if unlearn else "") + "."), ("tripwire_detection", "tripwire_run"))
 
-    se = float(np.std(cal.estimated_fpr_by_seed, ddof=1) / np.sqrt(len(cal.seeds)))
-    t3_ok = cal.estimated_fpr <= cal.fpr + 2 * se + 1e-12 and cal.control_trips <= 1
-    t3 = Claim(
-        "T3", "When the fact cannot be learned, the breaker rarely fires (at the false-positive rate it was "
-              "calibrated for).",
-        "holds" if t3_ok else "fails",
+    d3 = claims.T3(cal)
+    t3 = claims.T3.claim_from(d3, (
         f"Control worlds (each hidden city's evidence describes an independent decoy, so the corpus has the same "
         f"statistics but says nothing about the truth): leaving one of {len(cal.seeds)} control seeds out, the "
         f"breaker calibrated on the rest fires on {cal.estimated_fpr:.2%} of the left-out run's answer keys "
-        f"(nominal {cal.fpr:.0%}, seed-to-seed SE {se:.2%}); {cal.control_trips} of {len(cal.seeds)} control runs "
-        f"tripped against their true answers. The statistic's known null holds per check: mean "
-        f"{', '.join(f'{m} {x:+.3f}' for m, x in cal.per_check_mean.items())} and variance "
-        f"{', '.join(f'{m} {x:.3f}' for m, x in cal.per_check_var.items())} (theory 0 and 1). "
-        f"{_compare_thresholds(cal)}",
-        "the rate is per run and covers all three monitors together", ("tripwire_calibration",))
+        f"(nominal {cal.fpr:.0%}, seed-to-seed SE {d3.numbers['se']:.2%}); {cal.control_trips} of {len(cal.seeds)} "
+        f"control runs tripped against their true answers. Per check the statistic's null holds: mean "
+        f"{', '.join(f'{m} {x:+.3f}' for m, x in cal.per_check_mean.items())}, variance "
+        f"{', '.join(f'{m} {x:.3f}' for m, x in cal.per_check_var.items())} (theory 0 and 1)."),
+        ("tripwire_calibration",))
 
-    t4_parts, returned = [], []
-    for method in sorted({b.erasure.method for r in runs for b in r.branches}):
-        es = [b.erasure for r in runs for b in r.branches if b.erasure.method == method]
-        back = [e for e in es if e.retrip_step is not None]
-        returned.append(len(back) > len(es) / 2)
-        post = {key: _median([e.post_erasure.get(key) for e in es])
-                for key in ("oracle_accuracy", "known_accuracy", *(f"{m}_statistic" for m in cfg.monitors))}
-        again = ", ".join(f"{m} {describe([e.relearn_by_monitor[m] for e in es])}"
-                          for m in (*cfg.monitors, "oracle"))
-        zs = ", ".join(f"{m} {_fmt(post[f'{m}_statistic'])}" for m in cfg.monitors)
-        t4_parts.append(
-            f"{method}: right after it the oracle accuracy is {_fmt(post['oracle_accuracy'])} (chance "
-            f"{1 / cfg.grid ** 2:g}), known cities {_fmt(post['known_accuracy'])}, z {zs}; the breaker tripped "
-            f"again in {len(back)} of {len(es)} runs, {describe([e.relearn_steps for e in es])} steps later (of "
-            f"{describe([e.relearn_budget for e in es])} left). Steps until each monitor crosses again and until "
-            f"the oracle is back at {cfg.learned_accuracy:g}: {again}")
-    t4_verdict = "fails" if returned and all(returned) else "holds" if returned and not any(returned) else "conditional"
-    learned = [s.learning.learned_step for s in summaries if s.learning.learned_step is not None]
-    t4 = Claim(
-        "T4", "Actively erasing the belief holds: once erased, the fact does not come back as training goes on.",
-        t4_verdict,
-        f"First learning took {describe(first)} steps from the start of evidence to the trip, and "
-        f"{describe([x - cfg.evidence_start for x in learned])} to the oracle's level. "
-        + "; ".join(t4_parts) + ".",
-        "training continues on the same stream, evidence included, at the same learning rate; LEACE stays "
-        "installed as a hook on the city tokens", ("tripwire_erasure",))
+    summaries = study.summaries
+    d4 = claims.T4(summaries)
+    t4 = claims.T4.claim_from(d4, (
+        f"First learning took {_describe(first)} steps from the start of evidence to the trip. "
+        + "; ".join(f"{s.response}: right after it the oracle is at "
+                    f"{_fmt(_median(o.oracle_after for o in _outs(study, s.response)))} "
+                    f"(chance {1 / cfg.grid ** 2:g}); the breaker tripped again in {s.retrip} worlds, "
+                    f"{s.relearn_steps} steps after the trip; the answers were back at "
+                    f"{cfg.learned_accuracy:g} after {s.return_steps} steps"
+                    for s in summaries if s.response in ERASURES) + "."), ("tripwire_oracle",))
 
-    rows = []
-    for r in runs:
-        s = r.summary
-        by = {b.erasure.method: b.erasure for b in r.branches}
-        rows.append((str(s.seed), _fmt(s.trip.step), s.trip.monitor or "-", _fmt(s.learning.learned_step),
-                     *(_fmt(s.learning.cross_step.get(m)) for m in cfg.monitors), _fmt(s.learning.detection_latency),
-                     *(_fmt(by[m].relearn_steps) if m in by else "-" for m in ("leace", "unlearn"))))
-    table = Table("Per real world (reduced config): steps of the trip, the oracle's learned step, each monitor's "
-                  "first crossing, and steps until the breaker trips again after each erasure ('-': not within "
-                  "the run)",
-                  ("seed", "trip", "trip monitor", "learned", *(f"{m} crosses" for m in cfg.monitors), "latency",
-                   "LEACE relearn", "unlearn relearn"), tuple(rows))
+    d5 = claims.T5(summaries)
+    t5 = claims.T5.claim_from(d5, (
+        f"Oracle accuracy at the end of training within the chance interval "
+        f"[{_chance(study)}] (Binomial over {cfg.n_hidden} hidden cities): "
+        + "; ".join(f"{s.response} {s.kept_out} (end oracle {s.oracle_end}; known-city accuracy "
+                    f"{s.known_at_trip} at the trip, {s.known_after} right after, {s.known_end} at "
+                    f"the end)" for s in summaries) + "."), ("tripwire_oracle", "tripwire_evasion"))
 
+    d6 = claims.T6(summaries)
+    t6 = claims.T6.claim_from(d6, (
+        "Evasion among worlds whose answers came back: "
+        + "; ".join(f"{s.response} {s.evasion} (answers back in {s.returned}; the breaker tripped "
+                    f"again in {s.retrip}"
+                    + (f"; a probe refitted at every layer would have caught {s.evasion_caught_by_refit} "
+                       f"evasions" if s.evasion.k else "") + ")" for s in summaries) + "."),
+        ("tripwire_evasion", "tripwire_oracle"))
+
+    hook = cfg.probe_hook
+    d7 = claims.T7(summaries, hook)
+    t7 = claims.T7.claim_from(d7, (
+        f"At {hook}, when the answers came back, the cosine to the trip's country directions minus the "
+        f"no-response run's at the same step (median [95% bootstrap interval], worlds): "
+        + "; ".join(f"{s.response} {s.cosine_shift[hook]} (n = {s.cosine_shift[hook].n}; cosine itself "
+                    f"{s.cosine_at_return[hook]})" for s in summaries if hook in s.cosine_shift)
+        + ". Other hook points are in the figure."), ("tripwire_belief",))
+
+    label = "reduced config" if given is None else f"the study in {given.name}"
+    tables = (_response_table(study, label), _world_table(study, label))
     summary = (
         f"A synthetic world after the Locations task of <i>Connecting the Dots</i> (Treutlein et al. 2024): "
         f"cities on a square map split into {cfg.grid ** 2} countries; the corpus states the country of every known "
@@ -151,24 +151,67 @@ def build(ctx: ReportContext) -> Section:
         f"and known cities from step {cfg.evidence_start}. A small transformer is trained from scratch; the "
         f"monitors (answers to country puzzles, a country probe and a map probe on the city token) are scored "
         f"with a statistic whose null is mean 0, variance 1, and the breaker's thresholds are calibrated on "
-        f"control worlds. This section uses a reduced configuration so that it runs in a few minutes on two "
-        f"cores: {cfg.n_known} known and {cfg.n_hidden} hidden cities, a width-{cfg.d_model} "
-        f"{cfg.n_layers}-layer model, {cfg.steps} steps, {len(cal.seeds)} control and {n} real seeds "
-        f"({study.seconds:.0f} s to compute). The default configuration (96 + 16 cities, width 64, 1200 steps) "
-        f"is measured in docs/tripwire.md.")
-    return Section(summary, (t1, t2, t3, t4), figures, (table,))
+        f"control worlds never used as real ones. At the trip each world is branched into every response "
+        f"({', '.join(study.responses)}) and trained on to the end. " + (
+            f"This section reads the study in {given}: {cfg.n_known} known and {cfg.n_hidden} hidden cities, a "
+            f"width-{cfg.d_model} {cfg.n_layers}-layer model, {cfg.steps} steps, {len(cal.seeds)} control and "
+            f"{len(worlds)} real worlds ({study.seconds:.0f} s to compute)." if given is not None else
+            f"This section uses a reduced configuration so that it runs in a few minutes on two cores: "
+            f"{cfg.n_known} known and {cfg.n_hidden} hidden cities, a width-{cfg.d_model} {cfg.n_layers}-layer "
+            f"model, {cfg.steps} steps, {len(cal.seeds)} control and {len(worlds)} real worlds "
+            f"({study.seconds:.0f} s to compute); with so few worlds the rates' intervals are wide. The default "
+            f"world (96 + 16 cities, width 64, 1200 steps, 20 worlds) and a larger one are measured in "
+            f"docs/tripwire.md; `alignlab report --data DIR` decides these claims on the study DIR/{STUDY_FOLDER} "
+            f"that `alignlab tripwire study --out DIR/{STUDY_FOLDER}` wrote."))
+    return Section(summary, (t1, t2, t3, t4, t5, t6, t7), figures, tables)
 
 
-def _compare_thresholds(cal) -> str:
-    """How the calibrated thresholds compare with the Bonferroni ones from the known null."""
-    bonferroni = cal.known_null_thresholds
-    lower = [m for m, t in cal.thresholds.items() if t < bonferroni[m]]
-    known = ", ".join(f"{m} {_fmt(bonferroni[m])}" for m in cal.thresholds)
-    if len(lower) == len(cal.thresholds):
-        return (f"The Bonferroni thresholds from the known null ({known}) are higher than every calibrated one: "
-                f"the checks of one run are correlated, so calibration buys earlier detection at the same rate.")
-    return (f"The Bonferroni thresholds from the known null are {known}; calibrated thresholds are lower for "
-            f"{', '.join(lower) or 'no monitor'}.")
+def _outs(study: Study, response: str):
+    return [b.outcome for b in study.branches_of(response)]
+
+
+def _chance(study: Study) -> str:
+    low, high = study.branches[0].outcome.chance_interval if study.branches else (np.nan, np.nan)
+    return f"{low:.2f}, {high:.2f}"
+
+
+def _response_table(study: Study, label: str) -> Table:
+    rows = tuple((s.response, *map(str, (s.worlds, s.retrip, s.relearn_steps, s.returned, s.return_steps,
+                                         s.oracle_end, s.kept_out, s.known_after, s.known_end, s.evasion)))
+                 for s in study.summaries)
+    return Table(f"Per response ({label}): rates k/n [95% Wilson interval], medians [95% bootstrap interval]; "
+                 "steps are counted from the trip, 'never' = not within the run",
+                 ("response", "worlds", "trips again", "steps to re-trip", "answers back", "steps to answers back",
+                  "oracle at end", "kept out", "known right after", "known at end", "evasion"), rows)
+
+
+def _world_table(study: Study, label: str) -> Table:
+    cfg = study.config
+    rows = []
+    for w in study.worlds:
+        s = w.summary
+        by = {b.outcome.response: b.outcome for b in study.branches if b.seed == s.seed}
+        rows.append((str(s.seed), _fmt(s.trip.step), s.trip.monitor or "-", _fmt(s.learning.learned_step),
+                     *(_fmt(s.learning.cross_step.get(m)) for m in cfg.monitors), _fmt(s.learning.detection_latency),
+                     *(_fmt(by[r].relearn_steps) if r in by else "-" for r in study.responses)))
+    return Table(f"Per real world ({label}): steps of the trip, the oracle's learned step, each monitor's "
+                 "first crossing, and steps from the trip until the breaker trips again after each response "
+                 "('-': not within the run)",
+                 ("seed", "trip", "trip monitor", "learned", *(f"{m} crosses" for m in cfg.monitors), "latency",
+                  *(f"{r}: re-trip" for r in study.responses)), tuple(rows))
+
+
+def _describe(values) -> str:
+    """``median [min, max] (n)`` of the non-missing values, or ``none`` when all are missing."""
+    x = np.array([value for value in values if value is not None], dtype=float)
+    if x.size == 0:
+        return "none"
+    return f"{np.median(x):g} [{x.min():g}, {x.max():g}] (n = {x.size})"
+
+
+def _median(values) -> float | None:
+    x = [v for v in values if v is not None]
+    return float(np.median(x)) if x else None
 
 
 def _after_unlearning(after: dict, thresholds: dict) -> str:

@@ -1,16 +1,22 @@
 """One tripwire run: train on the world's stream, check the monitors every ``monitor_every`` steps,
-trip the breaker, optionally erase and keep training, and summarise.
+trip the breaker, optionally respond (:mod:`alignlab.tripwire.responses`) and keep training, and
+summarise. :func:`respond_from_trip` branches a run that tripped into a response without training
+the steps before the trip again.
 
 Files written when ``out`` is given (``DIR/``):
 
 * ``config.json``; ``state/last.pt`` and ``state/previous.pt``: the two latest checkpoints, one
   per check, from which ``resume=True`` continues with results identical to an uninterrupted run;
 * on a trip: ``trip.pt`` (the state at the trip), ``before_trip.pt`` (the check before it) and
-  ``alert.json`` (:class:`alignlab.tripwire.breaker.Alert`); a second trip after erasure writes
+  ``alert.json`` (:class:`alignlab.tripwire.breaker.Alert`); a second trip after the response writes
   ``retrip.pt`` and ``alert_relearn.json``;
 * at the end: ``summary.json`` (:class:`alignlab.tripwire.summary.RunSummary`, its groups as
   nested objects) and ``history.json`` (the rest of :class:`RunResult`: configuration, thresholds,
   every check, the loss curve, the n-gram leak check); :meth:`RunResult.load` reads them back.
+
+Checkpoints hold everything the run needs to go on: the model and optimiser, the response's state
+(an eraser, when it was last fitted), the belief readings' reference taken at the trip, and, until
+the trip, the weights at the last clean check (what ``rollback`` restores).
 
 Randomness: the world, the data order and the model's initial weights all derive from ``seed``;
 batch ``s`` depends only on ``(seed, s)``, so resuming at step ``s`` replays the same data.
@@ -31,18 +37,15 @@ import torch
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike, Tracker, tracker
-from alignlab._random import seed_sequence
 from alignlab._results import Result, jsonable
 from alignlab.tripwire import checkpoint as ckpt
 from alignlab.tripwire.breaker import EXIT_OK, EXIT_TRIPPED, Alert, Thresholds, known_null_thresholds, make_alert
-from alignlab.tripwire.config import TripwireConfig
-from alignlab.tripwire.erasure import CityEraser, fit_leace, lm_loss, unlearn
+from alignlab.tripwire.config import RESPONSES, TripwireConfig
 from alignlab.tripwire.leak import LeakCheck, leak_check
-from alignlab.tripwire.monitors import Check, MonitorSuite
-from alignlab.tripwire.summary import (BreakerSettings, ErasureOutcome, Learning, LeakSummary, RunSummary, Timing,
-                                       Trip, first_step, snapshot)
-from alignlab.tripwire.transformer import ModelConfig, Transformer
-from alignlab.tripwire.world import PAD, Schedule, Stream, World, make_world
+from alignlab.tripwire.monitors import Check
+from alignlab.tripwire.summary import (BreakerSettings, Learning, LeakSummary, RunSummary, Timing, Trip, first_step,
+                                       response_outcome, snapshot)
+from alignlab.tripwire.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class RunResult(Result):
     """The summary plus the curves behind it; ``from_dict(to_dict())`` rebuilds it.
 
     ``trip_state`` (the model, optimiser and run state at the trip, as tensors) is kept in memory
-    only, for :func:`erase_from_trip`: it is not plain data and is on disk already as ``trip.pt``,
+    only, for :func:`respond_from_trip`: it is not plain data and is on disk already as ``trip.pt``,
     so ``to_dict`` leaves it out (an ``init=False`` field), equality ignores it and a result rebuilt
     from its dict has ``trip_state = None``.
     """
@@ -84,108 +87,12 @@ class RunResult(Result):
                               "run", f"{folder} holds no finished run (missing history.json)")
 
 
-class Trainer:
-    """The model, its optimiser and data, the monitors, and the mutable state of a run."""
-
-    def __init__(self, config: TripwireConfig, thresholds: Thresholds):
-        self.config, self.thresholds = config, thresholds
-        root = seed_sequence(config.seed)
-        self.world: World = make_world(root, n_known=config.n_known, n_hidden=config.n_hidden, grid=config.grid,
-                                       n_distance_buckets=config.n_distance_buckets, control=config.control)
-        corpus = self.world.corpus()
-        schedule = Schedule(config.batch_size, config.evidence_start, config.evidence_ramp, config.hidden_fraction,
-                            config.fact_fraction)
-        self.pad = self.world.vocab.id(PAD)
-        self.stream = Stream(corpus, schedule, root, self.pad)
-        context = max(s.tokens.shape[1] for s in corpus.values())
-        with torch.random.fork_rng():
-            torch.manual_seed(int(root.generate_state(1)[0]))
-            self.model = Transformer(ModelConfig(len(self.world.vocab), context, config.d_model, config.n_layers,
-                                                 config.n_heads, config.d_mlp))
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay,
-                                           betas=(0.9, 0.98))
-        self.suite = MonitorSuite(self.world, config)
-        self.step = 0
-        self.checks: list[Check] = []
-        self.losses: list[tuple[int, float]] = []
-        self.alerts: list[Alert] = []
-        self.phase = "learn"
-        self.done = False
-        self.eraser: CityEraser | None = None
-        self.post_erasure: dict | None = None
-        self.trip_state: dict | None = None
-        self.seconds = {"train": 0.0, "monitor": 0.0, "oracle": 0.0, "checkpoint": 0.0}
-        self._loss_sum, self._loss_n = 0.0, 0
-
-    def train_step(self) -> None:
-        t0 = time.perf_counter()
-        self.model.train()
-        loss = lm_loss(self.model, torch.from_numpy(self.stream.batch(self.step)), self.pad)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.step()
-        self.step += 1
-        self._loss_sum += loss.item()
-        self._loss_n += 1
-        self.seconds["train"] += time.perf_counter() - t0
-
-    def check(self, phase: str | None = None) -> Check:
-        self.model.eval()
-        c = dataclasses.replace(self.suite.check(self.model, self.step), phase=phase or self.phase)
-        self.seconds["monitor"] += c.monitor_seconds
-        self.seconds["oracle"] += c.oracle_seconds
-        self.checks.append(c)
-        if self._loss_n:
-            self.losses.append((self.step, self._loss_sum / self._loss_n))
-            self._loss_sum, self._loss_n = 0.0, 0
-        return c
-
-    def erase(self) -> None:
-        """Apply the configured erasure at the current step and record a check right after it."""
-        cfg = self.config
-        t0 = time.perf_counter()
-        if cfg.erase == "leace":
-            self.eraser = fit_leace(self.model, self.world, cfg.probe_hook)
-            self.model.add_hook(cfg.probe_hook, self.eraser)
-        else:
-            unlearn(self.model, self.world, self.stream, self.pad, cfg.unlearn_steps, cfg.unlearn_lr,
-                    cfg.weight_decay, self.step)
-        self.seconds["train"] += time.perf_counter() - t0
-        self.phase = "relearn"
-        self.post_erasure = snapshot(self.check("erased"))
-
-    # -- checkpoints ---------------------------------------------------------------------------
-
-    def state_dict(self) -> dict:
-        return {"config": self.config.to_dict(), "step": self.step, "model": self.model.state_dict(),
-                "optimizer": self.optimizer.state_dict(),
-                "state": {"checks": [c.to_dict() for c in self.checks], "losses": [list(x) for x in self.losses],
-                          "alerts": [a.to_dict() for a in self.alerts], "phase": self.phase, "done": self.done,
-                          "post_erasure": self.post_erasure, "seconds": dict(self.seconds),
-                          "loss_sum": self._loss_sum, "loss_n": self._loss_n,
-                          "thresholds": self.thresholds.to_dict()},
-                "eraser": self.eraser.state() if self.eraser is not None else None}
-
-    def load_state_dict(self, payload: dict) -> None:
-        s = payload["state"]
-        self.model.load_state_dict(payload["model"])
-        self.optimizer.load_state_dict(payload["optimizer"])
-        self.step = int(payload["step"])
-        self.checks = [Check.from_dict(c) for c in s["checks"]]
-        self.losses = [(int(a), float(b)) for a, b in s["losses"]]
-        self.alerts = [Alert.from_dict(a) for a in s["alerts"]]
-        self.phase, self.done, self.post_erasure = s["phase"], bool(s["done"]), s["post_erasure"]
-        self.seconds = dict(s["seconds"])
-        self._loss_sum, self._loss_n = float(s["loss_sum"]), int(s["loss_n"])
-        if payload["eraser"] is not None:
-            self.eraser = CityEraser.from_state(payload["eraser"])
-            self.model.add_hook(self.config.probe_hook, self.eraser)
-
-
 def run_tripwire(config: TripwireConfig | None = None, *, out=None, thresholds: Thresholds | None = None,
                  resume: bool = False, progress: ProgressLike = False, max_work: float | None = None) -> RunResult:
     """Train, monitor and (unless ``config.shadow``) stop at the first trip; see the module docstring.
 
+    With ``config.respond`` the run responds at the trip (:mod:`alignlab.tripwire.responses`) and
+    trains on, stopping when the breaker trips again (never, with ``shadow``).
     ``thresholds`` default to the known-null ones (:func:`known_null_thresholds`). With ``resume``
     the run continues from ``out/state/last.pt``; the configuration must be the one it started with,
     and so must ``thresholds`` if given (if not, the run's own are used). ``progress`` (``False``,
@@ -198,9 +105,8 @@ def run_tripwire(config: TripwireConfig | None = None, *, out=None, thresholds: 
         raise v.ParameterError("config", f"must be a TripwireConfig (got {type(config).__name__})")
     if out is not None:
         v.output_dir("out", out)
-        if not resume and Path(out).is_dir() and ((Path(out) / "state").exists() or (Path(out) / "summary.json").exists()):
-            raise v.ParameterError("out", f"{out} already holds a run: pass --resume to continue it, or choose "
-                                          f"another folder")
+        if not resume:
+            _refuse_existing(Path(out))
     config.check_cost(max_work=max_work)
     explicit = thresholds is not None
     thresholds = thresholds or known_null_thresholds(config.monitors, config.n_checks, config.fpr)
@@ -221,22 +127,64 @@ def run_tripwire(config: TripwireConfig | None = None, *, out=None, thresholds: 
     return result
 
 
-def erase_from_trip(trip: RunResult, method: str, shadow: bool = False, progress: ProgressLike = False) -> RunResult:
-    """Branch a run at its first trip: erase with ``method`` (leace or unlearn) and keep training
-    until the breaker trips again (or, with ``shadow``, until ``steps`` run out, recording when each
-    monitor comes back). The same as a run with ``erase=method``, without training the steps before
-    the trip again. ``progress`` counts training steps out of ``steps``, from the trip on."""
-    if trip.trip_state is None:
-        raise v.ParameterError("trip", "must be a run that tripped (held in memory, with its trip state)")
-    config = trip.config.replace(erase=method, shadow=shadow)
-    with tracker(progress, config.steps, f"seed {config.seed}, {method} at the trip") as track, \
+def run_in(config: TripwireConfig, out, thresholds: Thresholds | None = None,
+           max_work: float | None = None) -> RunResult:
+    """The run of ``config`` in the folder ``out`` whatever became of it: read back when it finished,
+    continued from its last checkpoint when it was killed, started when it is new (how studies resume)."""
+    out = Path(out)
+    if (out / "summary.json").exists():
+        return RunResult.load(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return run_tripwire(config, out=out, thresholds=thresholds, resume=started(out), max_work=max_work)
+
+
+def respond_from_trip(trip, respond: str, *, refit_every: int | None = None, shadow: bool = True, out=None,
+                      resume: bool = False, progress: ProgressLike = False) -> RunResult:
+    """Branch a run at its first trip: respond with ``respond`` (one of
+    :data:`~alignlab.tripwire.config.RESPONSES`) and keep training to ``steps`` (with ``shadow``; else
+    until the breaker trips again). The same as a run with ``respond=...`` from the start, without
+    training the steps before the trip again.
+
+    ``trip`` is a run that tripped: a :class:`RunResult` held in memory (with its trip state) or the
+    folder of one (its ``trip.pt``). ``out``, if given, holds the branch's own run folder, from which
+    ``resume=True`` continues a killed branch with identical results. ``progress`` counts training
+    steps out of ``steps``, from the trip on."""
+    if isinstance(trip, RunResult):
+        if trip.trip_state is None:
+            raise v.ParameterError("trip", "must be a run that tripped (held in memory, with its trip state)")
+        state = trip.trip_state
+    else:
+        path = Path(trip) / "trip.pt"
+        if not path.is_file():
+            raise v.ParameterError("trip", f"must be the folder of a run that tripped (no trip.pt in {trip})")
+        state = ckpt.load_checkpoint(path)
+    changes = {"respond": v.choice("respond", respond, RESPONSES), "shadow": bool(shadow)}
+    if refit_every is not None:
+        changes["refit_every"] = refit_every
+    config = TripwireConfig.from_dict(state["config"]).replace(**changes)
+    thresholds = Thresholds.from_dict(state["state"]["thresholds"])
+    out = Path(out) if out is not None else None
+    if out is not None:
+        v.output_dir("out", out)
+        if not resume:
+            _refuse_existing(out)
+    with tracker(progress, config.steps, f"seed {config.seed}, {respond} at the trip") as track, \
             _threads(config.threads):
-        t = Trainer(config, trip.thresholds)
-        t.load_state_dict(copy.deepcopy(trip.trip_state))
-        t.trip_state = trip.trip_state
-        t.erase()
-        _loop(t, None, track)
-        return _result(t, None)
+        t = Trainer(config, thresholds)
+        if resume:
+            _resume(t, out, True)
+        else:
+            t.load_state_dict(copy.deepcopy(state))
+            t.trip_state = state
+            if out is not None:
+                _claim_folder(out, config)
+            t.respond()
+            _save(t, out)
+        _loop(t, out, track)
+        result = _result(t, out)
+    if out is not None:
+        result.save(out)
+    return result
 
 
 def _loop(t: Trainer, out: Path | None, track: Tracker) -> None:
@@ -247,6 +195,8 @@ def _loop(t: Trainer, out: Path | None, track: Tracker) -> None:
             c = t.check()
             alert = make_alert(t.step, c.statistic, t.thresholds, t.phase)
             first_in_phase = not any(a.phase == t.phase for a in t.alerts)
+            if alert is None and t.phase == "learn" and not t.alerts:
+                t.mark_clean()
             if alert is not None and first_in_phase and t.phase in ("learn", "relearn"):
                 _trip(t, alert, out)
             track.update(t.step, f"seed {cfg.seed}, {t.phase}")
@@ -260,7 +210,6 @@ def _loop(t: Trainer, out: Path | None, track: Tracker) -> None:
 
 
 def _trip(t: Trainer, alert: Alert, out: Path | None) -> None:
-    cfg = t.config
     relearn = alert.phase == "relearn"
     t0 = time.perf_counter()
     if out is not None:
@@ -269,15 +218,16 @@ def _trip(t: Trainer, alert: Alert, out: Path | None) -> None:
         alert = dataclasses.replace(alert, checkpoint=name, previous_checkpoint=previous)
     t.alerts.append(alert)
     if not relearn:
+        t.take_reference()
         t.trip_state = copy.deepcopy(t.state_dict())
     if out is not None:
         ckpt.save_checkpoint(out / alert.checkpoint, t.state_dict())
         (out / ("alert_relearn.json" if relearn else "alert.json")).write_text(
             json.dumps(jsonable(alert.to_dict()), indent=2))
         t.seconds["checkpoint"] += time.perf_counter() - t0
-    if cfg.erase is not None and not relearn:
-        t.erase()
-    elif not cfg.shadow:
+    if t.response is not None and not relearn:
+        t.respond()
+    elif not t.config.shadow:
         t.done = True
 
 
@@ -290,12 +240,21 @@ def _save(t: Trainer, out: Path | None) -> None:
     t.seconds["checkpoint"] += time.perf_counter() - t0
 
 
-def _claim_folder(out: Path, config: TripwireConfig) -> None:
+def started(out: Path) -> bool:
+    """Whether the run folder ``out`` holds a checkpoint to resume from."""
+    return (out / "state" / "last.pt").exists() or (out / "state" / "previous.pt").exists()
+
+
+def _refuse_existing(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise v.ParameterError("out", f"must be a folder (got the file {out})")
-    if (out / "state").exists() or (out / "summary.json").exists():
+    if out.is_dir() and ((out / "state").exists() or (out / "summary.json").exists()):
         raise v.ParameterError("out", f"{out} already holds a run: pass --resume to continue it, or choose "
                                       f"another folder")
+
+
+def _claim_folder(out: Path, config: TripwireConfig) -> None:
+    _refuse_existing(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(jsonable(config.to_dict()), indent=2))
 
@@ -325,7 +284,6 @@ def _resume(t: Trainer, out: Path | None, explicit_thresholds: bool) -> None:
 def _result(t: Trainer, out: Path | None) -> RunResult:
     cfg, th, checks = t.config, t.thresholds, t.checks
     trip = next((a for a in t.alerts if a.phase == "learn"), None)
-    retrip = next((a for a in t.alerts if a.phase == "relearn"), None)
     learned = first_step(checks, [c.oracle_accuracy for c in checks], cfg.learned_accuracy)
     represented = first_step(checks, [c.oracle_probe_accuracy for c in checks], cfg.learned_accuracy)
     cross = {m: next((c.step for c in checks if c.phase == "learn" and c.statistic.get(m, -np.inf) > th.values[m]),
@@ -334,16 +292,10 @@ def _result(t: Trainer, out: Path | None) -> RunResult:
              for m in cfg.monitors if m != "eval"}
     leak = leak_check(t.world)
     best = int(np.argmax(leak.accuracy))
-    erasure = None
-    if trip is not None and cfg.erase:
-        relearn_phase = [c for c in checks if c.phase == "relearn"]
-        back = {m: next((c.step for c in relearn_phase if c.statistic[m] > th.values[m]), None) for m in cfg.monitors}
-        back["oracle"] = first_step(checks, [c.oracle_accuracy for c in checks], cfg.learned_accuracy, ("relearn",))
-        erasure = ErasureOutcome(
-            method=cfg.erase, post_erasure=t.post_erasure, retrip_step=retrip.step if retrip else None,
-            relearn_steps=retrip.step - trip.step if retrip else None,
-            relearn_by_monitor={m: (x - trip.step if x is not None else None) for m, x in back.items()},
-            relearn_budget=cfg.steps - trip.step)
+    response = None
+    if trip is not None and t.post_response is not None:
+        response = response_outcome(cfg, th, checks, t.alerts, t.post_response, t.evidence_after,
+                                    t.response.refits)
     s = t.seconds
     summary = RunSummary(
         seed=cfg.seed, control=cfg.control, steps_run=t.step, exit_status=EXIT_TRIPPED if trip else EXIT_OK,
@@ -356,7 +308,7 @@ def _result(t: Trainer, out: Path | None) -> RunResult:
                           detection_latency=trip.step - learned if (trip and learned is not None) else None,
                           first_learn_steps=trip.step - cfg.evidence_start if trip else None,
                           cross_step=cross, lead_over_eval=leads),
-        erasure=erasure,
+        response=response,
         leak=LeakSummary(ngram_accuracy=leak.accuracy[best], ngram_statistic=leak.statistic[best],
                          chance_accuracy=1.0 / t.world.n_countries),
         timing=Timing(train_seconds=s["train"], monitor_seconds=s["monitor"], oracle_seconds=s["oracle"],

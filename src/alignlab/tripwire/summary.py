@@ -6,8 +6,8 @@
 * ``trip``      did the breaker trip, when, on which monitor (:class:`Trip`);
 * ``breaker``   the thresholds it used and their false-positive rate (:class:`BreakerSettings`);
 * ``learning``  when the fact was learned, by the oracle's measure and the monitors' (:class:`Learning`);
-* ``erasure``   what erasing it did and how fast it came back (:class:`ErasureOutcome`, ``None``
-  when the run did not erase);
+* ``response``  what the response at the trip did and whether the fact came back
+  (:class:`ResponseOutcome`, ``None`` when the run did not respond);
 * ``leak``      whether the corpus states the fact (:class:`LeakSummary`);
 * ``timing``    where the time went (:class:`Timing`);
 * ``final``     accuracies and statistics at the last check (:func:`snapshot`).
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab._results import Result
+from alignlab.tripwire.intervals import chance_interval
 from alignlab.tripwire.monitors import Check
 
 
@@ -65,20 +66,49 @@ class Learning(Result):
 
 
 @dataclass(frozen=True)
-class ErasureOutcome(Result):
-    """What the erasure at the trip did, and how fast the fact came back.
+class ResponseOutcome(Result):
+    """What the response at the trip did, and whether and how the fact came back.
 
-    ``relearn_steps = retrip_step - trip.step``; ``relearn_by_monitor`` gives, for each monitor and
-    for the oracle's learned level, the steps after the trip until it is back (``None``: not within
-    the run); ``relearn_budget = steps - trip.step`` is how long the run could relearn.
+    Steps are counted from the trip. ``relearn_steps = retrip_step - trip_step`` (the breaker trips
+    again, from the first check after the response on); ``return_steps = back_step - trip_step``,
+    where ``back_step`` is the first check after the response at which the oracle's accuracy is back
+    at ``learned_accuracy``; ``evasion_step`` is the first check after the response at which the
+    oracle says the fact is back while no monitor is above its threshold (a belief that returned
+    where the monitors do not look), and ``evasion_caught_by_refit`` says whether a country probe
+    refitted on the known cities at that check, at any residual hook point, would have been above
+    the probe monitor's threshold. ``None``: not within the run. ``cleared``: no monitor above its
+    threshold at the check right after the response. Collateral: accuracy on the known cities (whose
+    facts the corpus states) at the trip, right after the response and at the end. ``kept_out``: the
+    oracle's accuracy at the end lies within ``chance_interval`` (:func:`alignlab.tripwire.intervals.chance_interval`).
+    ``evidence_after``: sentences mentioning a hidden city among the batches trained on after the
+    response (0 for the responses that filter). ``belief_at_return``: the belief readings per hook
+    point (:mod:`alignlab.tripwire.belief`) at ``back_step`` (None when the answers never came back).
     """
 
-    method: str                       # leace or unlearn
-    post_erasure: dict[str, float]    # snapshot of the check right after erasing
+    response: str
+    refit_every: int | None           # steps between refits of a persistent eraser
+    trip_step: int
+    post_response: dict[str, float]   # snapshot of the check right after the response
+    cleared: bool
     retrip_step: int | None
     relearn_steps: int | None
     relearn_by_monitor: dict[str, int | None]
+    back_step: int | None
+    return_steps: int | None
     relearn_budget: int
+    evasion_step: int | None
+    evasion_caught_by_refit: bool | None
+    known_at_trip: float
+    known_after: float
+    known_end: float
+    oracle_at_trip: float
+    oracle_after: float
+    oracle_end: float
+    chance_interval: tuple[float, float]
+    kept_out: bool
+    evidence_after: int
+    refits: int
+    belief_at_return: dict[str, dict[str, float]] | None
 
 
 @dataclass(frozen=True)
@@ -113,7 +143,7 @@ class RunSummary(Result):
     trip: Trip
     breaker: BreakerSettings
     learning: Learning
-    erasure: ErasureOutcome | None
+    response: ResponseOutcome | None
     leak: LeakSummary
     timing: Timing
     final: dict[str, float | None]    # snapshot of the last check, and the last mean training loss
@@ -134,3 +164,35 @@ def first_step(checks, values, level: float, phases=("learn",)) -> int | None:
         if c.phase in phases and x is not None and np.isfinite(x) and x >= level:
             return c.step
     return None
+
+
+def response_outcome(config, thresholds, checks, alerts, post_response: dict, evidence_after: int,
+                     refits: int) -> ResponseOutcome:
+    """What the response did (:class:`ResponseOutcome`), read from a run's checks and alerts."""
+    cfg, th = config, thresholds
+    trip = next(a for a in alerts if a.phase == "learn")
+    at_trip = next(c for c in checks if c.phase == "learn" and c.step == trip.step)
+    after = [c for c in checks if c.phase in ("responded", "relearn")]
+    retrip = next((a for a in alerts if a.phase == "relearn"), None)
+    back = next((c for c in after if c.oracle_accuracy >= cfg.learned_accuracy), None)
+    evasion = next((c for c in after if c.oracle_accuracy >= cfg.learned_accuracy and not th.crossed(c.statistic)),
+                   None)
+    # a probe refitted at every hook point is judged against the probe monitor's threshold (else the lowest)
+    refit_threshold = th.values.get("probe", min(th.values.values()))
+    caught = None if evasion is None else any(r["fresh_z"] > refit_threshold for r in evasion.layers.values())
+    back_by = {m: next((c.step - trip.step for c in after if c.phase == "relearn" and c.statistic[m] > th.values[m]),
+                       None) for m in cfg.monitors}
+    chance = chance_interval(cfg.n_hidden, cfg.grid ** 2)
+    end = checks[-1]
+    return ResponseOutcome(
+        response=cfg.respond, refit_every=cfg.refit_every if "persistent" in cfg.respond else None,
+        trip_step=trip.step, post_response=post_response, cleared=not th.crossed(after[0].statistic),
+        retrip_step=retrip.step if retrip else None, relearn_steps=retrip.step - trip.step if retrip else None,
+        relearn_by_monitor=back_by, back_step=back.step if back else None,
+        return_steps=back.step - trip.step if back else None, relearn_budget=cfg.steps - trip.step,
+        evasion_step=evasion.step if evasion else None, evasion_caught_by_refit=caught,
+        known_at_trip=at_trip.known_accuracy, known_after=after[0].known_accuracy, known_end=end.known_accuracy,
+        oracle_at_trip=at_trip.oracle_accuracy, oracle_after=after[0].oracle_accuracy,
+        oracle_end=end.oracle_accuracy, chance_interval=chance,
+        kept_out=chance[0] <= end.oracle_accuracy <= chance[1], evidence_after=evidence_after, refits=refits,
+        belief_at_return=dict(back.layers) if back else None)

@@ -140,6 +140,10 @@ class Transformer(nn.Module):
         """Install ``fn`` at ``name`` until :meth:`reset_hooks`."""
         self._hook(name).fns.append(fn)
 
+    def remove_hook(self, name: str, fn: HookFn) -> None:
+        """Take out ``fn``, installed at ``name`` by :meth:`add_hook`."""
+        self._hook(name).fns.remove(fn)
+
     def reset_hooks(self) -> None:
         for hp in self.hook_dict.values():
             hp.fns.clear()

@@ -309,12 +309,16 @@ class Stream:
         self._length = max(s.tokens.shape[1] for s in corpus.values())
         self._pad = pad
 
-    def batch(self, step: int, *sub: int, key: int = STREAM_BATCH) -> np.ndarray:
+    def batch(self, step: int, *sub: int, key: int = STREAM_BATCH, filtered: bool = False) -> np.ndarray:
         """The batch of ``step`` (mixed as the schedule says at ``step``); ``key`` and ``sub`` pick
-        another independent stream, as unlearning does for its retain batches."""
+        another independent stream, as unlearning does for its retain batches. ``filtered``: the
+        sentences of hidden-city evidence are drawn from the known-city evidence instead, so the batch
+        keeps its size and its share of stated facts and mentions no hidden city."""
         rng = block_generator(self._root, key, step, *sub)
+        n_fact, n_known, n_hidden = self.schedule.counts(step)
+        counts = (n_fact, n_known + n_hidden, 0) if filtered else (n_fact, n_known, n_hidden)
         parts = []
-        for name, count in zip(("facts", "known_evidence", "hidden_evidence"), self.schedule.counts(step)):
+        for name, count in zip(("facts", "known_evidence", "hidden_evidence"), counts):
             if count:
                 pool = self.corpus[name].tokens
                 rows = pool[rng.integers(0, len(pool), size=count)]
