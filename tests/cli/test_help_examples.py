@@ -1,5 +1,6 @@
 """Every leaf command's --help: a description, its defaults shown, help for every option, and two
-examples that run (exit 0, in this process).
+examples that run (exit 0, in this process; a leaf whose exit status carries a result, such as
+`tripwire run`'s 3 on a trip, states each example's status in ``parser.example_statuses``).
 
 ``SYSTEMS`` names the command groups held to this so far; ``check_help`` and ``run_example`` take any
 leaf, so extending the list (or listing every leaf) is all another system needs.
@@ -16,7 +17,7 @@ from cli.clirun import run_cli
 from alignlab.cli.common import HelpFormatter
 from alignlab.cli.main import build_parser
 
-SYSTEMS = ("steps", "tails", "goodhart", "dists", "data", "sweep", "report")
+SYSTEMS = ("steps", "tails", "goodhart", "dists", "data", "sweep", "report", "tripwire")
 EXAMPLES_PER_LEAF = 2
 
 
@@ -29,8 +30,15 @@ def leaves(parser: argparse.ArgumentParser | None = None, path: tuple[str, ...] 
     return [leaf for name, sub in subs[0].choices.items() for leaf in leaves(sub, path + (name,))]
 
 
+def statuses(parser: argparse.ArgumentParser) -> tuple[int, ...]:
+    """The exit status each example of a leaf ends with: 0 unless the leaf says otherwise."""
+    examples = getattr(parser, "examples", ())
+    return getattr(parser, "example_statuses", (0,) * len(examples))
+
+
 COVERED = [(path, parser) for path, parser in leaves() if path[0] in SYSTEMS]
-EXAMPLES = [(path, line) for path, parser in COVERED for line in getattr(parser, "examples", ())]
+EXAMPLES = [(path, line, status) for path, parser in COVERED
+            for line, status in zip(getattr(parser, "examples", ()), statuses(parser))]
 
 
 def check_help(path: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
@@ -53,6 +61,9 @@ def check_help(path: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
         assert line.startswith(name + " ") or line == name, f"{name}: example of another command: {line}"
     text = parser.format_help()
     assert "examples:" in text and all(line in text for line in examples)
+    assert len(statuses(parser)) == len(examples), f"{name}: a status for each example"
+    for status in set(statuses(parser)) - {0}:
+        assert f"exit status {status}" in parser.description.lower(), f"{name}: exit status {status} undocumented"
 
 
 def run_example(line: str) -> tuple[int, str, str]:
@@ -76,10 +87,10 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("examples")
 
 
-@pytest.mark.parametrize("path, line", EXAMPLES, ids=[line for _, line in EXAMPLES])
-def test_example_runs(path, line, workdir, monkeypatch):
+@pytest.mark.parametrize("path, line, status", EXAMPLES, ids=[line for _, line, _ in EXAMPLES])
+def test_example_runs(path, line, status, workdir, monkeypatch):
     monkeypatch.chdir(workdir)                    # an example that writes files writes them here
     code, out, err = run_example(line)
-    assert code == 0, f"{line}: exit {code}: {err}"
+    assert code == status, f"{line}: exit {code}: {err}"
     assert out.strip(), f"{line}: printed nothing"
     assert "\u2026" not in out, f"{line}: cut a value in a pipe"        # an ellipsis: rich cut a cell

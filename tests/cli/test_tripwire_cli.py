@@ -86,29 +86,30 @@ def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
     assert rc == 0 and d["figures"][0].endswith("calibration.png")
     rc = main(["tripwire", "run", "--out", str(tmp_path / "r"), "--calibration", str(cal), "--json", *TINY_FLAGS])
     out, err = capsys.readouterr()
-    assert rc == 2 and out == "" and err.count("\n") == 1 and "calibration: was made for another configuration" in err
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "--calibration: was made for another configuration" in err
 
 
 @pytest.mark.parametrize("args, text", [
-    (["run", "--out", "{tmp}/a", "--n-hidden", "-3"], "n_hidden: must be an integer in [2, 10000]"),
-    (["run", "--out", "{tmp}/a", "--monitors", "eval", "tarot"], "monitors: must be one of eval, probe, map"),
-    (["run", "--out", "{tmp}/a", "--erase", "banana"], "erase: must be one of leace, unlearn"),
-    (["run", "--out", "{tmp}/a", "--respond", "banana"], "respond: must be one of leace, unlearn, leace-persistent"),
-    (["run", "--out", "{tmp}/a", "--erase", "leace", "--respond", "filter"], "erase: is a synonym of --respond"),
-    (["run", "--out", "{tmp}/a", "--refit-every", "0"], "refit_every: must be an integer in [1"),
-    (["study", "--out", "{tmp}/s", "--seeds", "0:3", "--control-seeds", "2:5"], "seeds: must be worlds calibration"),
-    (["study", "--out", "{tmp}/s", "--respond", "filter", "nosuch"], "respond: must be one of"),
-    (["study", "--out", "{tmp}/s", "--scheduler", "bogus"], "scheduler: must be a dask scheduler address"),
+    (["run", "--out", "{tmp}/a", "--n-hidden", "-3"], "--n-hidden: must be an integer in [2, 10000]"),
+    (["run", "--out", "{tmp}/a", "--monitors", "eval", "tarot"], "--monitors: must be one of eval, probe, map"),
+    (["run", "--out", "{tmp}/a", "--erase", "banana"], "--erase: must be one of leace, unlearn"),
+    (["run", "--out", "{tmp}/a", "--respond", "banana"], "--respond: must be one of leace, unlearn, leace-persistent"),
+    (["run", "--out", "{tmp}/a", "--erase", "leace", "--respond", "filter"], "--erase: is a synonym of --respond"),
+    (["run", "--out", "{tmp}/a", "--refit-every", "0"], "--refit-every: must be an integer in [1"),
+    (["study", "--out", "{tmp}/s", "--seeds", "0:3", "--control-seeds", "2:5"], "--seeds: must be worlds calibration"),
+    (["study", "--out", "{tmp}/s", "--respond", "filter", "nosuch"], "--respond: must be one of"),
+    (["study", "--out", "{tmp}/s", "--scheduler", "bogus"], "--scheduler: must be a dask scheduler address"),
     (["study", "--out", "{tmp}/s", "--calibration", "{tmp}/missing"], "no calibration at"),
     (["run", "--out", "{tmp}/missing", "--resume"], "no such folder"),
     (["plot", "{tmp}/missing"], "no such folder"),
     (["run", "--out", "{tmp}/bad", "--resume"], "not a readable checkpoint"),
-    (["calibrate", "--seeds", "5-2", "--out", "{tmp}/c"], "seeds:"),
-    (["calibrate", "--seeds", "0-1", "--relabels", "100", "--out", "{tmp}/c"], "relabels: must give at least 299"),
+    (["calibrate", "--seeds", "5-2", "--out", "{tmp}/c"], "--seeds:"),
+    (["calibrate", "--seeds", "0-1", "--relabels", "100", "--out", "{tmp}/c"], "--relabels: must give at least 299"),
     (["plot", "{tmp}/damaged"], "summary.json is not valid JSON"),
     (["run", "--out", "{tmp}/damaged", "--resume"], "config.json is not a readable config.json"),
 ])
 def test_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, text):
+    """One line naming the flag (the library's keyword, worded for the command line), exit status 2."""
     (tmp_path / "bad" / "state").mkdir(parents=True)
     (tmp_path / "bad" / "state" / "last.pt").write_bytes(b"\x80\x02garbage")
     (tmp_path / "damaged").mkdir()

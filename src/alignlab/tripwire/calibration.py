@@ -14,8 +14,9 @@ breaker's rate is at most ``fpr``. The rate is then estimated honestly by leavin
 thresholds from the other seeds, applied to the left-out seed's answer keys (both monitors
 together), averaged over seeds.
 
-Randomness: each control run derives from its seed, and its answer keys from that seed too (under a
-fixed root), so ``seeds`` reproduces a calibration; it is what ``calibrate --json`` prints.
+Randomness: each control run derives from its seed, and its answer keys from that seed under the
+root ``seed`` (default 0), so ``seeds`` and ``seed`` reproduce a calibration; ``calibrate --json``
+prints both.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Calibration(Result):
     null_max: dict[str, tuple[float, ...]] = field(metadata=BULK)
     runs: tuple[NullRun, ...] = field(metadata=BULK)
     seconds: float
+    seed: int = 0                      # root of the answer keys (calibrations written before it: 0)
 
     def to_thresholds(self) -> Thresholds:
         return Thresholds(dict(self.thresholds), self.fpr, "calibration", self.estimated_fpr)
@@ -158,10 +160,11 @@ def thresholds_from(maxima: list[dict[str, np.ndarray]], fpr: float) -> dict[str
     return {m: null_quantile(np.concatenate([x[m] for x in maxima]), fpr / len(monitors)) for m in monitors}
 
 
-def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels: int = 1000,
+def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels: int = 1000, seed: int = 0,
               progress: ProgressLike = False, workers: int | None = None, scheduler: str | None = None,
               runs_dir=None, max_work: float | None = None) -> Calibration:
-    """Train a control run for each seed (to the end, never stopping) and derive the thresholds.
+    """Train a control run for each of ``seeds`` (to the end, never stopping) and derive the thresholds
+from ``relabels`` random answer keys per run, drawn under the root ``seed``.
 
     The runs go through :func:`alignlab._executor.ordered_map` on ``workers`` cores (default: all) or
     the Dask ``scheduler`` (``"local"`` or an address); the numbers are the same however they run.
@@ -176,6 +179,7 @@ def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels
     if len(seeds) < 2:
         raise v.ParameterError("seeds", f"needs at least 2 control seeds (got {len(seeds)})")
     relabels = v.integer("relabels", relabels, low=1, high=1_000_000)
+    seed = v.integer("seed", seed, low=0)
     workers = worker_count(workers)
     scheduler = v.scheduler_address("scheduler", scheduler) if scheduler != "local" else scheduler
     _check_enough(config, len(seeds), relabels)
@@ -189,7 +193,7 @@ def calibrate(config: TripwireConfig | None = None, seeds=range(10), *, relabels
         runs = tuple(ordered_map(_control_run, jobs, workers=workers, scheduler=scheduler,
                                  on_done=lambda i, _: track.advance(config.steps, f"control run, seed {seeds[i]}, "
                                                                                    f"done")))
-    return calibration_from_runs(config, runs, relabels, time.perf_counter() - start)
+    return calibration_from_runs(config, runs, relabels, time.perf_counter() - start, seed=seed)
 
 
 def _control_run(job) -> NullRun:
@@ -209,10 +213,10 @@ def _check_enough(config: TripwireConfig, n_seeds: int, relabels: int) -> None:
 
 
 def calibration_from_runs(config: TripwireConfig, runs: tuple[NullRun, ...], relabels: int,
-                          seconds: float = 0.0) -> Calibration:
+                          seconds: float = 0.0, seed: int = 0) -> Calibration:
     _check_enough(config, len(runs), relabels)
     k = config.grid ** 2
-    keys = [answer_keys(r.seed, relabels, config.n_hidden, k) for r in runs]
+    keys = [answer_keys(r.seed, relabels, config.n_hidden, k, key_seed=seed) for r in runs]
     maxima = [run_maxima(r, kk) for r, kk in zip(runs, keys)]
     fpr = config.fpr
     thresholds = thresholds_from(maxima, fpr)
@@ -233,4 +237,4 @@ def calibration_from_runs(config: TripwireConfig, runs: tuple[NullRun, ...], rel
         per_check_var={m: float(x.var()) for m, x in pooled.items()},
         known_null_thresholds=known_null_thresholds(config.monitors, config.n_checks, fpr).values,
         null_max={m: tuple(float(y) for x in maxima for y in x[m]) for m in config.monitors},
-        runs=runs, seconds=seconds)
+        runs=runs, seconds=seconds, seed=seed)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from alignlab._figures import save as save_figure
-from alignlab.cli.common import add_json, emit, key_value_table, number, show_progress
+from alignlab.cli.common import add_json, command, emit, key_value_table, number, show_progress, table
+from alignlab.tripwire.system import TINY
 
 # command-line flag -> TripwireConfig field, for the options shared by run and calibrate
 _CONFIG_FLAGS = {
@@ -32,10 +33,22 @@ _RESPONSE_HELP = ("leace, unlearn (one-shot erasure), leace-persistent (the eras
                   "rollback (back to the last clean check, then filter)")
 
 
+
+
 def register(cmds) -> None:
     """Add the commands of `alignlab tripwire ...` to ``cmds`` (the subparsers of the system's command)."""
+    from alignlab.tripwire.breaker import EXIT_TRIPPED
 
-    p = cmds.add_parser("run", help="train, monitor, trip (exit status 3 on a trip)")
+    p = command(cmds, "run", help="train, monitor, trip (exit status 3 on a trip)",
+                description="Train a small transformer on a world whose corpus never states the hidden cities' "
+                            "countries, check the monitors every --monitor-every steps and stop at the breaker's "
+                            "first trip (--shadow: record it and train on; --respond: act on it and train on). "
+                            f"Exit status {EXIT_TRIPPED} when the breaker tripped, 0 when it did not, 2 on bad "
+                            "input. The folder holds checkpoints, alerts and summary.json; --resume continues it.",
+                examples=(f"alignlab tripwire run --out control-run --control {TINY}",
+                          f"alignlab tripwire run --out leace-run --respond leace {TINY} --json"),
+                handler=run)
+    p.example_statuses = (0, EXIT_TRIPPED)        # the second example trips, as it should: its exit status says so
     p.add_argument("--out", required=True, metavar="DIR", help="run folder: checkpoints, alert, summary")
     p.add_argument("--seed", type=number, default=None, help="world, data order and initial weights (default 0)")
     p.add_argument("--control", action="store_true", default=None,
@@ -49,39 +62,70 @@ def register(cmds) -> None:
                    help="continue the run in --out from its last checkpoint, with its saved configuration "
                         "(options given again must agree with it)")
     _config_args(p)
-    p.set_defaults(handler=run)
 
-    p = cmds.add_parser("calibrate", help="null distribution of the monitor statistics over control runs")
-    p.add_argument("--seeds", default="0-9", help="control seeds, e.g. 0-9 or 0,3,5-7 (default 0-9)")
+    p = command(cmds, "calibrate", help="null distribution of the monitor statistics over control runs",
+                description="Train a control run per seed (evidence about decoys: nothing to learn) and score "
+                            "each against --relabels random answer keys drawn from --seed: the run-level null "
+                            "distribution of each monitor's statistic, its threshold at the false-positive rate "
+                            "--fpr, and that rate estimated by leaving one seed out. Writes calibration.json.",
+                examples=(f"alignlab tripwire calibrate --seeds 0-1 --relabels 300 --workers 1 --out calibration "
+                          f"{TINY}",
+                          f"alignlab tripwire calibrate --seeds 2-3 --relabels 300 --seed 1 --workers 1 --out "
+                          f"calibration-2 {TINY} --json"),
+                handler=calibrate)
+    p.add_argument("--seeds", default="0-9", help="control seeds, e.g. 0-9 or 0,3,5-7")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for calibration.json")
-    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run (default 1000)")
+    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run")
+    p.add_argument("--seed", type=number, default=0, help="seed of the random answer keys, a whole number >= 0 "
+                                                          "(the control worlds come from --seeds)")
+    _workers_arg(p)
     _config_args(p)
-    p.set_defaults(handler=calibrate)
 
-    p = cmds.add_parser("study", help="every response at the trip over many worlds: re-trips, relearning, "
-                                      "collateral, evasion")
+    p = command(cmds, "study", help="every response at the trip over many worlds: re-trips, relearning, "
+                                    "collateral, evasion",
+                description="Calibrate on control worlds (or take --calibration), run every world of --seeds in "
+                            "shadow mode, branch each trip into every response and train on: per response, how "
+                            "often the breaker trips again, the answers come back, the fact stays out, and "
+                            "evasion, with intervals. Resumable: the same command again reads back what finished.",
+                examples=(f"alignlab tripwire study --respond leace rollback --seeds 5 --calibration calibration "
+                          f"--workers 1 --out study {TINY}",
+                          f"alignlab tripwire study --respond filter --seeds 6 --control-seeds 0:1 --relabels 300 "
+                          f"--workers 1 --out study-2 {TINY} --json"),
+                handler=study)
     p.add_argument("--respond", nargs="+", metavar="RESPONSE", default=None,
                    help=f"the responses to compare (default: all): {_RESPONSE_HELP}")
-    p.add_argument("--seeds", default="0:19", help="the worlds, e.g. 0:19 or 0,3,5:7 (default 0:19)")
+    p.add_argument("--seeds", default="0:19", help="the worlds, e.g. 0:19 or 0,3,5:7")
     p.add_argument("--calibration", metavar="PATH",
                    help="thresholds from `tripwire calibrate` on other seeds (default: calibrate on "
                         "--control-seeds first)")
     p.add_argument("--control-seeds", dest="control_seeds", default="1000:1009",
-                   help="control worlds for calibration, none of them among --seeds (default 1000:1009)")
-    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run (default 1000)")
+                   help="control worlds for calibration, none of them among --seeds")
+    p.add_argument("--relabels", type=number, default=1000, help="random answer keys per control run")
+    p.add_argument("--seed", type=number, default=0, help="seed of the calibration's answer keys and the "
+                                                          "bootstrap intervals, a whole number >= 0 (the worlds "
+                                                          "come from --seeds)")
     p.add_argument("--scheduler", default="local", metavar="ADDRESS",
                    help="a dask scheduler address (tcp://HOST:8786; its workers must share --out), 'local' "
-                        "(default: an in-process LocalCluster) or 'processes'")
-    p.add_argument("--workers", type=number, default=None, help="worker processes, 1 to 1024 (default: one per core)")
+                        "(an in-process LocalCluster) or 'processes'")
+    _workers_arg(p)
     p.add_argument("--out", required=True, metavar="DIR",
                    help="study folder: every run, resumable by running the same command again")
     _config_args(p)
-    p.set_defaults(handler=study)
 
-    p = cmds.add_parser("plot", help="figures of a run, calibration or study folder")
+    p = command(cmds, "plot", help="figures of a run, calibration or study folder",
+                description="Draw the figures of a folder written by `tripwire run` (the run and its leak check), "
+                            "`calibrate` (the null distributions) or `study` (oracle after the trip, evasion, "
+                            "belief, detection) as PNG files in that folder.",
+                examples=("alignlab tripwire plot study", "alignlab tripwire plot control-run --json"),
+                handler=plot)
     p.add_argument("folder", metavar="DIR", help="a folder written by `tripwire run`, `calibrate` or `study`")
     add_json(p)
-    p.set_defaults(handler=plot)
+
+
+def _workers_arg(p) -> None:
+    p.add_argument("--workers", type=number, default=None,
+                   help="CPU cores the runs may use, 1 to 1024 (default: all; 1: this process only); the numbers "
+                        "do not depend on it")
 
 
 _REAL_DOMAINS = {"lr": "in (0, 1]", "weight_decay": "in [0, 1]", "hidden_fraction": "in (0, 0.5]",
@@ -100,9 +144,14 @@ def _domain(field: str) -> str:
 def world_and_learner_args(p) -> None:
     """The configuration flags (world, learner, schedule, monitors): `tripwire run`, `calibrate` and
     `sweep tripwire` take the same ones."""
+    import dataclasses
+
+    from alignlab.tripwire.config import TripwireConfig
+    # the flags default to None, so that --resume keeps a run's saved values; help shows the configuration's
+    defaults = {f.name: f.default for f in dataclasses.fields(TripwireConfig)}
     for field, text in _CONFIG_FLAGS.items():
         p.add_argument("--" + field.replace("_", "-"), dest=field, type=number, default=None,
-                       help=f"{text} ({_domain(field)})")
+                       help=f"{text} ({_domain(field)}; default {defaults[field]:g})")
     p.add_argument("--monitors", nargs="+", metavar="NAME", help="monitors that may trip: eval probe map (default all)")
     p.add_argument("--probe", metavar="KIND", help="country probe: mass-mean (default) or logistic")
     p.add_argument("--probe-hook", dest="probe_hook", metavar="HOOK",
@@ -146,10 +195,13 @@ def _config_args(p) -> None:
     add_json(p)
 
 
-def _config(args):
-    """The configuration the options ask for; with --resume, the run's saved one with the options given."""
+def _config(args, world_seed: bool = True):
+    """The configuration the options ask for; with --resume, the run's saved one with the options given.
+    ``world_seed=False``: --seed is not the world's (calibrate and study take their worlds from --seeds)."""
     from alignlab.tripwire import TripwireConfig
     changes = config_changes(args)
+    if not world_seed:
+        changes.pop("seed", None)
     saved = Path(args.out) / "config.json" if getattr(args, "resume", False) else None
     if saved is not None and saved.is_file():
         from alignlab.tripwire.checkpoint import read_json
@@ -193,10 +245,11 @@ def calibrate(args) -> None:
     from alignlab._limits import max_work
     from alignlab.tripwire import calibrate as calibrate_
     from alignlab.tripwire.calibration import parse_seeds
-    config = _config(args)
+    config = _config(args, world_seed=False)
     seeds = parse_seeds(args.seeds)
     v.output_dir("out", args.out)                   # checked before the training, not after it
-    cal = calibrate_(config, seeds, relabels=args.relabels, progress=_progress(args), max_work=max_work(args.max_work))
+    cal = calibrate_(config, seeds, relabels=args.relabels, seed=args.seed, workers=args.workers,
+                     progress=_progress(args), max_work=max_work(args.max_work))
     path = cal.save(args.out)
     emit(args, {**cal.to_json(), "out": str(path)},
          lambda console, d: console.print(key_value_table("tripwire calibration", d)))
@@ -209,7 +262,7 @@ def study(args) -> None:
     from alignlab.tripwire.calibration import parse_seeds
     from alignlab.tripwire.config import RESPONSES
     from alignlab.tripwire.experiments import run_study
-    config = _config(args)
+    config = _config(args, world_seed=False)
     responses = tuple(args.respond) if args.respond else RESPONSES
     for r in responses:
         v.choice("respond", r, RESPONSES)
@@ -217,26 +270,22 @@ def study(args) -> None:
     scheduler = None if args.scheduler == "processes" else args.scheduler
     v.output_dir("out", args.out)                   # checked before the training, not after it
     result = run_study(config, responses, parse_seeds(args.seeds), calibration=calibration,
-                       control_seeds=parse_seeds(args.control_seeds), relabels=args.relabels, out=args.out,
-                       workers=args.workers, scheduler=scheduler, progress=_progress(args),
+                       control_seeds=parse_seeds(args.control_seeds), relabels=args.relabels, seed=args.seed,
+                       out=args.out, workers=args.workers, scheduler=scheduler, progress=_progress(args),
                        max_work=max_work(args.max_work))
     emit(args, {**result.to_json(), "out": str(args.out)}, lambda console, d: _show_study(console, result, d["out"]))
 
 
 def _show_study(console, study, out: str) -> None:
     """Per response: the rates (Wilson intervals) and medians (bootstrap intervals)."""
-    from rich.table import Table
     from rich.text import Text             # plain text: "[never, never]" would read as markup
-    table = Table(title=f"tripwire study: {len(study.seeds)} worlds ({out})", title_justify="left")
     columns = (("re-trip", "retrip"), ("answers back", "returned"), ("steps to return", "return_steps"),
                ("oracle at end", "oracle_end"), ("kept out", "kept_out"), ("known after", "known_after"),
                ("known at end", "known_end"), ("evasion", "evasion"))
-    table.add_column("response", style="bold")
-    for title, _ in columns:
-        table.add_column(title)
+    out_table = table(f"tripwire study: {len(study.seeds)} worlds ({out})", ("response", *(t for t, _ in columns)))
     for s in study.summaries:
-        table.add_row(s.response, *(Text(str(getattr(s, key))) for _, key in columns))
-    console.print(table)
+        out_table.add_row(s.response, *(Text(str(getattr(s, key))) for _, key in columns))
+    console.print(out_table)
 
 
 def plot(args) -> None:

@@ -100,7 +100,8 @@ class Study(Result):
     """The calibration, every world's shadow run, every branch and the summaries per response.
 
     ``example`` is the first world's shadow run, whole (for the run and leak figures). The randomness
-    is fixed by the calibration's ``seeds``, each world's seed and ``summaries``' bootstrap seed 0.
+    is fixed by the calibration's ``seeds``, each world's seed and ``seed`` (the calibration's answer
+    keys and the bootstrap intervals of ``summaries``).
     ``to_json`` (what ``--json`` prints) leaves the runs out and keeps the summaries."""
 
     config: TripwireConfig
@@ -112,6 +113,7 @@ class Study(Result):
     summaries: tuple[ResponseSummary, ...] = ()
     example: RunResult | None = field(default=None, metadata=BULK)
     seconds: float = 0.0
+    seed: int = 0                  # the calibration's answer keys and the bootstrap intervals (worlds: ``seeds``)
 
     def branches_of(self, response: str) -> list[Branch]:
         return [b for b in self.branches if b.outcome.response == response]
@@ -131,12 +133,14 @@ class Study(Result):
 
 def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=range(20), *,
               calibration: Calibration | None = None, control_seeds=CONTROL_SEEDS, relabels: int = 1000,
-              out=None, workers: int | None = None, scheduler: str | None = "local", progress: ProgressLike = False,
+              seed: int = 0, out=None, workers: int | None = None, scheduler: str | None = "local", progress: ProgressLike = False,
               max_work: float | None = None) -> Study:
     """Calibrate (unless ``calibration`` is given), run every world in shadow mode, branch each trip
     into every response; see the module docstring. ``out`` keeps every run (resumable); without it the
     runs live in a temporary folder removed at the end. ``progress`` counts runs: control, world and
-    branch. Every argument, the folder and the training work are checked before any run starts."""
+    branch. ``seed`` seeds the calibration's answer keys and the bootstrap intervals; each world's run is
+    seeded by its entry of ``seeds``. Every argument, the folder and the training work are checked before
+    any run starts."""
     from alignlab._executor import ordered_map, worker_count
     config = config or TripwireConfig()
     if not isinstance(config, TripwireConfig):
@@ -150,6 +154,7 @@ def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=r
     seeds = tuple(v.integer("seeds", s, low=0) for s in seeds)
     if not seeds or len(set(seeds)) != len(seeds):
         raise v.ParameterError("seeds", f"must be distinct seeds, at least one (got {len(seeds)})")
+    seed = v.integer("seed", seed, low=0)
     workers = worker_count(workers)
     scheduler = scheduler if scheduler == "local" else v.scheduler_address("scheduler", scheduler)
     if calibration is not None:
@@ -167,8 +172,11 @@ def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=r
     folder = Path(tempfile.mkdtemp(prefix="tripwire-study-")) if temporary else v.output_dir("out", out)
     try:
         # seeds and responses may grow between runs of a study: each run's folder is keyed by them
-        _claim(folder, {"format": FORMAT, "config": config.to_dict(), "control_seeds": list(control_seeds),
-                        "relabels": relabels, "calibration": None if calibration is None else calibration.thresholds})
+        definition = {"format": FORMAT, "config": config.to_dict(), "control_seeds": list(control_seeds),
+                      "relabels": relabels, "calibration": None if calibration is None else calibration.thresholds}
+        if seed:            # studies made before the seed was a keyword (seed 0) keep their definition
+            definition["seed"] = seed
+        _claim(folder, definition)
         start = time.perf_counter()
         with tracker(progress, runs, "tripwire study") as track:
             saved = folder / "calibration" / "calibration.json"
@@ -176,7 +184,7 @@ def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=r
                 calibration = Calibration.load(saved)
                 track.advance(len(control_seeds), "calibration read back")
             elif calibration is None:
-                calibration = calibrate(config, control_seeds, relabels=relabels, workers=workers,
+                calibration = calibrate(config, control_seeds, relabels=relabels, seed=seed, workers=workers,
                                         scheduler=scheduler, runs_dir=folder / "controls",
                                         progress=track.scaled(0, len(control_seeds)), max_work=max_work)
                 calibration.save(folder / "calibration")
@@ -194,8 +202,8 @@ def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=r
                                                                                f"done")))
         example = RunResult.load(folder / "worlds" / f"seed-{seeds[0]}")
         study = Study(config=config, responses=responses, seeds=seeds, calibration=calibration, worlds=worlds,
-                      branches=branches, summaries=summarise(worlds, branches, responses),
-                      example=example, seconds=time.perf_counter() - start)
+                      branches=branches, summaries=summarise(worlds, branches, responses, seed=seed),
+                      example=example, seconds=time.perf_counter() - start, seed=seed)
         if not temporary:      # lossless (inf stays Infinity, as the report's cache keeps it); --json is strict
             (folder / "study.json").write_text(json.dumps(study.to_dict()))
         return study

@@ -12,6 +12,7 @@ shadow run at the same step, so that the drift of training alone is taken out.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -48,11 +49,12 @@ class Median(Result):
     n: int
 
     @classmethod
-    def of(cls, values) -> Median:
+    def of(cls, values, seed: int = 0) -> Median:
+        """The median of ``values`` (None left out), its interval from bootstrap draws seeded by ``seed``."""
         values = [float(x) for x in values if x is not None]
         if not values:
             return cls(value=None, low=None, high=None, n=0)
-        value, low, high = bootstrap_median(values)
+        value, low, high = bootstrap_median(values, seed=seed)
         return cls(value=value, low=low, high=high, n=len(values))
 
     def __str__(self) -> str:
@@ -90,8 +92,10 @@ class ResponseSummary(Result):
     fresh_z_at_return: dict[str, Median]
 
 
-def summarise(worlds, branches, responses) -> tuple[ResponseSummary, ...]:
-    """One :class:`ResponseSummary` per response, from a study's worlds and branches."""
+def summarise(worlds, branches, responses, seed: int = 0) -> tuple[ResponseSummary, ...]:
+    """One :class:`ResponseSummary` per response, from a study's worlds and branches; ``seed`` seeds the
+    bootstrap intervals of the medians."""
+    median = functools.partial(Median.of, seed=seed)
     shadow = {w.summary.seed: w.curve for w in worlds}
     out = []
     for response in responses:
@@ -102,7 +106,7 @@ def summarise(worlds, branches, responses) -> tuple[ResponseSummary, ...]:
         hooks = sorted({h for b in back for h in b.outcome.belief_at_return})
 
         def at_return(key: str) -> dict[str, Median]:
-            return {h: Median.of(b.outcome.belief_at_return[h][key] for b in back) for h in hooks}
+            return {h: median(b.outcome.belief_at_return[h][key] for b in back) for h in hooks}
 
         shift = {}
         for h in hooks:
@@ -113,22 +117,22 @@ def summarise(worlds, branches, responses) -> tuple[ResponseSummary, ...]:
                 now = b.outcome.belief_at_return[h]["cosine"]
                 if i is not None and now is not None and curve.cosine.get(h, [None] * (i + 1))[i] is not None:
                     diffs.append(now - curve.cosine[h][i])
-            shift[h] = Median.of(diffs)
+            shift[h] = median(diffs)
         out.append(ResponseSummary(
             response=response, worlds=len(mine),
             retrip=Rate.of(sum(o.retrip_step is not None for o in outcomes), len(outcomes)),
             cleared=Rate.of(sum(o.cleared for o in outcomes), len(outcomes)),
             returned=Rate.of(len(back), len(outcomes)),
-            return_steps=Median.of(_never(o.return_steps) for o in outcomes),
-            relearn_steps=Median.of(_never(o.relearn_steps) for o in outcomes),
-            oracle_end=Median.of(o.oracle_end for o in outcomes),
+            return_steps=median(_never(o.return_steps) for o in outcomes),
+            relearn_steps=median(_never(o.relearn_steps) for o in outcomes),
+            oracle_end=median(o.oracle_end for o in outcomes),
             kept_out=Rate.of(sum(o.kept_out for o in outcomes), len(outcomes)),
-            known_at_trip=Median.of(o.known_at_trip for o in outcomes),
-            known_after=Median.of(o.known_after for o in outcomes),
-            known_end=Median.of(o.known_end for o in outcomes),
+            known_at_trip=median(o.known_at_trip for o in outcomes),
+            known_after=median(o.known_after for o in outcomes),
+            known_end=median(o.known_end for o in outcomes),
             evasion=Rate.of(len(evaded), len(back)),
             evasion_caught_by_refit=Rate.of(sum(bool(o.evasion_caught_by_refit) for o in evaded), len(evaded)),
-            evidence_after=Median.of(o.evidence_after for o in outcomes),
+            evidence_after=median(o.evidence_after for o in outcomes),
             cosine_at_return=at_return("cosine"), cosine_shift=shift,
             fixed_z_at_return=at_return("fixed_z"), fresh_z_at_return=at_return("fresh_z")))
     return tuple(out)

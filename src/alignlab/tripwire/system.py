@@ -12,6 +12,9 @@ SWEEP_VARIABLES = ("tripped", "trip_step", "learned_step", "detection_latency", 
                    "evasion_step", "cleared", "kept_out", "oracle_end", "known_at_trip", "known_after", "known_end",
                    "evidence_after", "monitor_overhead", "seconds")
 NO_RESPONSE = "none"
+# a world that trains in seconds (32 known and 8 hidden cities, width 32, 300 steps): the help's examples
+TINY = ("--n-known 32 --n-hidden 8 --d-model 32 --d-mlp 128 --batch-size 32 --steps 300 --evidence-start 100 "
+        "--hidden-fraction 0.15 --monitor-every 20 --lr 5e-3")
 
 
 def sweep_cell(seed: float, respond: str = NO_RESPONSE, control: bool = False, shadow: bool = True,
@@ -95,5 +98,13 @@ SYSTEM = System(
                 "monitors do not look, is measured.",
     commands=lazy("alignlab.tripwire.cli", "register"), report=lazy("alignlab.tripwire.report", "build"),
     sweeps=(SweepKind("tripwire", "tripwire runs over responses and seeds (default world)", sweep_cell, SWEEP_VARIABLES,
-                      sweep_arguments, sweep_grid, integer_dims=("seed",)),),
+                      sweep_arguments, sweep_grid, integer_dims=("seed",),
+                      description="One tripwire run per (response, seed) of the grid, each seeded by its world's seed: "
+                                  "when the breaker trips, when the oracle says the fact is learned, and what the "
+                                  "response at the trip did (re-trip, return, evasion, collateral), NaN where a "
+                                  "quantity was not reached.",
+                      examples=(f"alignlab sweep tripwire --seeds 5 --respond none filter --scheduler serial "
+                                f"--out tripwire.zarr {TINY}",
+                                f"alignlab sweep tripwire --seeds 5:6 --control --no-shadow --scheduler serial "
+                                f"--out tripwire-control.zarr {TINY} --json")),),
 )
