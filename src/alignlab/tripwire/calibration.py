@@ -75,6 +75,15 @@ class Calibration(Result):
     seconds: float
     seed: int = 0                      # root of the answer keys (calibrations written before it: 0)
 
+    def _rows(self) -> list[dict]:
+        """One row per control run: its seed, its leave-one-out false-positive rate, its largest statistic per
+        monitor (against the true answers), and the thresholds, nominal rate, answer keys and their seed."""
+        return [{"control_seed": run.seed, "estimated_fpr": rate,
+                 **{f"max_statistic.{m}": max(z) for m, z in run.statistic.items()},
+                 **{f"threshold.{m}": t for m, t in self.thresholds.items()},
+                 "fpr": self.fpr, "relabels": self.relabels, "seed": self.seed}
+                for run, rate in zip(self.runs, self.estimated_fpr_by_seed)]
+
     def to_thresholds(self) -> Thresholds:
         return Thresholds(dict(self.thresholds), self.fpr, "calibration", self.estimated_fpr)
 

@@ -115,6 +115,10 @@ class TripwireConfig(Result):
             raise v.ParameterError("probe_hook", f"must be hook_embed or blocks.<layer>.hook_resid_pre|mid|post "
                                                  f"with layer < {self.n_layers} (got {self.probe_hook!r})")
 
+    def _rows(self) -> list[dict]:
+        """One row: every field (the monitors as one space-separated string)."""
+        return [{**self.to_json(), "monitors": " ".join(self.monitors)}]
+
     def cost(self) -> tuple[float, float, str]:
         """(bytes, floating-point operations, the field that dominates the memory) of training this run.
 

@@ -115,6 +115,24 @@ class Study(Result):
     seconds: float = 0.0
     seed: int = 0                  # the calibration's answer keys and the bootstrap intervals (worlds: ``seeds``)
 
+    def _rows(self) -> list[dict]:
+        """One row per world x response: the world's seed, its trip and learned step (from its shadow run), and
+        what the response did there (:class:`~alignlab.tripwire.summary.ResponseOutcome`; missing where the
+        world did not trip); the per-response summaries are ``summary_of(r).to_pandas()``."""
+        rows = []
+        for w in self.worlds:
+            s = w.summary
+            world = {"seed": s.seed, "tripped": s.trip.tripped, "trip_step": s.trip.step,
+                     "trip_monitor": s.trip.monitor, "learned_step": s.learning.learned_step,
+                     "detection_latency": s.learning.detection_latency}
+            outcomes = {b.outcome.response: b.outcome for b in self.branches if b.seed == s.seed}
+            for r in self.responses:
+                outcome = outcomes[r]._rows()[0] if r in outcomes else {}
+                outcome.pop("response", None)
+                outcome.pop("trip_step", None)
+                rows.append({**world, "response": r, **outcome})
+        return rows
+
     def branches_of(self, response: str) -> list[Branch]:
         return [b for b in self.branches if b.outcome.response == response]
 

@@ -1,21 +1,17 @@
-"""Figures for the tripwire. Each function takes result objects and returns a matplotlib Figure;
-nothing here trains or measures."""
+"""Figures for the tripwire. Each function takes result objects, draws on ``ax`` when given (one Axes, or
+one per panel for the figures of several panels) and returns the matplotlib Figure; nothing here trains
+or measures."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on, panels
 from alignlab.tripwire.calibration import Calibration
 from alignlab.tripwire.run import RunResult
 
 _COLORS = {"eval": "#d1495b", "probe": "#00798c", "map": "#6a4c93", "oracle": "#2e2e2e", "oracle_probe": "#7a7a7a",
            "known": "#edae49"}
-
-
-def _single(ax, figsize):
-    """``(fig, ax)``: a new figure of ``figsize``, or ``ax`` and its figure."""
-    return figure(figsize=figsize) if ax is None else (ax.figure, ax)
 
 
 def _events(ax, s, legend: bool = False) -> None:
@@ -28,11 +24,13 @@ def _events(ax, s, legend: bool = False) -> None:
             ax.axvline(x, color=color, ls=style, lw=1, label=label if legend else None)
 
 
-def plot_run(result: RunResult):
-    """Loss, accuracy on hidden cities and monitor statistics against training step."""
+def plot_run(result: RunResult, ax=None):
+    """Loss, accuracy on hidden cities and monitor statistics against training step: three panels, on the
+    three Axes of ``ax`` when given."""
     s, checks = result.summary, result.checks
     steps = np.array([c.step for c in checks])
-    fig, axes = figure(3, 1, figsize=(8, 8.5), sharex=True)
+    fig, axes, own = panels(ax, 3, 1, figsize=(8, 8.5), sharex=True)
+    axes = axes[:, 0]
     if result.losses:
         ls, lv = zip(*result.losses)
         axes[0].plot(ls, lv, color="#2e2e2e", lw=1)
@@ -67,14 +65,17 @@ def plot_run(result: RunResult):
     kind = "control world" if s.control else "real world"
     axes[0].set_title(f"Tripwire run, {kind}, seed {s.seed}: "
                       + (f"tripped at step {s.trip.step} ({s.trip.monitor})" if s.trip.tripped else "no trip"))
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 
-def plot_calibration(cal: Calibration):
-    """Null distribution of each monitor's run maximum, with its threshold, and the control runs' z."""
+def plot_calibration(cal: Calibration, ax=None):
+    """Null distribution of each monitor's run maximum, with its threshold, and the control runs' z: two
+    panels, on the two Axes of ``ax`` when given."""
     monitors = list(cal.thresholds)
-    fig, axes = figure(1, 2, figsize=(11, 4))
+    fig, axes, own = panels(ax, 1, 2, figsize=(11, 4))
+    axes = axes[0]
     ax = axes[0]
     for m in monitors:
         x = np.asarray(cal.null_max[m])
@@ -97,14 +98,16 @@ def plot_calibration(cal: Calibration):
     ax.set_xlabel("training step")
     ax.set_ylabel("z against the true answers")
     ax.set_title("control runs (evidence describes decoys)", fontsize=9)
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 
 def plot_leak(result: RunResult, ax=None):
     """n-gram accuracy on the hidden cities' puzzles by order, against chance and the trained model."""
     leak, s = result.leak, result.summary
-    fig, ax = _single(ax, (6, 3.6))
+    own = ax is None
+    fig, ax = axes_on(ax, figsize=(6, 3.6))
     ax.bar([str(o) for o in leak.orders], leak.accuracy, color="#8aa29e", label="n-gram (counts on the corpus)")
     ax.axhline(leak.chance, color="grey", ls=":", label=f"chance {leak.chance:.2f}")
     best = max((c.oracle_accuracy for c in result.checks if c.phase == "learn"), default=np.nan)
@@ -114,13 +117,15 @@ def plot_leak(result: RunResult, ax=None):
     ax.set_ylim(0, 1.05)
     ax.set_title(f"Leak check: z of the best n-gram = {s.leak.ngram_statistic:.2f} (null: mean 0, sd 1)", fontsize=9)
     ax.legend(fontsize=7)
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 
 def plot_detection(study, ax=None):
     """Per real world: evidence start, each monitor's first crossing, the trip and the oracle's learned step."""
-    fig, ax = _single(ax, (8, 0.5 * len(study.worlds) + 2))
+    own = ax is None
+    fig, ax = axes_on(ax, figsize=(8, 0.5 * len(study.worlds) + 2))
     for i, world in enumerate(study.worlds):
         s = world.summary.learning
         marks = [(s.evidence_start, "evidence starts", "#8aa29e", "|"), (s.learned_step, "learned (oracle)", "k", "s"),
@@ -134,7 +139,8 @@ def plot_detection(study, ax=None):
     ax.set_xlabel("training step")
     ax.set_title("When the monitors cross their calibrated thresholds, against the oracle", fontsize=10)
     ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 
@@ -164,33 +170,32 @@ def plot_oracle_by_response(study, ax=None):
     interquartile band over the worlds), against the chance interval and the learned level. ``ax``: one
     Axes per panel (``1 + len(study.responses)``), or None for a new figure."""
     from alignlab.tripwire.intervals import chance_interval
-    panels = [("no response (shadow run)", [(w.curve, w.summary.trip.step) for w in study.worlds
+    groups = [("no response (shadow run)", [(w.curve, w.summary.trip.step) for w in study.worlds
                                             if w.summary.trip.tripped], ("learn",))]
-    panels += [(r, [(b.curve, b.outcome.trip_step) for b in study.branches_of(r)], ("responded", "relearn"))
+    groups += [(r, [(b.curve, b.outcome.trip_step) for b in study.branches_of(r)], ("responded", "relearn"))
                for r in study.responses]
-    cols = min(4, len(panels))
-    rows = -(-len(panels) // cols)
-    if ax is None:
-        fig, axes = figure(rows, cols, figsize=(3.6 * cols, 3.0 * rows), sharex=True, sharey=True, squeeze=False)
-    else:
-        axes = np.asarray(ax, dtype=object).reshape(1, -1)
-        fig = axes[0, 0].figure
+    cols = min(4, len(groups))
+    rows = -(-len(groups) // cols)
+    if ax is not None:                  # the panels given, in one row
+        rows, cols = 1, len(groups)
+    fig, axes, own = panels(ax, rows, cols, figsize=(3.6 * cols, 3.0 * rows), sharex=True, sharey=True)
     low, high = chance_interval(study.config.n_hidden, study.config.grid ** 2)
-    for panel, (title, runs, phases) in zip(axes.ravel(), panels):
+    for panel, (title, runs, phases) in zip(axes.ravel(), groups):
         panel.axhspan(low, high, color="grey", alpha=0.12, lw=0)
         panel.axhline(study.config.learned_accuracy, color="k", lw=0.7, ls="--")
         _median_band(panel, [_relative(c, trip, phases) for c, trip in runs], _COLORS["oracle"])
         panel.set_title(f"{title} ({len(runs)} worlds)", fontsize=9)
         panel.set_ylim(-0.02, 1.02)
-    for extra in axes.ravel()[len(panels):]:
+    for extra in axes.ravel()[len(groups):]:
         extra.set_visible(False)
     for bottom in axes[-1]:
         bottom.set_xlabel("steps since the trip")
     for left in axes[:, 0]:
         left.set_ylabel("oracle accuracy, hidden cities")
-    fig.suptitle("After the trip: median and interquartile band over worlds; grey: chance interval; dashed: "
-                 "learned level", fontsize=10)
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own title and layout
+        fig.suptitle("After the trip: median and interquartile band over worlds; grey: chance interval; dashed: "
+                     "learned level", fontsize=10)
+        fig.tight_layout()
     return fig
 
 
@@ -199,7 +204,8 @@ def plot_evasion(study, ax=None):
     evasion (the answers came back while no monitor was above its threshold, among worlds where they came back)."""
     rates = (("retrip", "trips again", "#d1495b"), ("kept_out", "kept out to the end", "#00798c"),
              ("evasion", "evasion (of worlds whose answers came back)", "#6a4c93"))
-    fig, ax = _single(ax, (8, 0.55 * len(study.summaries) + 1.8))
+    own = ax is None
+    fig, ax = axes_on(ax, figsize=(8, 0.55 * len(study.summaries) + 1.8))
     labelled = set()
     for i, s in enumerate(study.summaries):
         for j, (key, label, color) in enumerate(rates):
@@ -217,7 +223,8 @@ def plot_evasion(study, ax=None):
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     ax.set_title("What each response does: re-trips, kept out, evasion", fontsize=10)
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 
@@ -225,7 +232,8 @@ def plot_belief(study, ax=None):
     """Where the belief lives when it came back: per response and hook point, the median (bootstrap interval)
     of the direction cosine to the trip's minus the no-response run's at the same step."""
     hooks = sorted({h for s in study.summaries for h in s.cosine_shift}, key=_depth)
-    fig, ax = _single(ax, (8, 0.55 * len(study.summaries) + 1.8))
+    own = ax is None
+    fig, ax = axes_on(ax, figsize=(8, 0.55 * len(study.summaries) + 1.8))
     palette = ["#2e2e2e", "#00798c", "#6a4c93", "#d1495b", "#edae49", "#8aa29e", "#30638e", "#a05195", "#7a7a7a"]
     labelled = set()
     for i, s in enumerate(study.summaries):
@@ -244,7 +252,8 @@ def plot_belief(study, ax=None):
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=6, loc="lower left")
     ax.set_title("Does the belief come back in the same direction? (0: as without a response)", fontsize=10)
-    fig.tight_layout()
+    if own:                      # a figure of the caller's keeps its own layout
+        fig.tight_layout()
     return fig
 
 

@@ -67,6 +67,15 @@ class RunResult(Result):
     hidden_answers: tuple[int, ...]           # true country of each hidden city, in monitor order
     trip_state: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
+    def _rows(self) -> list[dict]:
+        """One row per check: the run's seed and response, the step and phase, each monitor's statistic,
+        accuracy and validation, the oracle's accuracies, accuracy on known cities, and the mean training loss
+        since the previous check (None at step 0); the summary is ``summary.to_pandas()``."""
+        loss = dict(self.losses)
+        s = self.summary
+        return [{"seed": s.seed, "control": s.control, "response": self.config.respond, "step": c.step,
+                 "phase": c.phase, **snapshot(c), "loss": loss.get(c.step)} for c in self.checks]
+
     def save(self, folder: Path) -> None:
         """Write ``summary.json`` (the summary) and ``history.json`` (everything else) to ``folder``."""
         history = self.to_dict()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab._results import Result
+from alignlab._results import Result, flatten
 from alignlab.tripwire.intervals import chance_interval
 from alignlab.tripwire.monitors import Check
 
@@ -110,6 +110,14 @@ class ResponseOutcome(Result):
     refits: int
     belief_at_return: dict[str, dict[str, float]] | None
 
+    def _rows(self) -> list[dict]:
+        """One row: every number, the chance interval as ``chance_low``/``chance_high`` and the snapshot after
+        the response as ``post_response.*``; the per-hook belief readings stay in ``belief_at_return``."""
+        d = self.to_json()
+        d.pop("belief_at_return")
+        low, high = d.pop("chance_interval")
+        return [flatten({**d, "chance_low": low, "chance_high": high})]
+
 
 @dataclass(frozen=True)
 class LeakSummary(Result):
@@ -147,6 +155,15 @@ class RunSummary(Result):
     leak: LeakSummary
     timing: Timing
     final: dict[str, float | None]    # snapshot of the last check, and the last mean training loss
+
+    def _rows(self) -> list[dict]:
+        """One row: the run's fields and every group's, with dotted names (``trip.step``, ``response.kept_out``)."""
+        d = self.to_json()
+        response = d.pop("response")
+        row = flatten(d)
+        if response is not None:
+            row.update({f"response.{k}": x for k, x in self.response._rows()[0].items()})
+        return [row]
 
 
 def snapshot(c: Check) -> dict[str, float]:
