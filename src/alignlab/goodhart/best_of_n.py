@@ -38,7 +38,7 @@ import numpy as np
 from alignlab import _validate as v
 from alignlab._limits import check_memory
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab.dists.tails import TailClass, TailKind
 from alignlab.goodhart._inputs import integers
 from alignlab.goodhart.montecarlo import BLOCK, MAX_COUNT, best_of_n_draws, check_draws

@@ -18,7 +18,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab.goodhart._inputs import reals
 from alignlab.goodhart.montecarlo import MAX_COUNT, check_draws, conditional_moments
 from alignlab.goodhart.result_fields import ConditionalMeans, Provenance

@@ -26,7 +26,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.goodhart.best_of_n import MAX_N, MAX_N_SIMULATED, BestOfN, check_simulation
 from alignlab.goodhart.conditioning import ConditionalUtility, PointConditional

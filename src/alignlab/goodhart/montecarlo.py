@@ -1,7 +1,7 @@
 """Monte Carlo cross-checks: conditioning on ``U >= t`` and best-of-n selection by simulation.
 
 Draws come in blocks of ``BLOCK`` pairs, block ``b`` from its own stream
-(:func:`alignlab._random.block_generator`), so a result depends only on the seed and the sample
+(:func:`alignlab._seeding.block_generator`), so a result depends only on the seed and the sample
 size. Standard errors are the usual ``sd / sqrt(k)`` of the ``k`` accepted (or selected) draws.
 ``root`` is the caller's :class:`~numpy.random.SeedSequence` (the caller records its seed);
 ``progress`` counts blocks (:mod:`alignlab._progress`).
@@ -17,7 +17,7 @@ import numpy as np
 
 from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import block_generator
+from alignlab._seeding import block_generator
 
 BLOCK = 1 << 16
 MAX_DRAWS = 1e8          # draws of (X, V) one Monte Carlo run may make unless max_work says more

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike
+from alignlab._seeding import SeedLike
 from alignlab._validate import ParameterError
 from alignlab.dists import roles
 from alignlab.dists.law import Continuous

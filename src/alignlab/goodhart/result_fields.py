@@ -10,7 +10,7 @@
   ``gain`` over E[V] (computed directly, accurate where it is 1e-100 of the scale of V) and the
   quadrature's ``relative_error`` estimate.
 * :class:`Provenance`: results that may simulate say how they were computed (``method``) and the
-  ``seed`` of their draws (:func:`alignlab._random.seed_used`; None when nothing was drawn).
+  ``seed`` of their draws (:func:`alignlab._seeding.seed_used`; None when nothing was drawn).
 
 Every group is keyword-only, so a result is built with names (``BestOfN(n=..., utility=...)``) and
 the ``--json`` keys are the field names whatever class declares them. Their ``to_pandas()`` has one row

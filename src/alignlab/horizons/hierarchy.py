@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab._random import block_generator
+from alignlab._seeding import block_generator
 
 
 @dataclass(frozen=True)

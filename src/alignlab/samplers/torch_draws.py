@@ -1,7 +1,7 @@
 """PyTorch streams, device and law samplers shared by the systems' torch backends.
 
 A block's stream is keyed by the block's index under the seed, exactly as the NumPy streams of
-:mod:`alignlab._random`, so a torch backend's numbers depend on the seed and its own block layout
+:mod:`alignlab._seeding`, so a torch backend's numbers depend on the seed and its own block layout
 only. Torch and NumPy draw different numbers from the same seed, from the same law.
 """
 
@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import block_sequence
+from alignlab._seeding import block_sequence
 
 
 def cuda_available() -> bool:

@@ -19,7 +19,7 @@ from numbers import Real
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, block_sequence, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, block_sequence, seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.steps.model import StepsModel
 from alignlab.steps.simulate import check_budget, simulate_log_partial_sums

@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.dists.law import Continuous
 from alignlab.dists.roles import approach as approach_law

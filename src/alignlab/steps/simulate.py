@@ -36,7 +36,7 @@ from alignlab import _validate as v
 from alignlab._executor import ordered_map
 from alignlab._limits import check_memory
 from alignlab._progress import tracker
-from alignlab._random import SeedLike, block_generator, block_sequence, seed_sequence
+from alignlab._seeding import SeedLike, block_generator, block_sequence, seed_sequence
 from alignlab._results import BULK, Result
 from alignlab.dists.law import Minimum
 

@@ -31,7 +31,7 @@ import numpy as np
 from alignlab import _validate as v
 from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import SeedLike, block_generator, seed_sequence
+from alignlab._seeding import SeedLike, block_generator, seed_sequence
 from alignlab._results import Result
 from alignlab._executor import ordered_map, worker_count
 

@@ -37,7 +37,7 @@ import numpy as np
 from scipy import stats
 
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab._validate import ParameterError
 from alignlab.tails.estimators import (TailPath, descending_logs, hill_from_logs, moment_from_logs,

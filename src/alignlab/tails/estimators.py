@@ -32,7 +32,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab.tails.bootstrap import DoubleBootstrap, double_bootstrap, log_moments
 from alignlab.tails.sample_checks import as_sample, excess_over_mean, positive_part

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import SeedLike, block_generator, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, block_generator, seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.tails.diagnosis import diagnose
 from alignlab.tails.estimators import hill

@@ -23,7 +23,7 @@ import numpy as np
 from alignlab import _validate as v
 from alignlab._limits import check_work
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import SeedLike, block_generator, seed_sequence, seed_used
+from alignlab._seeding import SeedLike, block_generator, seed_sequence, seed_used
 from alignlab._results import BULK, Result
 from alignlab._executor import ordered_map, worker_count
 from alignlab.tails.power_law_model import fit_sorted, sample_tail

@@ -23,7 +23,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike
-from alignlab._random import SeedLike
+from alignlab._seeding import SeedLike
 from alignlab._results import BULK, Result
 from alignlab.tails.power_law_model import ALPHA_CAP, fit_sorted
 from alignlab.tails.sample_checks import MIN_TAIL, all_integers, as_sample, require_integers, require_positive

@@ -32,7 +32,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._progress import ProgressLike, tracker
-from alignlab._random import block_generator, seed_sequence
+from alignlab._seeding import block_generator, seed_sequence
 from alignlab._results import BULK, Result, jsonable
 from alignlab.tripwire.breaker import Thresholds, known_null_thresholds, null_quantile
 from alignlab.tripwire.checkpoint import read_json

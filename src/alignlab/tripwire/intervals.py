@@ -25,7 +25,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from alignlab._random import SeedLike, seed_sequence
+from alignlab._seeding import SeedLike, seed_sequence
 
 LEVEL = 0.95
 BOOTSTRAP = 2000

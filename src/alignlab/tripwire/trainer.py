@@ -16,7 +16,7 @@ import time
 import numpy as np
 import torch
 
-from alignlab._random import seed_sequence
+from alignlab._seeding import seed_sequence
 from alignlab.tripwire.belief import Reference
 from alignlab.tripwire.breaker import Alert, Thresholds
 from alignlab.tripwire.config import TripwireConfig

@@ -22,7 +22,7 @@ The **schedule** fixes when evidence about hidden cities enters the training str
 ``evidence_ramp`` steps. Acquisition therefore has a reference time.
 
 Batches are a function of ``(seed, step)`` alone (one stream per step via
-:func:`alignlab._random.block_generator`), so a resumed run sees exactly the batches an
+:func:`alignlab._seeding.block_generator`), so a resumed run sees exactly the batches an
 uninterrupted one would.
 """
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import SeedLike, block_generator, seed_sequence
+from alignlab._seeding import SeedLike, block_generator, seed_sequence
 
 PAD, BOS = "<pad>", "<bos>"
 COUNTRY_NAMES = ("amber", "birch", "cedar", "dune", "ember", "fjord", "grove", "heath", "iris")

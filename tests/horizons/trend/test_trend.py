@@ -95,7 +95,7 @@ def test_bootstrap_is_identical_for_a_seed_and_differs_between_seeds(published):
 def test_a_draw_depends_only_on_the_seed_and_its_index(published):
     """The first 100 of 400 draws are the 100 draws of a run with 100: the intervals of the shorter run
     are those of its draws, whatever else is drawn."""
-    from alignlab._random import seed_sequence
+    from alignlab._seeding import seed_sequence
     from alignlab.horizons.trend.frame import Draws
     short, long = Draws(seed_sequence(3), 100, 7), Draws(seed_sequence(3), 400, 7)
     assert np.array_equal(short.counts, long.counts[:100]) and np.array_equal(short.z, long.z[:100])

@@ -40,7 +40,7 @@ from alignlab import _validate as v
 from alignlab._executor import ordered_map
 from alignlab._limits import check_work
 from alignlab._progress import tracker
-from alignlab._random import seed_sequence, seed_used
+from alignlab._seeding import seed_sequence, seed_used
 from alignlab.horizons._names import names as name_list
 from alignlab.horizons._names import renamed
 from alignlab.horizons.fit.bootstrap import LEVELS, refit_draws

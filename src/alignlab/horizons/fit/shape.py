@@ -41,7 +41,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._limits import check_work
-from alignlab._random import seed_sequence, seed_used
+from alignlab._seeding import seed_sequence, seed_used
 from alignlab._results import Result
 from alignlab.horizons._names import names
 from alignlab.horizons.fit.data import AgentData, agent_data

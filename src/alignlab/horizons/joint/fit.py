@@ -18,7 +18,7 @@ from alignlab import _validate as v
 from alignlab._executor import ordered_map
 from alignlab._limits import check_work
 from alignlab._progress import tracker
-from alignlab._random import block_generator, seed_sequence, seed_used
+from alignlab._seeding import block_generator, seed_sequence, seed_used
 from alignlab.horizons.joint import crossval as cv
 from alignlab.horizons.joint import marginal as mq
 from alignlab.horizons.joint import models as jm

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab._random import block_generator, seed_sequence
+from alignlab._seeding import block_generator, seed_sequence
 from alignlab._results import Result
 from alignlab.horizons.joint.fitting import fit as fit_model
 from alignlab.horizons.joint.links import log_probabilities

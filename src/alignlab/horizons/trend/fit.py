@@ -57,7 +57,7 @@ import numpy as np
 
 from alignlab import _validate as v
 from alignlab._limits import check_memory, check_work
-from alignlab._random import seed_sequence, seed_used
+from alignlab._seeding import seed_sequence, seed_used
 from alignlab.horizons._names import renamed
 from alignlab.horizons.trend.broken import BREAK_DATE, broken_trend
 from alignlab.horizons.trend.dates import day, parse_date

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from alignlab import _validate as v
-from alignlab._random import block_generator
+from alignlab._seeding import block_generator
 from alignlab.horizons.intervals import Z95, band, interval
 from alignlab.horizons.trend.dates import DAYS_PER_YEAR, day, iso
 from alignlab.horizons.trend.results import Arrival, Band, Estimate, Holdout
