@@ -3,7 +3,8 @@
 Every ``alignlab ...`` line of a shell block runs (in a fresh folder; data sets are the shipped ones).
 A line shown with ``$`` and
 followed by output must exit 0, and when the output shown is JSON, every key the README shows at the
-top level must be in the JSON the command prints. ``python`` blocks are executed.
+top level must be in the JSON the command prints. ``python`` blocks run as plain scripts in
+tests/test_doc_snippets.py, with those of docs/.
 
 Tripwire commands train a transformer for minutes on the default world; here they run as written plus
 the flags of the tests' tiny world (the same code path, seconds of training), so the suite stays fast.
@@ -108,10 +109,3 @@ def test_readme_command_runs_as_shown(command, shown, walkthrough, monkeypatch):
         printed = json.loads(out)
         missing = top_level_keys(shown) - set(printed)
         assert not missing, f"{command}: the README shows keys the command does not print: {sorted(missing)}"
-
-
-def test_readme_python_blocks_run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for lang, body in blocks(README.read_text()):
-        if lang == "python":
-            exec(compile(body, str(README), "exec"), {})

@@ -1,0 +1,57 @@
+"""Every ``python`` block of the README and docs/*.md runs as a plain script: pasted into a file with no
+``if __name__ == "__main__":`` guard and run with ``python`` in an empty folder, it finishes (exit 0)
+within a time bound. A snippet is a complete script: its imports, its data, a world small enough to
+run in seconds (the docs say what the full-size call is)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_readme import blocks
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+TIME_BOUND = 120          # seconds per snippet; each takes a few on a quiet machine
+
+# snippets known to fail, in docs this change does not edit: (file, index of its python block) -> why
+KNOWN_FAILING = {
+    ("docs/horizons.md", 0): "docs/horizons.md, first python block: reads runs.csv, which it does not make "
+                             "(ParameterError: runs.csv: cannot read file)",
+    ("docs/horizons.md", 1): "docs/horizons.md, second python block: reads runs.jsonl and dates.csv, which it does "
+                             "not make (ParameterError: runs.jsonl: cannot read file)",
+    ("docs/horizons_joint.md", 0): "docs/horizons_joint.md: fit_joint run in this process fails in "
+                                   "horizons/joint/fit.py _work (AttributeError: module "
+                                   "'alignlab.horizons.lomax_table' has no attribute 'install')",
+}
+
+
+def snippets():
+    out = []
+    for doc in DOCS:
+        bodies = [body for lang, body in blocks(doc.read_text()) if lang == "python"]
+        for i, body in enumerate(bodies):
+            name = str(doc.relative_to(ROOT))
+            marks = [pytest.mark.xfail(reason=KNOWN_FAILING[name, i], strict=False)] if (name, i) in KNOWN_FAILING \
+                else []
+            out.append(pytest.param(body, id=f"{name}[{i}]", marks=marks))
+    return out
+
+
+SNIPPETS = snippets()
+
+
+def test_the_docs_have_python_snippets():
+    assert len(SNIPPETS) >= 8
+
+
+@pytest.mark.parametrize("body", SNIPPETS)
+def test_snippet_runs_as_a_plain_script(body, tmp_path):
+    script = tmp_path / "snippet.py"
+    script.write_text(body)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=TIME_BOUND, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
