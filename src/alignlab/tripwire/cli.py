@@ -33,8 +33,6 @@ _RESPONSE_HELP = ("leace, unlearn (one-shot erasure), leace-persistent (the eras
                   "rollback (back to the last clean check, then filter)")
 
 
-
-
 def register(cmds) -> None:
     """Add the commands of `alignlab tripwire ...` to ``cmds`` (the subparsers of the system's command)."""
     from alignlab.tripwire.breaker import EXIT_TRIPPED

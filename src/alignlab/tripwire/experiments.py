@@ -151,8 +151,8 @@ class Study(Result):
 
 def run_study(config: TripwireConfig | None = None, responses=RESPONSES, seeds=range(20), *,
               calibration: Calibration | None = None, control_seeds=CONTROL_SEEDS, relabels: int = 1000,
-              seed: int = 0, out=None, workers: int | None = None, scheduler: str | None = "local", progress: ProgressLike = False,
-              max_work: float | None = None) -> Study:
+              seed: int = 0, out=None, workers: int | None = None, scheduler: str | None = "local",
+              progress: ProgressLike = False, max_work: float | None = None) -> Study:
     """Calibrate (unless ``calibration`` is given), run every world in shadow mode, branch each trip
     into every response; see the module docstring. ``out`` keeps every run (resumable); without it the
     runs live in a temporary folder removed at the end. ``progress`` counts runs: control, world and
