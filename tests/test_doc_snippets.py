@@ -23,9 +23,6 @@ KNOWN_FAILING = {
                              "(ParameterError: runs.csv: cannot read file)",
     ("docs/horizons.md", 1): "docs/horizons.md, second python block: reads runs.jsonl and dates.csv, which it does "
                              "not make (ParameterError: runs.jsonl: cannot read file)",
-    ("docs/horizons_joint.md", 0): "docs/horizons_joint.md: fit_joint run in this process fails in "
-                                   "horizons/joint/fit.py _work (AttributeError: module "
-                                   "'alignlab.horizons.lomax_table' has no attribute 'install')",
 }
 
 

@@ -23,7 +23,7 @@ from alignlab.horizons.joint import crossval as cv
 from alignlab.horizons.joint import marginal as mq
 from alignlab.horizons.joint import models as jm
 from alignlab.horizons.joint import summary
-from alignlab.horizons.joint._house import WEIGHTS, Runs, load_runs, lomax_table
+from alignlab.horizons.joint._house import WEIGHTS, Runs, load_runs
 from alignlab.horizons.joint.bootstrap import resample
 from alignlab.horizons.joint.data import cells_of, degenerate_agents
 from alignlab.horizons.joint.fitting import fit as fit_model
@@ -76,8 +76,7 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv_kinds=(
     check_work("bootstrap", float(fits_per_model * (len(names) + 2)), MAX_WORK,
                "model fits (models x (1 + folds + bootstrap draws))", max_work)
     root = seed_sequence(seed)
-    table = lomax_table.table() if "steps-joint" in names else None
-    context = {"cells": cells, "table": table, "root": root, "calibration_tasks": calibration_tasks,
+    context = {"cells": cells, "root": root, "calibration_tasks": calibration_tasks,
                "folds": cv.assign_folds(cells, folds, block_generator(root, _SEED_FOLDS))}
     every = tuple(f"baseline:{b}" for b in jm.BASELINES) + names
     nested = [(n, p, value, edge) for n in names for p, value, edge in NESTED[n]
@@ -166,8 +165,6 @@ def start(model, cells) -> np.ndarray:
 
 def _work(context, item):
     """One unit of work (top level: worker processes import it by name)."""
-    if context.get("table") is not None:
-        lomax_table.install(context["table"])
     what, name, args = item
     cells = context["cells"]
     if what == "fit":
