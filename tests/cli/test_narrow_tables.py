@@ -17,9 +17,16 @@ def test_every_leaf_has_an_example_that_prints_its_table():
     assert len(FIRST) == len(COVERED)
 
 
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """One folder for every example, as in test_help_examples: `horizons predict fit.json` reads the fit that
+    `horizons fit`'s first example saved."""
+    return tmp_path_factory.mktemp("narrow")
+
+
 @pytest.mark.parametrize("path, line", FIRST, ids=[line for _, line in FIRST])
-def test_a_60_column_terminal_wraps_and_cuts_nothing(path, line, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
+def test_a_60_column_terminal_wraps_and_cuts_nothing(path, line, monkeypatch, folder):
+    monkeypatch.chdir(folder)
     monkeypatch.setenv("COLUMNS", str(WIDTH))
     monkeypatch.setattr(common, "console", lambda: Console(width=WIDTH, color_system=None))   # as on a terminal
     code, out, err = run_example(line)

@@ -101,12 +101,12 @@ class ShapeResult(Result):
 
 
 def doubling_shape(runs, *, agent=None, weights: str = "invsqrt", bootstrap: int = 1000, seed=0,
-                   max_work: float | None = None) -> ShapeResult:
+                   max_work: float | None = None, columns: dict | None = None) -> ShapeResult:
     """The per-doubling shape k2 of ``agent`` (a name or a list; default every agent) of ``runs`` (a
-    :class:`Runs`, a path or a shipped data set's name), with a hierarchical bootstrap interval of
-    ``bootstrap`` draws (module docstring)."""
+    :class:`Runs`, a path, a shipped data set's name or a DataFrame, read with ``columns``), with a
+    hierarchical bootstrap interval of ``bootstrap`` draws (module docstring)."""
     if not isinstance(runs, Runs):
-        runs = load_runs(runs)
+        runs = load_runs(runs, columns=columns)
     weights = v.choice("weights", weights, WEIGHTS)
     bootstrap = v.integer("bootstrap", bootstrap, low=0, high=1_000_000)
     chosen = names("agent", agent)
