@@ -54,6 +54,10 @@ class Runs:
     score: np.ndarray
     weight: np.ndarray | None
 
+    def __repr__(self) -> str:
+        return (f"Runs(source={self.source!r}, runs={self.score.size}, agents={len(self.agents)}, "
+                f"tasks={np.unique(self.task).size}, families={np.unique(self.family).size})")
+
     @property
     def agents(self) -> tuple[str, ...]:
         """The agents in the order they first appear."""

@@ -90,14 +90,12 @@ class ShapeResult(Result):
                 return a
         raise KeyError(name)
 
-    def to_pandas(self):
-        """One row per agent: ``k2``, ``k2_low``, ``k2_high``, ``bins``, ``draws``."""
-        import pandas as pd
-        rows = [{"agent": a.agent, "k2": a.k2, "k2_low": a.k2_ci[0] if a.k2_ci else None,
-                 "k2_high": a.k2_ci[1] if a.k2_ci else None, "bins": len(a.minutes), "draws": a.draws}
+    def _rows(self) -> list[dict]:
+        """``to_pandas()``: one row per agent: ``agent``, ``k2``, ``k2_low``, ``k2_high``, ``bins``, ``draws``."""
+        nan = float("nan")
+        return [{"agent": a.agent, "k2": nan if a.k2 is None else a.k2, "k2_low": a.k2_ci[0] if a.k2_ci else nan,
+                 "k2_high": a.k2_ci[1] if a.k2_ci else nan, "bins": len(a.minutes), "draws": a.draws}
                 for a in self.agents]
-        frame = pd.DataFrame(rows).set_index("agent")
-        return frame.astype({"k2": float, "k2_low": float, "k2_high": float})
 
 
 def doubling_shape(runs, *, agent=None, weights: str = "invsqrt", bootstrap: int = 1000, seed=0,
