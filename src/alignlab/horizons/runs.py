@@ -232,9 +232,10 @@ def _read_frame(frame, wanted):
     found = [str(c) for c in frame.columns]
     data = {}
     for k in wanted:
+        if found.count(k) > 1:
+            raise ParameterError(FRAME, f"has {found.count(k)} columns named {k!r}; a role needs one")
         if k in found:
-            column = frame[k]
-            data[k] = [None if _missing(x) else x for x in column.tolist()]
+            data[k] = [None if _missing(x) else x for x in frame.iloc[:, found.index(k)].tolist()]
     rows = [{k: data[k][i] for k in data} for i in range(len(frame))]
     return found, rows, lambda i: f"row {i + 1}"
 
