@@ -4,7 +4,7 @@ METR's agent runs (one row per run: the agent, the task, its family, how long it
 come in as a pandas DataFrame whose columns are named as you like: ``columns=`` says which plays which role.
 Curves of success against task length are fitted per agent (the 50% horizon p50 with bootstrap intervals),
 and results come out as tidy tables (``to_pandas()``) and figures drawn on Axes of your own. The fits may
-use several processes; no ``if __name__ == "__main__":`` guard is needed.
+use several processes, and no guard around the script's top level is needed.
 """
 
 import pandas as pd
