@@ -192,7 +192,7 @@ def test_trend_filters_holdout_and_figures(capsys, published_file, tmp_path):
 def test_trend_from_a_runs_file_with_release_dates(capsys, dated_runs, tmp_path):
     runs, dates = dated_runs
     err = run_error(capsys, "horizons", "trend", runs, "--release-dates", dates, "--bootstrap", "0")
-    assert "release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
+    assert "--release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
     out = tmp_path / "figs"
     d = run_json(capsys, "horizons", "trend", runs, "--release-dates", dates, "--skip-undated", "--steps-curve",
                  "steps", "--bootstrap", "4", "--workers", "1", "--holdout", "1", "--out", str(out))

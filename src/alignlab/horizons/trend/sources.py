@@ -166,7 +166,7 @@ def check_undated(agents, release_dates: dict, skip: bool, release_dates_file: s
     """The ``agents`` without a release date; an error naming the first unless ``skip``."""
     undated = [a for a in agents if a not in release_dates]
     if undated and not skip:
-        raise ParameterError("release-dates", f"no release date for agent {undated[0]!r}"
+        raise ParameterError("release_dates", f"no release date for agent {undated[0]!r}"
                                               + (f" (nor for {len(undated) - 1} more)" if len(undated) > 1 else "")
                                               + " in " + (release_dates_file or "the release dates")
                                               + "; add it, or leave such agents out with skip_undated=True")
