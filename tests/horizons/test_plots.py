@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from alignlab._validate import ParameterError
 from alignlab.horizons import fit_horizons, plots
+from alignlab.horizons.experiments import steps_regimes
 from alignlab.horizons.fit.shape import doubling_shape
 from alignlab.horizons.joint import plots as joint_plots
 from alignlab.horizons.joint.fit import fit_joint
@@ -48,6 +49,9 @@ def test_panel_figures_take_one_axes_per_panel(horizons):
         plots.plot_agents(horizons, ax=_axes(3)[1])
     with pytest.raises(ParameterError, match="ax: must be a Matplotlib Axes"):
         plots.plot_summary(horizons, ax="left")
+    fig, axes = _axes(2)
+    assert plots.plot_regimes(steps_regimes(betas=(0.5, 2.0), points=5), ax=axes) is fig
+    assert all(ax.has_data() for ax in axes)
 
 
 def test_joint_figures_draw_on_the_axes_given(runs_path):

@@ -18,7 +18,8 @@ TREND_FIGURES = ("trend.png", "beta.png")
 # examples run on the shipped data in a second or two each (no bootstrap, no cross-validation, one or two
 # agents, no steps curve: its table takes seconds to load); predict's read the fit that fit's first example
 # saves (examples run in order, in one folder)
-FIT_EXAMPLES = ('alignlab horizons fit --agent o1 GPT-4o --curve logistic weibull --bootstrap 0 --cv none --out fit.json',
+FIT_EXAMPLES = ("alignlab horizons fit --agent o1 GPT-4o --curve logistic weibull --bootstrap 0 --cv none "
+                "--out fit.json",
                 'alignlab horizons fit --agent o1 --curve logistic --bootstrap 20 --cv none --workers 1 --json')
 PLOT_EXAMPLES = ("alignlab horizons plot --agent o1 --curve logistic weibull --bootstrap 0 --cv none --out figures",
                  "alignlab horizons plot --agent o1 GPT-4o --curve logistic --bootstrap 10 --cv none --workers 1 "
@@ -120,7 +121,8 @@ def trend_args(p, curves) -> None:
                         f"{PUBLISHED_FILE})")
     p.add_argument("--suite", metavar="VERSION", help="with --published: the suite to trend, one of those in the file "
                                                       "(METR's: 1.0, 1.1)")
-    p.add_argument("--curve", choices=list(curves), help=f"curve whose p50 is trended (default logistic, METR's; {only})")
+    p.add_argument("--curve", choices=list(curves),
+                   help=f"curve whose p50 is trended (default logistic, METR's; {only})")
     p.add_argument("--family", choices=list(curves), dest="curve", action=Renamed, new="--curve")
     p.add_argument("--steps-curve", choices=list(STEPS_CURVES),
                    help=f"steps curve whose beta is trended (default steps-mixed; {only})")

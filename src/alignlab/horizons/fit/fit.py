@@ -83,8 +83,9 @@ def fit_horizons(runs, *, curve=None, agent=None, weights: str = "invsqrt", pena
                  agents=None) -> HorizonsResult:
     """Fit ``curve`` (a name or a list; default all five, :data:`~alignlab.horizons.fit.curves.CURVES`) to
     ``agent`` (a name or a list; default every agent) of ``runs`` (a :class:`Runs`, a path, a shipped data
-    set's name or a DataFrame, read by :func:`load_runs` with ``columns``); see the module docstring. ``workers`` cores (default
-    all; 1: this process only) or the Dask scheduler at ``scheduler`` share the work. The refits
+    set's name or a DataFrame, read by :func:`load_runs` with ``columns``); see the module docstring.
+    ``workers`` cores (default all; 1: this process only) or the Dask scheduler at ``scheduler`` share the
+    work. The refits
     (bootstrap draws x agents x curves) are checked against :data:`MAX_REFITS` before any work
     (``max_work`` raises it). ``effort`` sets the optimiser's limits
     (:class:`~alignlab.horizons.fit.optimize.Effort`). ``families=`` and ``agents=`` are the old spellings
