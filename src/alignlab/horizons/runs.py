@@ -129,9 +129,10 @@ def load_runs(path, *, columns: dict | None = None, agent: str | None = None, ta
     columns = runs_columns(columns, agent=agent, task=task, family=family, minutes=minutes, score=score,
                            weight=weight)
     weight = columns.pop("weight")
+    wanted = [c for c in (*columns.values(), weight) if c]
     if _is_frame(path):
         name = FRAME
-        found, rows, where = _read_frame(path, [c for c in (*columns.values(), weight) if c])
+        found, rows, where = _read_frame(path, wanted)
     else:
         from alignlab.data.catalogue import NAMES, resolve
         shipped = path if isinstance(path, str) and path in NAMES else None
@@ -144,9 +145,9 @@ def load_runs(path, *, columns: dict | None = None, agent: str | None = None, ta
             raise ParameterError(name, "cannot read file: no such file")
         reader = {".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".csv": _read_csv,
                   ".parquet": _read_parquet}[suffix]
-        found, rows, where = reader(path, name, [c for c in (*columns.values(), weight) if c])
+        found, rows, where = reader(path, name, wanted)
     if not rows:
-        raise ParameterError(name, "holds no runs (the file is empty)")
+        raise ParameterError(name, "holds no runs (it is empty)")
     for role, column in columns.items():
         if column not in found:
             raise MissingColumn(name, role, column, found)
