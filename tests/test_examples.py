@@ -15,7 +15,7 @@ TIME_BOUND = 120          # seconds per script; each takes under 20 s on a quiet
 
 def test_there_are_walkthroughs():
     assert {p.stem for p in EXAMPLES} >= {"steps_walkthrough", "tails_walkthrough", "goodhart_walkthrough",
-                                          "tripwire_walkthrough"}
+                                          "tripwire_walkthrough", "horizons_walkthrough"}
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -76,6 +76,7 @@ BASES = {
     ("horizons", "plot"): ["RUNS", "--agent", "a", "--bootstrap", "0", "--cv", "none", "--out", "figs"],
     ("horizons", "trend"): ["--published", "PUBLISHED", "--suite", "1.1", "--bootstrap", "20"],
     ("horizons", "predict"): ["FIT", "--minutes", "15", "60"],
+    ("horizons", "joint"): ["RUNS", "--model", "rasch", "--folds", "2", "--workers", "1"],
 }
 # commands whose valid runs are minutes of work: every example mutates them into something they refuse
 # quickly or run on a tiny configuration
@@ -170,13 +171,14 @@ def write_fixtures(root: Path) -> dict[str, str]:
     (root / "store.zarr").mkdir()
     (root / "store.zarr" / "zarr.json").write_text("{}")
     rows = []
-    for family in range(6):                      # a small runs file of METR's shape: one agent, 12 tasks
-        for task in range(2):
-            minutes = float(2 ** (family + task))
-            for run in range(4):
-                success = int(rng.random() < 1 / (1 + minutes / 8))
-                rows.append({"alias": "a", "task_id": f"f{family}/t{task}", "task_family": f"f{family}",
-                             "human_minutes": minutes, "score_binarized": success, "invsqrt_task_weight": 1.0})
+    for agent, horizon in (("a", 8), ("b", 30)):  # a small runs file of METR's shape: two agents, 12 tasks
+        for family in range(6):
+            for task in range(2):
+                minutes = float(2 ** (family + task))
+                for run in range(4):
+                    success = int(rng.random() < 1 / (1 + minutes / horizon))
+                    rows.append({"alias": agent, "task_id": f"f{family}/t{task}", "task_family": f"f{family}",
+                                 "human_minutes": minutes, "score_binarized": success, "invsqrt_task_weight": 1.0})
     (root / "runs.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     (root / "bad_runs.csv").write_text("alias,task_id,task_family,human_minutes,score_binarized\na,t,f,-3,2\n")
     (root / "empty.jsonl").write_text("")
@@ -186,7 +188,8 @@ def write_fixtures(root: Path) -> dict[str, str]:
         lines.append(f"1.1,m{i},{2019 + i}-06-01,{p50},{p50 / 2},{p50 * 2},True")
     (root / "published.csv").write_text("\n".join(lines) + "\n")
     from alignlab.horizons import fit_horizons, save_fit
-    save_fit(fit_horizons(root / "runs.jsonl", curve="logistic", bootstrap=5, cv="none", workers=1), root / "fit.json")
+    save_fit(fit_horizons(root / "runs.jsonl", agent="a", curve="logistic", bootstrap=5, cv="none", workers=1),
+             root / "fit.json")
     return files
 
 

@@ -15,7 +15,7 @@ every item, in the order of ``items``, whatever ran where and finished when. Whe
   once, and ``retries`` reruns an item whose worker died.
 
 Results never depend on where items ran: each item carries its own seed (see
-:mod:`alignlab._random`), so numbers are the same for any ``workers`` and any scheduler.
+:mod:`alignlab._seeding`), so numbers are the same for any ``workers`` and any scheduler.
 
 Never a wait:
 

@@ -136,7 +136,7 @@ def test_sweep_reads_goodhart_specs_with_the_same_domain(capsys, tmp_path):
     code = main(["sweep", "goodhart-bon", "--error", "norm", "--utility", "weibull_min(c=0.001)", "--n", "2",
                  "--out", str(out), "--scheduler", "serial", "--json"])
     _, err = capsys.readouterr()
-    assert code == 2 and err.startswith("alignlab: error: utility: ") and not out.exists()
+    assert code == 2 and err.startswith("alignlab: error: --utility: ") and not out.exists()
     code = main(["sweep", "goodhart-bon", "--error", "norm", "--utility", "norm", "--n", "1e6", "--method", "mc",
                  "--out", str(out), "--scheduler", "serial", "--json"])
     _, err = capsys.readouterr()

@@ -17,7 +17,7 @@ from cli.clirun import run_cli
 from alignlab.cli.common import HelpFormatter
 from alignlab.cli.main import build_parser
 
-SYSTEMS = ("steps", "tails", "goodhart", "dists", "data", "sweep", "report", "tripwire")
+SYSTEMS = ("steps", "tails", "goodhart", "dists", "data", "sweep", "report", "tripwire", "horizons")
 EXAMPLES_PER_LEAF = 2
 
 

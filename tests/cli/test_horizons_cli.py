@@ -49,13 +49,36 @@ def test_fit_options_reach_the_library(capsys, runs_file):
     assert a["fits"]["logistic"]["p50_ci"] is None and a["fits"]["logistic"]["cv_loglik"] is None
 
 
-def test_column_flags(capsys, tmp_path):
+@pytest.fixture(scope="module")
+def renamed_runs(tmp_path_factory):
+    """The synthetic runs with the agent column called model and the task length length."""
     records = [{("model" if k == "alias" else "length" if k == "human_minutes" else k): v for k, v in r.items()}
                for r in synthetic_runs(seed=3)]
-    path = write_jsonl(tmp_path / "renamed.jsonl", records)
-    d = run_json(capsys, "horizons", "fit", path, "--agent-column", "model", "--minutes-column", "length",
-                 "--curve", "exponential", "--bootstrap", "0", "--cv", "none")
+    return write_jsonl(tmp_path_factory.mktemp("renamed") / "renamed.jsonl", records)
+
+
+def test_columns_in_one_flag_and_the_old_per_role_flags(capsys, renamed_runs):
+    fit = ["--curve", "exponential", "--bootstrap", "0", "--cv", "none"]
+    d = run_json(capsys, "horizons", "fit", renamed_runs, "--columns", "agent=model,minutes=length", *fit)
     assert [a["agent"] for a in d["agents"]] == ["strong", "weak"]
+    old = run_json(capsys, "horizons", "fit", renamed_runs, "--agent-column", "model", "--minutes-column", "length",
+                   *fit)
+    assert old == d
+    code, _, err = run_cli(["horizons", "fit", renamed_runs, "--agent-column", "model", "--minutes-column", "length",
+                            *fit])
+    assert code == 0 and "--agent-column is renamed --columns agent=NAME" in err and err.count("\n") == 2
+
+
+@pytest.mark.parametrize("command", [["fit"], ["trend", "--skip-undated"], ["joint", "--model", "rasch"]])
+def test_a_missing_column_names_the_flag_that_fixes_it(capsys, renamed_runs, command):
+    name, *options = command
+    err = run_error(capsys, "horizons", name, renamed_runs, *options, "--bootstrap", "0")
+    assert "missing column 'alias'" in err and "name the agent column with --columns agent=NAME" in err
+    assert "columns=" not in err
+    assert "--columns: roles are" in run_error(capsys, "horizons", name, renamed_runs, *options, "--columns",
+                                               "who=model")
+    code, out, err = run_cli(["horizons", name, renamed_runs, "--columns", "model"])       # argparse's own words
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--columns: must be ROLE=NAME" in err
 
 
 def test_human_output_is_a_table_per_agent(runs_file):
@@ -169,7 +192,7 @@ def test_trend_filters_holdout_and_figures(capsys, published_file, tmp_path):
 def test_trend_from_a_runs_file_with_release_dates(capsys, dated_runs, tmp_path):
     runs, dates = dated_runs
     err = run_error(capsys, "horizons", "trend", runs, "--release-dates", dates, "--bootstrap", "0")
-    assert "release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
+    assert "--release-dates: no release date for agent 'human'" in err and "--skip-undated" in err
     out = tmp_path / "figs"
     d = run_json(capsys, "horizons", "trend", runs, "--release-dates", dates, "--skip-undated", "--steps-curve",
                  "steps", "--bootstrap", "4", "--workers", "1", "--holdout", "1", "--out", str(out))
@@ -272,10 +295,12 @@ def test_predict_refuses_files_that_are_not_saved_fits(capsys, tmp_path, runs_fi
                                str(tmp_path / "fit.txt"))
 
 
-def test_old_spelling_family_still_works_with_a_warning(capsys, runs_file):
+def test_old_spellings_still_work_with_a_warning_naming_the_new(capsys, runs_file):
     code, out, err = run_cli(["horizons", "fit", runs_file, "--family", "logistic", "--bootstrap", "0", "--cv", "none"])
-    assert code == 0 and err.count("\n") == 1 and "--family is deprecated" in err and "--curve" in err
+    assert code == 0 and err == ("alignlab: warning: --family is renamed --curve; --family will be removed in the "
+                                 "next release\n")
     d = run_json(capsys, "horizons", "fit", runs_file, "--family", "logistic", "--bootstrap", "0", "--cv", "none")
     assert list(d["agents"][0]["fits"]) == ["logistic"]
-    assert "give --curve only" in run_error(capsys, "horizons", "fit", runs_file, "--family", "logistic", "--curve",
-                                            "weibull")
+    # a refused command with an old spelling: the error alone, one line
+    assert "--bootstrap: must be an integer" in run_error(capsys, "horizons", "fit", runs_file, "--family", "logistic",
+                                                          "--bootstrap", "-1")

@@ -19,8 +19,8 @@ def test_every_leaf_has_an_example_that_prints_its_table():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    """One folder for every example, run in order: `sweep show steps.zarr` and `tripwire plot study` read what
-    an earlier command's first example wrote."""
+    """One folder for every example, run in order: `sweep show steps.zarr` and `tripwire plot study` and `horizons predict
+    fit.json` read what an earlier command's first example wrote."""
     return tmp_path_factory.mktemp("narrow")
 
 

@@ -54,7 +54,8 @@ def test_one_name_or_a_list_and_the_old_spellings(tmp_path):
     runs = load_runs(write_jsonl(tmp_path / "runs.jsonl", synthetic_runs(seed=1)))
     one = fit_horizons(runs, agent="weak", curve="logistic", bootstrap=0, cv="none", workers=1)
     assert [a.agent for a in one.agents] == ["weak"] and one.curves == ("logistic",)
-    with pytest.warns(DeprecationWarning, match="families= is deprecated: use curve="):
+    with pytest.warns(DeprecationWarning, match="families= is renamed curve="), \
+            pytest.warns(DeprecationWarning, match="agents= is renamed agent="):
         old = fit_horizons(runs, agents=["weak"], families=["logistic"], bootstrap=0, cv="none", workers=1)
     assert old == one
     with pytest.warns(DeprecationWarning, match="FamilyFit is deprecated: use CurveFit"):

@@ -39,10 +39,37 @@ def test_jsonl_csv_and_parquet_read_the_same_runs(tmp_path, records):
     assert a.weight is None and a.agents == ("strong", "weak")
 
 
-def test_column_flags_map_other_names(tmp_path, records):
+def test_columns_map_other_names_and_the_old_keywords_warn(tmp_path, records):
     path = _csv(tmp_path / "r.csv", records, {"alias": "model", "human_minutes": "length", "score_binarized": "ok"})
-    runs = load_runs(path, agent="model", minutes="length", score="ok")
+    runs = load_runs(path, columns={"agent": "model", "minutes": "length", "score": "ok"})
     assert runs.agents == ("strong", "weak") and runs.columns["minutes"] == "length"
+    with pytest.warns(DeprecationWarning, match=r"agent=, minutes=, score= \(a column name\) is renamed columns="):
+        old = load_runs(path, agent="model", minutes="length", score="ok")
+    assert np.array_equal(old.score, runs.score) and old.columns == runs.columns
+    with pytest.raises(ParameterError, match=r"missing column 'alias' .*; name the agent column with "
+                                             r"columns=\{'agent': NAME\}"):
+        load_runs(path)
+    with pytest.raises(ParameterError, match="columns: roles are agent, task, family, minutes, score, weight "
+                                             "\\(got 'model'\\)"):
+        load_runs(path, columns={"model": "alias"})
+    with pytest.raises(ParameterError, match="columns: must be a dict"):
+        load_runs(path, columns="agent=model")
+
+
+def test_a_dataframe_reads_as_its_file_and_bool_scores_are_1_and_0(tmp_path, records):
+    import pandas as pd
+    frame = pd.DataFrame(records).rename(columns={"alias": "model"})
+    frame["score_binarized"] = frame["score_binarized"] > 0.5                  # a bool column
+    runs = load_runs(frame, columns={"agent": "model"})
+    from_file = load_runs(write_jsonl(tmp_path / "r.jsonl", records))
+    assert runs.source == "DataFrame" and runs.agents == from_file.agents
+    assert np.array_equal(runs.score, from_file.score) and np.array_equal(runs.minutes, from_file.minutes)
+    path = tmp_path / "bool.csv"
+    frame.to_csv(path, index=False)                                             # pandas writes True/False
+    assert np.array_equal(load_runs(path, columns={"agent": "model"}).score, from_file.score)
+    frame.loc[3, "human_minutes"] = None
+    with pytest.raises(ParameterError, match="DataFrame: row 4: column 'human_minutes' must be a positive task length"):
+        load_runs(frame, columns={"agent": "model"})
 
 
 def test_computed_weights_sum_to_one_per_agent_and_follow_metr(tmp_path, records):
@@ -61,9 +88,9 @@ def test_computed_weights_match_metr_columns(metr_runs):
     path = metr_runs
     runs = load_runs(path)
     column = run_weights(runs, "invsqrt")
-    computed = run_weights(load_runs(path, weight=None), "invsqrt")
+    computed = run_weights(load_runs(path, columns={"weight": None}), "invsqrt")
     equal = run_weights(runs, "equal")
-    metr_equal = np.array([r for r in load_runs(path, weight="equal_task_weight").weight])
+    metr_equal = np.array([r for r in load_runs(path, columns={"weight": "equal_task_weight"}).weight])
     assert np.max(np.abs(column - computed)) < 1e-9
     assert np.max(np.abs(equal - metr_equal / np.array([metr_equal[runs.agent == a].sum() for a in runs.agent]))) < 1e-9
 

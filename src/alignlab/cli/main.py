@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(), using(getattr(args, "data", None)):
             if getattr(args, "json", False):
                 warnings.simplefilter("ignore")
-            else:
-                for note in getattr(args, "deprecations", None) or ():
-                    print(f"alignlab: warning: {note}", file=sys.stderr)
             args.handler(args)
+        if not getattr(args, "json", False):     # after the work: a command refused stays one line on stderr
+            for note in getattr(args, "deprecations", None) or ():
+                print(f"alignlab: warning: {note}", file=sys.stderr)
     except UsageError as err:
         print(_one_line(str(err)), file=sys.stderr)
         return 2

@@ -1,9 +1,7 @@
-"""Keywords that name things (docs/architecture.md, "One vocabulary"): one name or a list of them, and old
-spellings that keep working for one release with a DeprecationWarning naming the new one."""
+"""Keywords that name things (docs/architecture.md, "One vocabulary"): one name or a list of them (old
+spellings of keywords: :func:`alignlab._validate.renamed`)."""
 
 from __future__ import annotations
-
-import warnings
 
 from alignlab import _validate as v
 
@@ -22,14 +20,3 @@ def names(param: str, value, allowed=None) -> tuple[str, ...] | None:
         if allowed is not None:
             v.choice(param, item, tuple(allowed))
     return tuple(dict.fromkeys(items))
-
-
-def renamed(new: str, value, old: str, old_value, *, stacklevel: int = 3):
-    """``value`` of the keyword ``new``, or the value given under its old spelling ``old`` (with a
-    DeprecationWarning naming the new one); both at once is an error."""
-    if old_value is None:
-        return value
-    if value is not None:
-        raise v.ParameterError(old, f"is the old spelling of {new}: give {new} only (got both)")
-    warnings.warn(f"{old}= is deprecated: use {new}=", DeprecationWarning, stacklevel=stacklevel)
-    return old_value

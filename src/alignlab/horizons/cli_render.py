@@ -1,12 +1,12 @@
-"""How the horizons commands print without --json: rich tables of the same JSON-ready dicts."""
+"""How the horizons commands print without --json: tables (:func:`alignlab.cli.common.table`, which wrap on a
+narrow terminal and never cut a number) of the same JSON-ready dicts; a missing value prints as "-"."""
 
 from __future__ import annotations
 
-from alignlab.cli.common import fmt
+from alignlab.cli.common import MISSING, fmt, table
 
 
 def trend(console, d: dict) -> None:
-    from rich.table import Table
     src = d["source"]
     where = (f"METR's published horizons, suite {src['suite']}" if src["kind"] == "published" else
              f"{src['curve']} p50 fitted to {src['file']}, release dates from {src['release_dates']}")
@@ -16,12 +16,10 @@ def trend(console, d: dict) -> None:
                   f"(seed {d['seed']}); newest {src['holdout']} held out")
     for note in src["left_out"]:
         console.print(f"  left out: {note}")
-    table = Table(title="models", title_justify="left")
-    for col in ("model", "released", "p50 min [95%]"):
-        table.add_column(col)
+    models = table("models", ("model", "released", "p50 min [95%]"))
     for m in d["models"]:
-        table.add_row(m["model"], m["release_date"], _horizon(m["p50_minutes"], m["p50_ci"], False))
-    console.print(table)
+        models.add_row(m["model"], m["release_date"], _horizon(m["p50_minutes"], m["p50_ci"], False))
+    console.print(models)
     t = d["trends"]
     e, a, s, b = t["exponential"], t["accelerating"], t["steps"], t.get("broken")
     console.print(f"[bold]exponential[/]: doubling every {_g(e['doubling_days'])} days "
@@ -49,31 +47,26 @@ def trend(console, d: dict) -> None:
                       f"{_g(s['holdout_error'])} log2 min" + (f"; {s['note']}" if s["note"] else ""))
     names = ("exponential", "accelerating", "steps")
     if d["forecasts"]:
-        table = Table(title="forecast p50, minutes [95%]", title_justify="left")
-        for col in ("date",) + names:
-            table.add_column(col)
+        forecasts = table("forecast p50, minutes [95%]", ("date",) + names)
         for f in d["forecasts"]:
-            table.add_row(f["date"], *[_horizon(f[n]["p50_minutes"], f[n]["p50_ci"], False) if f[n] else "-"
-                                       for n in names])
-        console.print(table)
+            forecasts.add_row(f["date"], *[_horizon(f[n]["p50_minutes"], f[n]["p50_ci"], False) if f[n] else MISSING
+                                           for n in names])
+        console.print(forecasts)
     if d["reach"]:
-        table = Table(title="date each trend reaches a p50 [95%]", title_justify="left")
-        for col in ("minutes",) + names:
-            table.add_column(col)
+        reach = table("date each trend reaches a p50 [95%]", ("minutes",) + names)
         for r in d["reach"]:
-            table.add_row(_g(r["minutes"]), *[(r[n]["date"] or r[n]["note"] or "null") + " " + _range(r[n]["date_ci"])
-                                              if r[n] else "-" for n in names])
-        console.print(table)
+            reach.add_row(_g(r["minutes"]), *[(r[n]["date"] or r[n]["note"] or MISSING) + " " + _range(r[n]["date_ci"])
+                                              if r[n] else MISSING for n in names])
+        console.print(reach)
 
 
 def _range(ci) -> str:
     if ci is None:
         return ""
-    return "[" + ", ".join("null" if x is None else (x if isinstance(x, str) else _g(x)) for x in ci) + "]"
+    return "[" + ", ".join(MISSING if x is None else (x if isinstance(x, str) else _g(x)) for x in ci) + "]"
 
 
 def fit(console, d: dict) -> None:
-    from rich.table import Table
     penalty = "none" if d["penalty"] is None else fmt(d["penalty"])
     console.print(f"[bold]{d['runs_file']}[/]: weights {d['weights']}, penalty {penalty}, "
                   f"{d['bootstrap']} bootstrap draws (seed {d['seed']}), cross-validation {d['cv']}")
@@ -83,22 +76,21 @@ def fit(console, d: dict) -> None:
         if a["note"]:
             console.print(f"[bold]{head}[/]\n  {a['note']}")
             continue
-        table = Table(title=f"{head}; best BIC {a['best_bic']}, best held-out {a['best_cv']}", title_justify="left")
-        for col in ("curve", "parameters", "log-lik", "BIC", "held-out", "p50 min [95%]", "p80 min [95%]", "note"):
-            table.add_column(col)
+        fits = table(f"{head}; best BIC {fmt(a['best_bic'])}, best held-out {fmt(a['best_cv'])}",
+                     ("curve", "parameters", "log-lik", "BIC", "held-out", "p50 min [95%]", "p80 min [95%]", "note"))
         for name, f in a["fits"].items():
             params = "\n".join(f"{k} {_g(x)}" for k, x in f["params"].items())
             limits = [f"{f[k]} {what} at the iteration limit" for k, what in (("cv_at_limit", "folds"),
                                                                               ("bootstrap_at_limit", "draws")) if f[k]]
-            table.add_row(name, params, _g(f["loglik"], 5), _g(f["bic"], 5), _g(f["cv_loglik"], 5),
-                          _horizon(f["p50_minutes"], f["p50_ci"], f["extrapolated"]["p50"]),
-                          _horizon(f["p80_minutes"], f["p80_ci"], f["extrapolated"]["p80"]),
-                          "; ".join([f["note"]] * bool(f["note"]) + limits))
-        console.print(table)
+            fits.add_row(name, params, _g(f["loglik"], 5), _g(f["bic"], 5), _g(f["cv_loglik"], 5),
+                         _horizon(f["p50_minutes"], f["p50_ci"], f["extrapolated"]["p50"]),
+                         _horizon(f["p80_minutes"], f["p80_ci"], f["extrapolated"]["p80"]),
+                         "; ".join([f["note"]] * bool(f["note"]) + limits))
+        console.print(fits)
 
 
 def _g(value, digits: int = 3) -> str:
-    return "null" if value is None else f"{value:.{digits}g}"
+    return MISSING if value is None else f"{value:.{digits}g}"
 
 
 def _horizon(value, ci, extrapolated) -> str:
@@ -111,18 +103,14 @@ def _horizon(value, ci, extrapolated) -> str:
 
 
 def predict(console, d: dict) -> None:
-    from rich.table import Table
     console.print(f"[bold]{d['fit']}[/]: success probability [95% bootstrap interval]")
     for a in d["agents"]:
-        table = Table(title=a["agent"], title_justify="left")
-        table.add_column("curve")
-        for m in d["minutes"]:
-            table.add_column(f"{_g(m)} min")
+        success = table(a["agent"], ("curve", *(f"{_g(m)} min" for m in d["minutes"])))
         for name, c in a["curves"].items():
             if c["success"] is None:
-                table.add_row(name, *["-"] * len(d["minutes"]))
+                success.add_row(name, *[MISSING] * len(d["minutes"]))
                 continue
             cells = [_g(p) + ("" if c["success_ci"] is None else f"\n{_range(c['success_ci'][i])}")
                      for i, p in enumerate(c["success"])]
-            table.add_row(name, *cells)
-        console.print(table)
+            success.add_row(name, *cells)
+        console.print(success)

@@ -1,5 +1,6 @@
-"""Figures for agent time horizons and their trends. Each function takes result objects and returns a
-Matplotlib Figure; nothing here fits or computes a curve."""
+"""Figures for agent time horizons and their trends. Each function takes result objects, draws on the
+Axes given as ``ax=`` (one Axes; a sequence of Axes, one per panel, for the figures of several panels)
+or on a new figure, and returns the Matplotlib Figure; nothing here fits or computes a curve."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 
 import numpy as np
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on, panels
 from alignlab.horizons.experiments import StepsRegimes
 from alignlab.horizons.fit.results import AgentHorizons, HorizonsResult
 from alignlab.horizons.fit.shape import ShapeResult
@@ -17,9 +18,20 @@ COLORS = {"logistic": "#1f77b4", "exponential": "#d62728", "weibull": "#2ca02c",
           "steps-mixed": "#ff7f0e"}
 
 
-def _axes(ax, **figure_kw):
-    """``(fig, ax)``: the Figure of the Axes given, or a new Figure with one Axes."""
-    return (ax.figure, ax) if ax is not None else figure(**figure_kw)
+def agent_panels(ax, count: int, cols: int, size: tuple[float, float]):
+    """``(fig, axes, own)`` for ``count`` panels: a new figure of up to ``cols`` panels a row, each ``size``
+    inches (``own``: the plot may set the figure's legend, titles and layout; panels beyond ``count`` are
+    hidden), or the ``count`` Axes given as ``ax`` (flat, in order)."""
+    if ax is None:
+        cols = min(cols, max(1, count))
+        rows = max(1, math.ceil(count / cols))
+        fig, axes, own = panels(None, rows, cols, figsize=(size[0] * cols, size[1] * rows))
+    else:
+        fig, axes, own = panels(ax, 1, max(1, count), figsize=None)
+    axes = axes.ravel()
+    for extra in axes[count:]:
+        extra.set_visible(False)
+    return fig, axes, own
 
 
 def _draw_agent(ax, agent: AgentHorizons, legend: bool = True) -> None:
@@ -44,29 +56,27 @@ def _draw_agent(ax, agent: AgentHorizons, legend: bool = True) -> None:
 
 def plot_agent(agent: AgentHorizons, ax=None):
     """Binned success with 95% error bars and every fitted curve, for one agent."""
-    fig, ax = _axes(ax, figsize=(7, 4.4))
+    fig, ax = axes_on(ax, figsize=(7, 4.4))
     _draw_agent(ax, agent)
     return fig
 
 
-def plot_agents(result: HorizonsResult):
-    """One panel per agent (binned success and every fitted curve)."""
+def plot_agents(result: HorizonsResult, ax=None):
+    """One panel per agent with a fit (binned success and every fitted curve); ``ax``: one Axes per such
+    agent."""
     agents = [a for a in result.agents if not a.note]
-    cols = min(4, max(1, len(agents)))
-    rows = max(1, math.ceil(len(agents) / cols))
-    fig, axes = figure(rows, cols, figsize=(3.3 * cols, 2.8 * rows), squeeze=False)
-    for i, ax in enumerate(axes.ravel()):
-        if i < len(agents):
-            _draw_agent(ax, agents[i], legend=False)
-            ax.set_xlabel("")
-            ax.set_ylabel("")
-        else:
-            ax.set_visible(False)
-    handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, [label.split(",")[0] for label in labels], loc="lower center", ncol=6, fontsize=8)
-    fig.supxlabel("task length (human minutes)", y=0.06, fontsize=9)
-    fig.supylabel("success probability", fontsize=9)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig, axes, own = agent_panels(ax, len(agents), 4, (3.3, 2.8))
+    for agent, panel in zip(agents, axes):
+        _draw_agent(panel, agent, legend=not own)
+        if own:
+            panel.set_xlabel("")
+            panel.set_ylabel("")
+    if own and agents:
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, [label.split(",")[0] for label in labels], loc="lower center", ncol=6, fontsize=8)
+        fig.supxlabel("task length (human minutes)", y=0.06, fontsize=9)
+        fig.supylabel("success probability", fontsize=9)
+        fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -74,7 +84,7 @@ def plot_summary(result: HorizonsResult, ax=None):
     """p50 by agent and curve with its bootstrap interval (log scale)."""
     agents = [a for a in result.agents if not a.note]
     curves = list(agents[0].fits) if agents else []
-    fig, ax = _axes(ax, figsize=(8, 0.45 * max(len(agents), 4) + 1.2))
+    fig, ax = axes_on(ax, figsize=(8, 0.45 * max(len(agents), 4) + 1.2))
     offsets = np.linspace(-0.3, 0.3, max(len(curves), 1))
     for j, name in enumerate(curves):
         ys, xs, lo, hi = [], [], [], []
@@ -102,10 +112,12 @@ def plot_summary(result: HorizonsResult, ax=None):
     return fig
 
 
-def plot_regimes(regimes: StepsRegimes):
+def plot_regimes(regimes: StepsRegimes, ax=None):
     """What the steps model predicts: success against the number of subtasks for beta on both sides of
-    1 (left), and the failure probability on log-log axes against the one-slow-subtask line (right)."""
-    fig, (left, right) = figure(1, 2, figsize=(10, 4.2))
+    1 (left), and the failure probability on log-log axes against the one-slow-subtask line (right);
+    ``ax``: the two Axes."""
+    fig, axes, _ = panels(ax, 1, 2, figsize=(10, 4.2))
+    left, right = axes[0]
     for i, curve in enumerate(regimes.curves):
         color = f"C{i}"
         n, p = np.array(curve.n), np.array(curve.success)
@@ -134,7 +146,7 @@ def plot_regimes(regimes: StepsRegimes):
 def plot_shape(shape: ShapeResult, ax=None):
     """Each agent's cumulative hazard -ln p in doubling bins of task length on log-log axes (its slope is the
     per-doubling shape k2), with a line of slope 1 (a constant hazard) through each agent's first bin."""
-    fig, ax = _axes(ax, figsize=(8, 5))
+    fig, ax = axes_on(ax, figsize=(8, 5))
     for i, agent in enumerate(a for a in shape.agents if a.minutes):
         t, hazard = np.array(agent.minutes), -np.log(np.array(agent.success))
         label = agent.agent + (f": k2 {agent.k2:.2f}" if agent.k2 is not None else "")
@@ -217,18 +229,19 @@ def _trend_title(result: TrendResult) -> str:
 
 def plot_trend(result: TrendResult, ax=None):
     """p50 against release date with intervals, every trend with its 95% band, and the held-out models."""
-    fig, ax = _axes(ax, figsize=(8, 4.8))
+    fig, ax = axes_on(ax, figsize=(8, 4.8))
     _draw_trend(ax, result)
     return fig
 
 
-def plot_trends(results, titles=None):
-    """Several trend results side by side (one panel each)."""
+def plot_trends(results, titles=None, ax=None):
+    """Several trend results side by side (one panel each; ``ax``: one Axes per result)."""
     results = list(results)
-    fig, axes = figure(1, len(results), figsize=(6.2 * len(results), 4.8), squeeze=False)
-    for i, (ax, result) in enumerate(zip(axes[0], results)):
-        _draw_trend(ax, result, titles[i] if titles else None)
-    fig.tight_layout()
+    fig, axes, own = panels(ax, 1, len(results), figsize=(6.2 * len(results), 4.8))
+    for i, (panel, result) in enumerate(zip(axes[0], results)):
+        _draw_trend(panel, result, titles[i] if titles else None)
+    if own:
+        fig.tight_layout()
     return fig
 
 
@@ -237,7 +250,7 @@ def plot_beta(result: TrendResult, ax=None):
     critical threshold beta = 1 and beta = 2, and the trend in beta with its band where it is identified."""
     import datetime as dt
     steps = result.trends.steps
-    fig, ax = _axes(ax, figsize=(8, 4.4))
+    fig, ax = axes_on(ax, figsize=(8, 4.4))
     for identified, color, face in ((False, "grey", "white"), (True, TREND_COLORS["steps"], TREND_COLORS["steps"])):
         chosen = [a for a in steps.agents if a.identified == identified and a.beta is not None]
         if not chosen:

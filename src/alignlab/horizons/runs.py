@@ -1,14 +1,16 @@
 r"""Agent runs read from a file: who ran which task, how long the task takes a human, and the score.
 
 :func:`load_runs` reads JSONL (one JSON object per line; ``.jsonl.gz`` gzip-compressed), CSV (a header
-line) or Parquet, or a shipped data set by name (``"metr-runs"``, :mod:`alignlab.data`), keeping
-six columns under their roles (``agent``, ``task``, ``family``, ``minutes``, ``score`` and the
-optional ``weight``), named by default as in METR's file (``alias``, ``task_id``, ``task_family``,
-``human_minutes``, ``score_binarized``, ``invsqrt_task_weight``). Every problem is a
-:class:`~alignlab._validate.ParameterError` naming the file, with the line (JSONL, CSV) or row
-(Parquet) where it is: a missing column (with the columns found), a task length that is not a
-positive number, a score outside [0, 1], an empty file, a file that is not of its type. Nothing read
-can run code (``json``, ``csv`` and Arrow only).
+line) or Parquet, a shipped data set by name (``"metr-runs"``, :mod:`alignlab.data`) or a pandas
+DataFrame, keeping six columns under their roles (``agent``, ``task``, ``family``, ``minutes``,
+``score`` and the optional ``weight``), named by default as in METR's file (``alias``, ``task_id``,
+``task_family``, ``human_minutes``, ``score_binarized``, ``invsqrt_task_weight``) and otherwise by
+``columns={"agent": "model", ...}``. A score is a number in [0, 1] or True/False (1/0). Every problem
+is a :class:`~alignlab._validate.ParameterError` naming the file (``DataFrame`` for a frame), with the
+line (JSONL, CSV) or row (Parquet, DataFrame) where it is: a missing column (with the columns found
+and the ``columns`` role that names it), a task length that is not a positive number, a score outside
+[0, 1], an empty file, a file that is not of its type. Nothing read can run code (``json``, ``csv``
+and Arrow only).
 
 Weights (:func:`run_weights`), per agent and summing to 1 over its runs, as METR defines them:
 
@@ -52,6 +54,10 @@ class Runs:
     score: np.ndarray
     weight: np.ndarray | None
 
+    def __repr__(self) -> str:
+        return (f"Runs(source={self.source!r}, runs={self.score.size}, agents={len(self.agents)}, "
+                f"tasks={np.unique(self.task).size}, families={np.unique(self.family).size})")
+
     @property
     def agents(self) -> tuple[str, ...]:
         """The agents in the order they first appear."""
@@ -72,34 +78,85 @@ class Runs:
                                                   self.score, self.weight)))
 
 
-def load_runs(path, *, agent: str = "alias", task: str = "task_id", family: str = "task_family",
-              minutes: str = "human_minutes", score: str = "score_binarized",
-              weight: str | None = "invsqrt_task_weight") -> Runs:
-    """Read runs from ``path`` (.jsonl, .jsonl.gz, .csv or .parquet, or a shipped data set's name); the
-    keyword arguments name the columns."""
-    from alignlab.data.catalogue import NAMES, resolve
-    shipped = path if isinstance(path, str) and path in NAMES else None
-    path = resolve(path, "runs")
-    name = shipped or str(path)
-    columns = {"agent": agent, "task": task, "family": family, "minutes": minutes, "score": score}
-    suffix = ".jsonl.gz" if path.name.lower().endswith(".jsonl.gz") else path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
-    if not path.is_file():
-        raise ParameterError(name, "cannot read file: no such file")
-    reader = {".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}[suffix]
-    found, rows, where = reader(path, name, [c for c in (*columns.values(), weight) if c])
+ROLES = tuple(DEFAULT_COLUMNS)
+FRAME = "DataFrame"                 # the source of runs given as a pandas DataFrame
+
+
+class MissingColumn(ParameterError):
+    """A role's column is not in the runs: ``role`` says which, so that a caller can name its own way of
+    choosing the column (``columns={'agent': ...}`` in Python, ``--columns agent=...`` on the command line)."""
+
+    def __init__(self, source: str, role: str, column: str, found):
+        self.role, self.column, self.found = role, column, tuple(found)
+        super().__init__(source, f"missing column {column!r} (columns found: {', '.join(self.found)}); "
+                                 f"name the {role} column with columns={{'{role}': NAME}}")
+
+
+def runs_columns(columns=None, **old) -> dict:
+    """The column of each role: METR's names (:data:`DEFAULT_COLUMNS`) where ``columns`` (a dict from roles to
+    column names; a weight of None: no weight column, weights computed) does not say otherwise. ``old`` are
+    the per-role keywords of older releases (``agent="model"``), kept for one release with a warning."""
+    out = dict(DEFAULT_COLUMNS)
+    given = {role: name for role, name in old.items() if name is not None}
+    if given:
+        import warnings
+        listed = ", ".join(f"{role}=" for role in given)
+        warnings.warn(f"{listed} (a column name) is renamed columns={{{', '.join(f'{r!r}: ...' for r in given)}}}; "
+                      f"{listed} will be removed in the next release", DeprecationWarning, stacklevel=3)
+        out.update(given)
+    if columns is None:
+        return out
+    if not isinstance(columns, dict):
+        raise ParameterError("columns", f"must be a dict from roles ({', '.join(ROLES)}) to column names "
+                                        f"(got {type(columns).__name__})")
+    for role, name in columns.items():
+        if role not in ROLES:
+            raise ParameterError("columns", f"roles are {', '.join(ROLES)} (got {role!r})")
+        if not (isinstance(name, str) and name) and not (role == "weight" and name is None):
+            raise ParameterError("columns", f"the {role} column must be a column name (got {name!r})")
+        out[role] = name
+    return out
+
+
+def load_runs(path, *, columns: dict | None = None, agent: str | None = None, task: str | None = None,
+              family: str | None = None, minutes: str | None = None, score: str | None = None,
+              weight: str | None = None) -> Runs:
+    """Read runs from ``path``: a .jsonl, .jsonl.gz, .csv or .parquet file, a shipped data set's name, or a
+    pandas DataFrame with a row per run. ``columns`` names the column of each role where it is not METR's
+    (``columns={"agent": "model", "minutes": "length"}``; ``{"weight": None}`` ignores a weight column).
+    A score may be a number in [0, 1] or True/False. The per-role keywords (``agent="model"``) are the old
+    spelling of ``columns``."""
+    columns = runs_columns(columns, agent=agent, task=task, family=family, minutes=minutes, score=score,
+                           weight=weight)
+    weight = columns.pop("weight")
+    wanted = [c for c in (*columns.values(), weight) if c]
+    if _is_frame(path):
+        name = FRAME
+        found, rows, where = _read_frame(path, wanted)
+    else:
+        from alignlab.data.catalogue import NAMES, resolve
+        shipped = path if isinstance(path, str) and path in NAMES else None
+        path = resolve(path, "runs")
+        name = shipped or str(path)
+        suffix = ".jsonl.gz" if path.name.lower().endswith(".jsonl.gz") else path.suffix.lower()
+        if suffix not in FORMATS:
+            raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
+        if not path.is_file():
+            raise ParameterError(name, "cannot read file: no such file")
+        reader = {".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".csv": _read_csv,
+                  ".parquet": _read_parquet}[suffix]
+        found, rows, where = reader(path, name, wanted)
     if not rows:
-        raise ParameterError(name, "holds no runs (the file is empty)")
-    missing = [c for c in columns.values() if c not in found]
-    if missing:
-        raise ParameterError(name, f"missing column {missing[0]!r} (columns found: {', '.join(found)})")
+        raise ParameterError(name, "holds no runs (it is empty)")
+    for role, column in columns.items():
+        if column not in found:
+            raise MissingColumn(name, role, column, found)
     has_weight = weight is not None and weight in found
     get = {role: [row.get(col) for row in rows] for role, col in columns.items()}
     minutes_values = _numbers(name, get["minutes"], where, columns["minutes"], "a positive task length",
                               lambda x: x > 0)
-    score_values = _numbers(name, get["score"], where, columns["score"], "a score in [0, 1]",
-                            lambda x: 0.0 <= x <= 1.0)
+    score_values = _numbers(name, [_score(x) for x in get["score"]], where, columns["score"],
+                            "a score in [0, 1] or True/False", lambda x: 0.0 <= x <= 1.0)
     weight_values = None
     if has_weight:
         weight_values = _numbers(name, [row.get(weight) for row in rows], where, weight, "a positive weight",
@@ -134,6 +191,15 @@ def run_weights(runs: Runs, scheme: str) -> np.ndarray:
     return out
 
 
+def _score(value):
+    """A score as read: True and False (a bool column, as pandas writes it to CSV too) are 1 and 0."""
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, str) and value.strip() in ("True", "False", "true", "false"):
+        return float(value.strip() in ("True", "true"))
+    return value
+
+
 def _labels(name, values, where, column) -> np.ndarray:
     out = []
     for i, v in enumerate(values):
@@ -156,6 +222,29 @@ def _numbers(name, values, where, column, allowed, ok) -> np.ndarray:
             raise ParameterError(name, f"{where(i)}: column {column!r} must be {allowed} (got {v!r})")
         out[i] = x
     return out
+
+
+def _is_frame(data) -> bool:
+    return type(data).__name__ == "DataFrame" and hasattr(data, "columns")       # pandas, without importing it
+
+
+def _read_frame(frame, wanted):
+    """The runs of a DataFrame: missing values (NaN, None, pandas' NA) read as empty cells."""
+    found = [str(c) for c in frame.columns]
+    data = {}
+    for k in wanted:
+        if found.count(k) > 1:
+            raise ParameterError(FRAME, f"has {found.count(k)} columns named {k!r}; a role needs one")
+        if k in found:
+            data[k] = [None if _missing(x) else x for x in frame.iloc[:, found.index(k)].tolist()]
+    rows = [{k: data[k][i] for k in data} for i in range(len(frame))]
+    return found, rows, lambda i: f"row {i + 1}"
+
+
+def _missing(value) -> bool:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _read_jsonl(path: Path, name: str, wanted):

@@ -18,8 +18,9 @@ def result(tmp_path_factory):
 
 
 def test_to_pandas_has_a_row_per_agent_and_curve(result):
-    frame = result.to_pandas()
-    assert list(frame.index.names) == ["agent", "curve"] and len(frame) == 6
+    tidy = result.to_pandas()
+    assert list(tidy.columns[:2]) == ["agent", "curve"] and len(tidy) == 6
+    frame = tidy.set_index(["agent", "curve"])
     row = frame.loc[("weak", "weibull")]
     fit = result.agent("weak").fits["weibull"]
     assert row["shape"] == pytest.approx(fit.params["shape"]) and row["shape_low"] == pytest.approx(fit.params_ci["shape"][0])
@@ -27,6 +28,17 @@ def test_to_pandas_has_a_row_per_agent_and_curve(result):
     assert row["cv_nats"] == pytest.approx(fit.cv_loglik * result.agent("weak").loglik_scale)
     assert math.isnan(frame.loc[("weak", "logistic"), "shape"])          # a parameter the curve does not have
     assert {"loglik", "aic", "bic", "cv_loglik", "converged", "cv_at_limit", "bootstrap_at_limit"} <= set(frame.columns)
+    assert len(repr(result)) <= 240 and "<td>weak</td>" in result._repr_html_()       # a notebook shows the agent
+
+
+def test_a_prediction_is_a_row_per_agent_curve_and_length(result):
+    asked = predict(result, [3.0, 30.0], curve=["logistic", "steps"])
+    tidy = asked.to_pandas()
+    assert len(tidy) == 2 * 2 * 2 and list(tidy.columns) == ["agent", "curve", "minutes", "success", "success_low",
+                                                             "success_high"]
+    row = tidy.set_index(["agent", "curve", "minutes"]).loc[("weak", "steps", 30.0)]
+    assert row["success"] == pytest.approx(float(result.agent("weak").fits["steps"].success([30.0])[0]))
+    assert row["success_low"] <= row["success"] <= row["success_high"]
 
 
 def test_success_is_the_fitted_curve_and_its_band_holds_it(result):

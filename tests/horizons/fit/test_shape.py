@@ -35,7 +35,7 @@ def test_k2_recovers_the_shape_of_a_weibull(tmp_path, shape):
     assert lo < shape < hi and hi - lo < 0.5
     assert a.draws == 400 and len(a.minutes) >= 6 and a.note is None
     assert abs(a.k2 - shape) < 0.25
-    assert result.to_pandas().loc["a", "k2"] == pytest.approx(a.k2)
+    assert result.to_pandas().set_index("agent").loc["a", "k2"] == pytest.approx(a.k2)
 
 
 def test_a_slow_fall_is_told_apart_from_a_constant_hazard(tmp_path):

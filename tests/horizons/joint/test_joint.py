@@ -166,7 +166,7 @@ def test_fit_joint_result_round_trips_and_tables(small):
     from alignlab.horizons.joint.fit import fit_joint
     from alignlab.horizons.joint.results import JointResult
     _, path = small
-    result = fit_joint(path, model=["logistic-joint", "rasch"], cv_kinds=("cells", "family", "agent"), folds=3,
+    result = fit_joint(path, model=["logistic-joint", "rasch"], cv=("cells", "family", "agent"), folds=3,
                        calibration_tasks=6, bootstrap=4, workers=1)
     assert JointResult.from_dict(result.to_dict()).to_dict() == result.to_dict()
     d = json.loads(json.dumps(result.to_json()))
@@ -193,7 +193,7 @@ def test_new_agents_on_a_split_file(small, tmp_path):
     main = [r for r in records if r["alias"] != "weak" and r["task_family"] != "fam0"]
     other = [r for r in records if r["alias"] == "weak"]
     a, b = write_jsonl(tmp_path / "main.jsonl", main), write_jsonl(tmp_path / "other.jsonl", other)
-    result = fit_joint(a, model="logistic-joint", cv_kinds=(), new_agents=b, calibration_tasks=8, workers=1)
+    result = fit_joint(a, model="logistic-joint", cv=(), new_agents=b, calibration_tasks=8, workers=1)
     new = result.new_agents.to_json()
     assert new["file"] == b and new["calibration_tasks"] == 8
     (agent,) = new["agents"]
@@ -211,4 +211,4 @@ def test_cli_prints_json_and_refuses_bad_input(small, capsys):
     out = json.loads(capsys.readouterr().out)
     assert "rasch" in out["models"] and "logistic" in out["baselines"]
     assert main(["horizons", "joint", path, "--calibration-tasks", "0"]) == 2
-    assert "calibration_tasks" in capsys.readouterr().err
+    assert "--calibration-tasks: must be an integer" in capsys.readouterr().err

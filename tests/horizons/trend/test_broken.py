@@ -85,7 +85,7 @@ def test_metr_suites_test_a_change_at_2023(published_horizons):
 def test_trend_table_has_a_row_per_trend(tmp_path):
     path = write_published(tmp_path / "p.csv", published_rows(models=12))
     result = fit_trends(published_input(path, "1.1"), bootstrap=50, break_date="2021-06-01")
-    frame = result.to_pandas()
+    frame = result.to_pandas().set_index("trend")
     assert list(frame.index) == ["exponential", "accelerating", "broken before 2021-06-01",
                                  "broken after 2021-06-01", "steps"]
     exp = result.trends.exponential

@@ -252,8 +252,8 @@ def test_fitted_source_needs_a_date_for_every_agent_and_leaves_out_null_horizons
     result = fit_horizons(runs, curve="logistic", bootstrap=0, cv="none", workers=1)
     dates = {"old": dt.date(2022, 1, 1), "mid": dt.date(2023, 1, 1), "new": dt.date(2024, 1, 1),
              "none": dt.date(2024, 6, 1)}
-    with pytest.raises(ParameterError, match=r"^release-dates: no release date for agent 'newest' in d.csv; .*"
-                                             r"--skip-undated"):
+    with pytest.raises(ParameterError, match=r"^release_dates: no release date for agent 'newest' in d.csv; .*"
+                                             r"skip_undated=True"):
         fitted_input(result, dates, steps_curve=None, release_dates_file="d.csv")
     data = fitted_input(result, {**dates, "newest": dt.date(2023, 6, 1)}, steps_curve=None)
     assert [p.model for p in data.points] == ["old", "mid", "newest", "new"]

@@ -42,7 +42,6 @@ from alignlab._limits import check_work
 from alignlab._progress import tracker
 from alignlab._seeding import seed_sequence, seed_used
 from alignlab.horizons._names import names as name_list
-from alignlab.horizons._names import renamed
 from alignlab.horizons.fit.bootstrap import LEVELS, refit_draws
 from alignlab.horizons.fit.crossval import fit_agent
 from alignlab.horizons.fit.curves import CURVES, Steps
@@ -80,19 +79,21 @@ class FitContext:
 def fit_horizons(runs, *, curve=None, agent=None, weights: str = "invsqrt", penalty: float | None = None,
                  bootstrap: int = 1000, cv: str = "family", seed=0, workers: int | None = None,
                  scheduler: str | None = None, progress=False, max_work: float | None = None,
-                 effort: Effort | None = None, families=None, agents=None) -> HorizonsResult:
+                 effort: Effort | None = None, columns: dict | None = None, families=None,
+                 agents=None) -> HorizonsResult:
     """Fit ``curve`` (a name or a list; default all five, :data:`~alignlab.horizons.fit.curves.CURVES`) to
-    ``agent`` (a name or a list; default every agent) of ``runs`` (a :class:`Runs`, a path read with the
-    default columns, or a shipped data set's name); see the module docstring. ``workers`` cores (default
-    all; 1: this process only) or the Dask scheduler at ``scheduler`` share the work. The refits
+    ``agent`` (a name or a list; default every agent) of ``runs`` (a :class:`Runs`, a path, a shipped data
+    set's name or a DataFrame, read by :func:`load_runs` with ``columns``); see the module docstring.
+    ``workers`` cores (default all; 1: this process only) or the Dask scheduler at ``scheduler`` share the
+    work. The refits
     (bootstrap draws x agents x curves) are checked against :data:`MAX_REFITS` before any work
     (``max_work`` raises it). ``effort`` sets the optimiser's limits
     (:class:`~alignlab.horizons.fit.optimize.Effort`). ``families=`` and ``agents=`` are the old spellings
     of ``curve=`` and ``agent=``."""
-    curve = renamed("curve", curve, "families", families)
-    agent = renamed("agent", agent, "agents", agents)
+    curve = v.renamed("families", "curve", curve, families)
+    agent = v.renamed("agents", "agent", agent, agents)
     if not isinstance(runs, Runs):
-        runs = load_runs(runs)
+        runs = load_runs(runs, columns=columns)
     weights = v.choice("weights", weights, WEIGHTS)
     cv = v.choice("cv", cv, CV_CHOICES)
     curves = name_list("curve", curve, tuple(CURVES)) or tuple(CURVES)

@@ -81,6 +81,19 @@ class Prediction(Result):
     minutes: tuple[float, ...]
     agents: tuple[AgentPrediction, ...]
 
+    def _rows(self) -> list[dict]:
+        """``to_pandas()``: one row per agent, curve and task length: ``success`` with its interval
+        (``success_low``, ``success_high``; None without bootstrap draws or without a fit)."""
+        rows = []
+        for a in self.agents:
+            for name, c in a.curves.items():
+                for i, minutes in enumerate(self.minutes):
+                    ci = c.success_ci[i] if c.success_ci is not None else (None, None)
+                    rows.append({"agent": a.agent, "curve": name, "minutes": minutes,
+                                 "success": None if c.success is None else c.success[i], "success_low": ci[0],
+                                 "success_high": ci[1]})
+        return rows
+
 
 def predict(fit, minutes, *, agent=None, curve=None) -> Prediction:
     """Success of ``agent`` (a name or a list; default all) under ``curve`` (a name or a list; default every

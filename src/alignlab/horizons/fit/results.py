@@ -173,13 +173,12 @@ class HorizonsResult(Result):
         """The curves fitted, in the order they were asked for."""
         return tuple(self.agents[0].fits) if self.agents else ()
 
-    def to_pandas(self):
-        """A table with one row per agent and curve (index ``agent``, ``curve``): every parameter with its
+    def _rows(self) -> list[dict]:
+        """``to_pandas()``: one row per agent and curve (columns ``agent``, ``curve``): every parameter with its
         interval (``<param>``, ``<param>_low``, ``<param>_high``; NaN where the curve has no such parameter),
         ``p50_minutes`` and ``p80_minutes`` with theirs, ``loglik``, ``aic``, ``bic``, ``cv_loglik`` (also in
         nats on the effective-run scale, ``cv_nats``), ``converged`` and the optimiser's ``cv_at_limit`` and
         ``bootstrap_at_limit``."""
-        import pandas as pd
         rows = []
         for a in self.agents:
             for name, fit in a.fits.items():
@@ -195,7 +194,4 @@ class HorizonsResult(Result):
                            cv_nats=a.nats(fit.cv_loglik), converged=fit.converged, cv_at_limit=fit.cv_at_limit,
                            bootstrap_at_limit=fit.bootstrap_at_limit)
                 rows.append(row)
-        frame = pd.DataFrame(rows).set_index(["agent", "curve"])
-        numeric = [c for c in frame.columns if c != "converged"]
-        frame[numeric] = frame[numeric].astype(float)
-        return frame
+        return rows

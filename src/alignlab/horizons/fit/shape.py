@@ -90,23 +90,21 @@ class ShapeResult(Result):
                 return a
         raise KeyError(name)
 
-    def to_pandas(self):
-        """One row per agent: ``k2``, ``k2_low``, ``k2_high``, ``bins``, ``draws``."""
-        import pandas as pd
-        rows = [{"agent": a.agent, "k2": a.k2, "k2_low": a.k2_ci[0] if a.k2_ci else None,
-                 "k2_high": a.k2_ci[1] if a.k2_ci else None, "bins": len(a.minutes), "draws": a.draws}
+    def _rows(self) -> list[dict]:
+        """``to_pandas()``: one row per agent: ``agent``, ``k2``, ``k2_low``, ``k2_high``, ``bins``, ``draws``."""
+        nan = float("nan")
+        return [{"agent": a.agent, "k2": nan if a.k2 is None else a.k2, "k2_low": a.k2_ci[0] if a.k2_ci else nan,
+                 "k2_high": a.k2_ci[1] if a.k2_ci else nan, "bins": len(a.minutes), "draws": a.draws}
                 for a in self.agents]
-        frame = pd.DataFrame(rows).set_index("agent")
-        return frame.astype({"k2": float, "k2_low": float, "k2_high": float})
 
 
 def doubling_shape(runs, *, agent=None, weights: str = "invsqrt", bootstrap: int = 1000, seed=0,
-                   max_work: float | None = None) -> ShapeResult:
+                   max_work: float | None = None, columns: dict | None = None) -> ShapeResult:
     """The per-doubling shape k2 of ``agent`` (a name or a list; default every agent) of ``runs`` (a
-    :class:`Runs`, a path or a shipped data set's name), with a hierarchical bootstrap interval of
-    ``bootstrap`` draws (module docstring)."""
+    :class:`Runs`, a path, a shipped data set's name or a DataFrame, read with ``columns``), with a
+    hierarchical bootstrap interval of ``bootstrap`` draws (module docstring)."""
     if not isinstance(runs, Runs):
-        runs = load_runs(runs)
+        runs = load_runs(runs, columns=columns)
     weights = v.choice("weights", weights, WEIGHTS)
     bootstrap = v.integer("bootstrap", bootstrap, low=0, high=1_000_000)
     chosen = names("agent", agent)

@@ -19,7 +19,7 @@ from alignlab._executor import ordered_map
 from alignlab._limits import check_work
 from alignlab._progress import tracker
 from alignlab._seeding import block_generator, seed_sequence, seed_used
-from alignlab.horizons.joint import crossval as cv
+from alignlab.horizons.joint import crossval
 from alignlab.horizons.joint import marginal as mq
 from alignlab.horizons.joint import models as jm
 from alignlab.horizons.joint import summary
@@ -39,20 +39,22 @@ NESTED = {"logistic-joint": (("s", 0.0, True),), "rasch": (("s", 0.0, True),),
 _SEED_FOLDS, _SEED_AGENT, _SEED_BOOT, _SEED_NEW = 1, 2, 3, 4
 
 
-def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv_kinds=("cells",), folds: int = 5,
+def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, folds: int = 5,
               calibration_tasks: int = 10, new_agents=None, bootstrap: int = 0, seed=0,
               workers: int | None = None, scheduler: str | None = None, progress=False,
-              max_work: float | None = None, columns: dict | None = None) -> JointResult:
+              max_work: float | None = None, columns: dict | None = None, cv_kinds=None) -> JointResult:
     """Fit ``model`` (one name or a list; default all of :data:`~alignlab.horizons.joint.models.MODELS`)
-    to ``runs`` (a :class:`Runs`, a path or a shipped data set's name) with the per-agent baselines, and run
-    the held-out tests ``cv_kinds`` (of ``cells``, ``family``, ``agent``), ``bootstrap`` hierarchical
-    draws and, with ``new_agents`` (another runs file), the new-agents test. Agents whose runs all fail or
-    all succeed are left out (``left_out`` says so)."""
-    columns = dict(columns or {})
+    to ``runs`` (a :class:`Runs`, a path, a shipped data set's name or a DataFrame, read with ``columns``)
+    with the per-agent baselines, and run the held-out tests ``cv`` (one or a list of ``cells``,
+    ``family``, ``agent``; default ``cells``; ``()`` for none), ``bootstrap`` hierarchical draws and, with
+    ``new_agents`` (another runs file, read with the same ``columns``), the new-agents test. Agents whose
+    runs all fail or all succeed are left out (``left_out`` says so). ``cv_kinds=`` is the old spelling
+    of ``cv=``."""
+    cv = v.renamed("cv_kinds", "cv", cv, cv_kinds)
     if not isinstance(runs, Runs):
-        runs = load_runs(runs, **columns)
+        runs = load_runs(runs, columns=columns)
     names = _names("model", model, jm.MODELS, default=jm.MODELS)
-    kinds = _names("cv", cv_kinds, cv.KINDS, default=())
+    kinds = _names("cv", ("cells",) if cv is None else cv, crossval.KINDS, default=())
     weights = v.choice("weights", weights, WEIGHTS)
     folds = v.integer("folds", folds, low=2, high=100)
     calibration_tasks = v.integer("calibration_tasks", calibration_tasks, low=1, high=10_000)
@@ -69,7 +71,7 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv_kinds=(
     cells = cells_of(runs, weights)
     other = None
     if new_agents is not None:
-        other_runs = new_agents if isinstance(new_agents, Runs) else load_runs(new_agents, **columns)
+        other_runs = new_agents if isinstance(new_agents, Runs) else load_runs(new_agents, columns=columns)
         other = cells_of(other_runs, weights)
     fits_per_model = 1 + folds * ("cells" in kinds) + len(np.unique(cells.task_family)) * ("family" in kinds) + \
         cells.n_agents * ("agent" in kinds) + bootstrap
@@ -77,7 +79,7 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv_kinds=(
                "model fits (models x (1 + folds + bootstrap draws))", max_work)
     root = seed_sequence(seed)
     context = {"cells": cells, "root": root, "calibration_tasks": calibration_tasks,
-               "folds": cv.assign_folds(cells, folds, block_generator(root, _SEED_FOLDS))}
+               "folds": crossval.assign_folds(cells, folds, block_generator(root, _SEED_FOLDS))}
     every = tuple(f"baseline:{b}" for b in jm.BASELINES) + names
     nested = [(n, p, value, edge) for n in names for p, value, edge in NESTED[n]
               if not (n in ("logistic-joint", "weibull-joint") and p == "s")]
@@ -175,10 +177,10 @@ def _work(context, item):
         kind, i, theta, count = args
         if kind == "agent":
             rng = block_generator(context["root"], _SEED_AGENT, i)
-            return cv.agent_fold(model, theta, cells, i, count, context["calibration_tasks"], rng)
+            return crossval.agent_fold(model, theta, cells, i, count, context["calibration_tasks"], rng)
         keep = context["folds"] != i if kind == "cells" else \
             cells.task_family[cells.task] != np.unique(cells.task_family)[i]
-        return cv.held_out(model, theta, cells, keep, count)
+        return crossval.held_out(model, theta, cells, keep, count)
     draws, theta, count = args
     out = []
     for b in draws:
@@ -207,14 +209,14 @@ def _collect(items, results, cells, context):
         for kind, folds in kinds.items():
             index = np.concatenate([f[0] for f in folds])
             p = np.concatenate([f[1] for f in folds])
-            nats, weighted = cv.log_scores(cells, index, p)
+            nats, weighted = crossval.log_scores(cells, index, p)
             runs = float((cells.s_raw[index] + cells.f_raw[index]).sum())
             weight = float((cells.s_metr[index] + cells.f_metr[index]).sum())
             agents = ()
             if kind == "agent":
                 agents = tuple({"agent": cells.agents[i], "p50_calibrated": f[2],
                                 "runs": float((cells.s_raw[f[0]] + cells.f_raw[f[0]]).sum()),
-                                "nats_per_run": float(cv.log_scores(cells, f[0], f[1])[0].sum() /
+                                "nats_per_run": float(crossval.log_scores(cells, f[0], f[1])[0].sum() /
                                                       max((cells.s_raw[f[0]] + cells.f_raw[f[0]]).sum(), 1))}
                                for i, f in enumerate(folds))
             skipped = sum(f[2] for f in folds) if kind != "agent" else 0
@@ -253,7 +255,7 @@ def _calibration(name, fitted, cells, scores, results, items) -> Calibration:
     else:
         model = fitted.model
         index = np.arange(cells.n_cells)
-        p = cv.predict_cells(model, fitted.theta, cells, index, fitted.integral.nodes.z, fitted.integral.weights,
+        p = crossval.predict_cells(model, fitted.theta, cells, index, fitted.integral.nodes.z, fitted.integral.weights,
                              np.ones(cells.n_tasks, dtype=bool))
         source = "in sample"
     runs = cells.s_raw[index] + cells.f_raw[index]
@@ -278,8 +280,8 @@ def _best(fits, names) -> str:
 def _new_agents(name, fitted, cells, other, root, k, file) -> NewAgents:
     def rng_of(i):
         return block_generator(root, _SEED_NEW, i)
-    joint = cv.new_agent_scores(fitted[name].model, fitted[name], cells, other, k, rng_of)
-    base = cv.new_agent_scores(fitted["baseline:logistic"].model, fitted["baseline:logistic"], cells, other, k,
+    joint = crossval.new_agent_scores(fitted[name].model, fitted[name], cells, other, k, rng_of)
+    base = crossval.new_agent_scores(fitted["baseline:logistic"].model, fitted["baseline:logistic"], cells, other, k,
                                rng_of)
     agents = tuple(NewAgent(a, int(runs), nats / runs if runs else math.nan, b_nats / runs if runs else math.nan,
                             tuple(Bin(*row) for row in bins), unknown)

@@ -1,12 +1,12 @@
-"""Figures of a :class:`~alignlab.horizons.joint.results.JointResult` (drawn, never computed)."""
+"""Figures of a :class:`~alignlab.horizons.joint.results.JointResult` (drawn, never computed): each draws on
+the Axes given as ``ax=`` (one per agent for :func:`plot_curves`) or a new figure, and returns the Figure."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from alignlab._figures import figure
+from alignlab._figures import axes_on
+from alignlab.horizons.plots import agent_panels
 
 
 def _pick(result, model):
@@ -21,7 +21,7 @@ def plot_tasks(result, model: str | None = None, ax=None):
     """Caterpillar: every task's difficulty beyond its length (posterior mean of z in doublings of task
     length, +-1 posterior SD) against its length."""
     name, fit = _pick(result, model)
-    fig, ax = figure(figsize=(8, 4.5)) if ax is None else (ax.figure, ax)
+    fig, ax = axes_on(ax, figsize=(8, 4.5))
     if fit.tasks:
         minutes = np.array([t.minutes for t in fit.tasks])
         mean = np.array([t.doublings for t in fit.tasks])
@@ -38,17 +38,11 @@ def plot_tasks(result, model: str | None = None, ax=None):
 
 def plot_curves(result, model: str | None = None, ax=None):
     """Every agent's typical (z = 0, solid) and marginal (z integrated, dashed) success curve, over its
-    observed success per task."""
+    observed success per task: a panel per agent (``ax``: one Axes per agent)."""
     name, fit = _pick(result, model)
     curves = fit.curves
     agents = list(curves.typical) if curves else []
-    cols = 3
-    rows = max(1, math.ceil(len(agents) / cols))
-    if ax is None:
-        fig, axes = figure(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
-        axes = axes.ravel()
-    else:
-        fig, axes = ax.figure, [ax] * max(1, len(agents))
+    fig, axes, own = agent_panels(ax, len(agents), 3, (4, 3))
     for i, agent in enumerate(agents):
         a = axes[i]
         obs = np.array(curves.observed[agent])
@@ -61,15 +55,14 @@ def plot_curves(result, model: str | None = None, ax=None):
         a.set_title(agent, fontsize=9)
         if i == 0:
             a.legend(fontsize=7)
-    for a in list(axes)[len(agents):]:
-        a.set_visible(False)
-    fig.suptitle(f"{name}: success against task length (minutes)")
+    if own:
+        fig.suptitle(f"{name}: success against task length (minutes)")
     return fig
 
 
 def plot_calibration(result, ax=None):
     """Predicted against observed success for every model (held-out cells where they were scored)."""
-    fig, ax = figure(figsize=(5, 5)) if ax is None else (ax.figure, ax)
+    fig, ax = axes_on(ax, figsize=(5, 5))
     for name, fit in {**result.models, **{f"{k} (per agent)": f for k, f in result.baselines.items()}}.items():
         c = fit.calibration
         if c is None or not c.predicted:

@@ -111,7 +111,7 @@ def _fit(path):
     from alignlab.horizons.joint.fit import fit_joint
     runs = load_runs(path)
     runs = runs.select([a for a in runs.agents if a != BASELINE])
-    return fit_joint(runs, cv_kinds=CV_KINDS, bootstrap=BOOTSTRAP, seed=0)
+    return fit_joint(runs, cv=CV_KINDS, bootstrap=BOOTSTRAP, seed=0)
 
 
 def build(ctx):

@@ -196,7 +196,9 @@ class JointResult(Result):
         """One table as a pandas DataFrame: ``agents`` (a row per model and agent), ``tasks`` (per model and
         task), ``shared`` (per model and shared parameter) or ``cv`` (per model or baseline and kind)."""
         import pandas as pd
+        return pd.DataFrame(self._rows(table))
 
+    def _rows(self, table: str = "agents") -> list[dict]:
         from alignlab import _validate as v
         v.choice("table", table, ("agents", "tasks", "shared", "cv"))
         rows = []
@@ -219,4 +221,4 @@ class JointResult(Result):
                 rows += [{"model": name, "kind": k, "nats_per_run": s.nats_per_run,
                           "nats_per_run_weighted": s.nats_per_run_weighted, "nats": s.nats, "runs": s.runs}
                          for k, s in fit.cv.items()]
-        return pd.DataFrame(rows)
+        return rows

@@ -58,7 +58,6 @@ import numpy as np
 from alignlab import _validate as v
 from alignlab._limits import check_memory, check_work
 from alignlab._seeding import seed_sequence, seed_used
-from alignlab.horizons._names import renamed
 from alignlab.horizons.trend.broken import BREAK_DATE, broken_trend
 from alignlab.horizons.trend.dates import day, parse_date
 from alignlab.horizons.trend.frame import GRID, Draws, Frame, holdout_split, joint_draws, scales
@@ -131,11 +130,11 @@ def runs_trend(runs, release_dates, *, agent=None, curve: str | None = None, ste
                skip_undated: bool = False, frontier_only: bool = False, since=None, weights: str = "invsqrt",
                penalty: float | None = None, bootstrap: int = 1000, holdout: int = 3, forecast=(), reach=(),
                break_date=BREAK_DATE, seed=0, workers: int | None = None, scheduler: str | None = None,
-               progress=False, max_work: float | None = None, agents=None, family=None,
-               steps_family=None) -> TrendResult:
-    """Trends of agents fitted from a runs file: ``runs`` (a :class:`~alignlab.horizons.runs.Runs`, a path
-    or a shipped data set's name) and ``release_dates`` (agent -> date, or a CSV;
-    :func:`~alignlab.horizons.trend.dates.read_release_dates`). Everything is checked before the fit: the
+               progress=False, max_work: float | None = None, columns: dict | None = None, agents=None,
+               family=None, steps_family=None) -> TrendResult:
+    """Trends of agents fitted from a runs file: ``runs`` (a :class:`~alignlab.horizons.runs.Runs`, a path,
+    a shipped data set's name or a DataFrame, read with ``columns``) and ``release_dates`` (agent -> date,
+    or a CSV; :func:`~alignlab.horizons.trend.dates.read_release_dates`). Everything is checked before the fit: the
     options, every agent's release date (``skip_undated`` leaves undated agents out), that the filters
     leave a trend to fit, and the work of the horizons fit (``bootstrap`` draws x agents x curves, at most
     ``MAX_REFITS`` unless ``max_work`` says more). Then :func:`~alignlab.horizons.fit_horizons` fits
@@ -147,15 +146,15 @@ def runs_trend(runs, release_dates, *, agent=None, curve: str | None = None, ste
     from alignlab.horizons.runs import Runs, load_runs
     from alignlab.horizons.trend.dates import read_release_dates
 
-    agent = renamed("agent", agent, "agents", agents)
-    curve = renamed("curve", curve, "family", family) or "logistic"
-    steps_curve = renamed("steps_curve", steps_curve, "steps_family", steps_family) or "steps-mixed"
+    agent = v.renamed("agents", "agent", agent, agents)
+    curve = v.renamed("family", "curve", curve, family) or "logistic"
+    steps_curve = v.renamed("steps_family", "steps_curve", steps_curve, steps_family) or "steps-mixed"
     holdout, forecast, reach, bootstrap, break_date = trend_options(holdout, forecast, reach, bootstrap, break_date)
     curve = v.choice("curve", curve, tuple(CURVES))
     steps_curve = v.choice("steps_curve", steps_curve, STEPS_CURVES)
     since = None if since is None else date_filter(since)
     if not isinstance(runs, Runs):
-        runs = load_runs(runs)
+        runs = load_runs(runs, columns=columns)
     dates_file = None
     if not isinstance(release_dates, dict):
         dates_file = str(release_dates)

@@ -222,13 +222,12 @@ class TrendResult(Result):
     reach: tuple[Reach, ...]
     seed: int | None
 
-    def to_pandas(self):
-        """A table with one row per trend (index ``trend``: exponential, accelerating, broken, steps): its
+    def _rows(self) -> list[dict]:
+        """``to_pandas()``: one row per trend (column ``trend``: exponential, accelerating, broken, steps): its
         growth (``doublings_per_year`` with ``_low`` and ``_high``; for the broken line, before and after the
         break), ``doubling_days`` likewise, ``r2``, ``holdout_error``, ``draws``, and what is particular to
         each (``acceleration``, ``change`` and ``p_value``, ``beta_per_year`` and ``beta_crosses_1``);
         NaN (None for dates) where a trend has no such number."""
-        import pandas as pd
         t = self.trends
         rows = []
         for name, trend in (("exponential", t.exponential), ("accelerating", t.accelerating)):
@@ -253,10 +252,7 @@ class TrendResult(Result):
         s = t.steps
         rows.append({"trend": "steps", "beta_per_year": s.beta_per_year, **_ends("beta_per_year", s.beta_per_year_ci),
                      "beta_crosses_1": s.beta_crosses_1, "holdout_error": s.holdout_error, "draws": s.draws})
-        frame = pd.DataFrame(rows).set_index("trend")
-        numeric = [c for c in frame.columns if c != "beta_crosses_1"]
-        frame[numeric] = frame[numeric].astype(float)
-        return frame
+        return rows
 
 
 def _ends(name: str, ci) -> dict:

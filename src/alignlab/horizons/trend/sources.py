@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from alignlab import _validate as v
 from alignlab._results import Result
 from alignlab._validate import ParameterError
-from alignlab.horizons._names import renamed
 from alignlab.horizons.fit.curves import STEPS_CURVES
 from alignlab.horizons.trend.dates import parse_date, read_csv, require_columns, row_date
 
@@ -126,8 +125,8 @@ def fitted_input(result, release_dates: dict, *, curve: str | None = None, steps
     p50 from ``curve`` (default logistic), beta from ``steps_curve`` (None: no beta); ``release_dates`` maps
     agent to date; ``left_out`` adds notes on agents the caller left out before the fit. ``family=`` and
     ``steps_family=`` are old spellings."""
-    curve = renamed("curve", curve, "family", family) or "logistic"
-    steps_curve = renamed("steps_curve", steps_curve if steps_family is None else None, "steps_family", steps_family)
+    curve = v.renamed("family", "curve", curve, family) or "logistic"
+    steps_curve = v.renamed("steps_family", "steps_curve", steps_curve if steps_family is None else None, steps_family)
     fitted = [a for a in result.agents if a.fits]
     curves = tuple(fitted[0].fits) if fitted else ()
     curve = v.choice("curve", curve, curves) if curves else curve
@@ -167,10 +166,10 @@ def check_undated(agents, release_dates: dict, skip: bool, release_dates_file: s
     """The ``agents`` without a release date; an error naming the first unless ``skip``."""
     undated = [a for a in agents if a not in release_dates]
     if undated and not skip:
-        raise ParameterError("release-dates", f"no release date for agent {undated[0]!r}"
+        raise ParameterError("release_dates", f"no release date for agent {undated[0]!r}"
                                               + (f" (nor for {len(undated) - 1} more)" if len(undated) > 1 else "")
                                               + " in " + (release_dates_file or "the release dates")
-                                              + "; add it, or leave such agents out with --skip-undated")
+                                              + "; add it, or leave such agents out with skip_undated=True")
     return undated
 
 
