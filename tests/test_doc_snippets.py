@@ -17,14 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 TIME_BOUND = 120          # seconds per snippet; each takes a few on a quiet machine
 
-# snippets known to fail, in docs this change does not edit: (file, index of its python block) -> why
-KNOWN_FAILING = {
-    ("docs/horizons.md", 0): "docs/horizons.md, first python block: reads runs.csv, which it does not make "
-                             "(ParameterError: runs.csv: cannot read file)",
-    ("docs/horizons.md", 1): "docs/horizons.md, second python block: reads runs.jsonl and dates.csv, which it does "
-                             "not make (ParameterError: runs.jsonl: cannot read file)",
-}
-
 
 def snippets():
     out = []
@@ -32,9 +24,7 @@ def snippets():
         bodies = [body for lang, body in blocks(doc.read_text()) if lang == "python"]
         for i, body in enumerate(bodies):
             name = str(doc.relative_to(ROOT))
-            marks = [pytest.mark.xfail(reason=KNOWN_FAILING[name, i], strict=False)] if (name, i) in KNOWN_FAILING \
-                else []
-            out.append(pytest.param(body, id=f"{name}[{i}]", marks=marks))
+            out.append(pytest.param(body, id=f"{name}[{i}]"))
     return out
 
 

@@ -32,4 +32,5 @@ def test_a_60_column_terminal_wraps_and_cuts_nothing(path, line, monkeypatch, wo
     code, out, err = run_example(line)
     assert code == 0, err
     assert "\u2026" not in out, f"{line}: a value cut at {WIDTH} columns:\n{out}"
-    assert max(len(row) for row in out.splitlines()) <= WIDTH
+    # a line that is one word (the path `data path` prints for a pipe) is printed whole, not wrapped
+    assert max((len(row) for row in out.splitlines() if len(row.split()) > 1), default=0) <= WIDTH

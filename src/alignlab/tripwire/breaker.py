@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from alignlab import _validate as v
 from alignlab._results import Result
@@ -54,6 +53,7 @@ def known_null_thresholds(monitors, n_checks: int, fpr: float) -> Thresholds:
     """``Phi^-1(1 - fpr / (len(monitors) * n_checks))`` for every monitor (Bonferroni)."""
     fpr = v.probability("fpr", fpr)
     n_checks = v.integer("n_checks", n_checks, low=1)
+    from scipy import stats        # here, not at the top: `alignlab tripwire --help` reads EXIT_TRIPPED
     tau = float(stats.norm.isf(fpr / (len(monitors) * n_checks)))
     return Thresholds({m: tau for m in monitors}, fpr, "known-null")
 

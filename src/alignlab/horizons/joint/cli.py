@@ -18,8 +18,7 @@ EXAMPLES = ("alignlab horizons joint --model rasch --agent o1 GPT-4o --folds 2 -
 def register(cmds) -> None:
     """Add ``joint`` to ``cmds`` (the subparsers of `alignlab horizons`)."""
     from alignlab.horizons.cli import columns_option
-    from alignlab.horizons.joint.crossval import KINDS
-    from alignlab.horizons.joint.models import MODELS
+    from alignlab.horizons.joint.names import CV_KINDS, MODELS
     p = command(cmds, "joint", help="fit joint models of every agent and task (task difficulty shared by agents, "
                                     "the steps model jointly) and test them on held-out cells, families, agents",
                 description="Fit joint models of all agents and tasks at once (each task's difficulty beyond its "
@@ -33,7 +32,7 @@ def register(cmds) -> None:
                    help=f"runs file: .jsonl, .csv or .parquet (default: the shipped data set {METR_FILE})")
     p.add_argument("--model", nargs="+", metavar="M", choices=list(MODELS),
                    help=f"joint models to fit (default: all of {', '.join(MODELS)})")
-    p.add_argument("--cv", nargs="+", metavar="KIND", choices=list(KINDS), default=["cells"],
+    p.add_argument("--cv", nargs="+", metavar="KIND", choices=list(CV_KINDS), default=["cells"],
                    help="held-out tests: cells (K folds of agent x task cells), family (each task family left "
                         "out), agent (each agent left out and calibrated on --calibration-tasks)")
     p.add_argument("--folds", type=number, default=5, metavar="K", help="folds of --cv cells, 2 to 100")

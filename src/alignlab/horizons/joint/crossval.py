@@ -34,8 +34,9 @@ from scipy.optimize import minimize
 from alignlab.horizons.joint import horizons as hz
 from alignlab.horizons.joint import marginal as mq
 from alignlab.horizons.joint.fitting import fit as fit_model
+from alignlab.horizons.joint.names import CV_KINDS
 
-KINDS = ("cells", "family", "agent")
+KINDS = CV_KINDS
 _CV_ITERATIONS = 150
 _PRIOR_VARIANCE_FLOOR = 0.01
 

@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alignlab.horizons.joint._house import lomax_table
+from alignlab.horizons.joint.names import MODELS
 
-MODELS = ("logistic-joint", "rasch", "weibull-joint", "irt-2pl", "steps-joint")
 DISCRIMINATION_PRIOR_SD = 1.0     # irt-2pl: log d_j ~ N(0, 1), as a penalty
 _STEPS_KAPPA = (1e-2, 30.0)       # B = e^(kappa/beta) stays below e^600 for beta >= 0.05
 REFERENCE_MINUTES = 60.0          # steps-joint: the task length its log n is anchored at
