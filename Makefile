@@ -8,9 +8,11 @@ REPORT ?= report
 EXTRAS := all,test
 # one pytest worker per core (pytest-xdist); tests/conftest.py keeps the tests that share an expensive
 # fixture on one worker, so it is built once; the slowest tests are listed at the end
-PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15 -m "not validation"
+# the validation studies (tens of minutes: parameter recovery of the joint models): `make validate`
+VALIDATE_ARGS ?= -n auto -m validation --durations=0
 
-.PHONY: demo test clean system-packages
+.PHONY: demo test validate clean system-packages
 
 $(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +24,9 @@ demo: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+validate: $(STAMP)
+	$(BIN)/python -m pytest -q -s $(VALIDATE_ARGS)
 
 # Two tests use Debian packages: the report's browser test (chromium) and the kernel test that runs
 # the AVX-512 path through SIMDe's portable intrinsics (libsimde-dev). Install them when missing;

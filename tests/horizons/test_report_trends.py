@@ -88,9 +88,9 @@ def test_section_adds_h5_to_h7_from_its_data_and_they_survive_the_cache(tmp_path
     (folder / "metr_published_horizons.csv").write_text(published_text(lambda years: -4 + years * 1.7))
     context = dict(use_cache=True, package="alignlab.horizons", data_dir=tmp_path / "data")
     first = report.build(ReportContext(tmp_path / "out", **context))
-    assert [c.id for c in first.claims] == [f"H{i}" for i in range(1, 9)]
+    assert [c.id for c in first.claims] == [f"H{i}" for i in range(1, 12)]            # H9-H11: the joint models
     assert all(c.verdict in VERDICTS and c.rule for c in first.claims)
     assert {"horizons_trend", "horizons_beta", "horizons_shape"} <= {f.name for f in first.figures}
-    assert "Trends (H5-H7)" in first.summary and len(first.tables) == 2
+    assert "Trends (H5-H7)" in first.summary and len(first.tables) == 3
     again = report.build(ReportContext(tmp_path / "out", **context))
     assert again.claims == first.claims

