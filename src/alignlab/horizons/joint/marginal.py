@@ -161,9 +161,9 @@ def integrate(model, theta, cells, nodes: Nodes, gradient: bool = True) -> Integ
     top = np.max(a, axis=1)
     finite = np.isfinite(top)
     safe = np.where(finite, top, 0.0)
-    per_task = safe + np.log(np.exp(a - safe[:, None]).sum(axis=1))
-    per_task = np.where(finite, per_task, -np.inf)
-    weights = np.where(finite[:, None], np.exp(a - per_task[:, None]), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):    # a task whose integrand is nowhere finite: -inf
+        per_task = np.where(finite, safe + np.log(np.exp(a - safe[:, None]).sum(axis=1)), -np.inf)
+        weights = np.where(finite[:, None], np.exp(a - per_task[:, None]), 0.0)
     total = float(per_task.sum())
     if not gradient:
         return Integral(per_task, total, None, weights, nodes)
