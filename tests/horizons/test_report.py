@@ -1,5 +1,7 @@
 """The horizons report section: claims H1-H4 come from the runs file (a user's folder replaces the shipped one)."""
 
+import functools
+
 from alignlab.horizons import report
 from alignlab.evidence.claims import VERDICTS
 from alignlab.evidence.context import ReportContext
@@ -17,6 +19,10 @@ def test_a_data_folder_that_does_not_exist_is_refused(tmp_path):
 def test_claims_are_decided_by_the_runs_and_survive_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "BOOTSTRAP", 8)
     monkeypatch.setattr(report, "SHAPE_BOOTSTRAP", 20)
+    from alignlab.horizons.fit import fit
+    from alignlab.horizons.joint import fit as joint_fit
+    for module, name in ((fit, "fit_horizons"), (joint_fit, "fit_joint")):        # no process start
+        monkeypatch.setattr(module, name, functools.partial(getattr(module, name), workers=1))
     folder = tmp_path / "data" / "agent-runs"
     folder.mkdir(parents=True)
     records = synthetic_runs(seed=9, agents=(("a", 2.0, -0.6), ("b", 0.5, -0.8), ("human", 3.0, -0.4)),

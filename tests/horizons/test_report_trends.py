@@ -73,11 +73,13 @@ def test_h7_states_a_date_only_where_beta_is_identified():
 
 def test_section_adds_h5_to_h7_from_its_data_and_they_survive_the_cache(tmp_path, monkeypatch):
     from alignlab.horizons.fit import fit
+    from alignlab.horizons.joint import fit as joint_fit
     monkeypatch.setattr(report, "BOOTSTRAP", 4)
     monkeypatch.setattr(report, "SHAPE_BOOTSTRAP", 40)
     monkeypatch.setattr(rt, "TREND_BOOTSTRAP", 60)
     monkeypatch.setattr(rt, "TREND_HOLDOUT", 1)                           # four dated agents are enough
     monkeypatch.setattr(fit, "fit_horizons", functools.partial(fit.fit_horizons, workers=1))   # no process start
+    monkeypatch.setattr(joint_fit, "fit_joint", functools.partial(joint_fit.fit_joint, workers=1))
     folder = tmp_path / "data" / "agent-runs"
     folder.mkdir(parents=True)
     agents = (("a", -1.0, -0.9), ("b", 0.5, -0.8), ("c", 2.0, -0.6), ("d", 3.0, -0.5), ("human", 3.0, -0.4))
