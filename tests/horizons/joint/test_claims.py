@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from alignlab.horizons.joint.report import GAIN_MIN, MARGIN, decide_h9, decide_h10, decide_h11
-from alignlab.horizons.joint.results import Estimate, JointResult, ModelFit, Score, Test
+from alignlab.horizons.joint.results import Estimate, JointResult, ModelFit, Score
+from alignlab.horizons.joint.results import Test as LikelihoodRatio       # not a pytest class
 
 
 def _fit(name, cells=None, shared=None, tests=()):
@@ -17,7 +18,7 @@ def _result(models, logistic=-0.47):
 
 
 def _test(parameter, p):
-    return Test(f"{parameter} = 0", parameter, -2.0, 10.0, 1, p, True)
+    return LikelihoodRatio(f"{parameter} = 0", parameter, -2.0, 10.0, 1, p, True)
 
 
 def test_h9_holds_with_a_significant_spread_and_a_held_out_gain():

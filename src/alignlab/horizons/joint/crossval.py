@@ -69,12 +69,12 @@ def predict_cells(model, theta, cells, index, z, weights, has_data) -> np.ndarra
 
 def log_scores(cells, index, p) -> tuple[np.ndarray, np.ndarray]:
     """Held-out nats of each cell, unweighted and under METR's weights."""
+    def total(s, f):        # a cell without successes (failures) adds nothing, even where p is 0 (1)
+        return np.where(s > 0, s * log_p, 0.0) + np.where(f > 0, f * log_q, 0.0)
+
     with np.errstate(divide="ignore", invalid="ignore"):
         log_p, log_q = np.log(p), np.log1p(-p)
-
-    def total(s, f):
-        return np.where(s > 0, s * log_p, 0.0) + np.where(f > 0, f * log_q, 0.0)
-    return total(cells.s_raw[index], cells.f_raw[index]), total(cells.s_metr[index], cells.f_metr[index])
+        return total(cells.s_raw[index], cells.f_raw[index]), total(cells.s_metr[index], cells.f_metr[index])
 
 
 def assign_folds(cells, folds: int, rng) -> np.ndarray:

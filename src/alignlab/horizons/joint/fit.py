@@ -222,8 +222,10 @@ def _collect(items, results, cells, context):
             skipped = sum(f[2] for f in folds) if kind != "agent" else 0
             note = (f"{skipped:.0f} held-out runs not scored: in their fold the agent's training runs all fail or "
                     f"all succeed") if skipped else None
-            scores.setdefault(name, {})[kind] = Score(float(nats.sum()), int(runs), float(nats.sum() / runs),
-                                                      float(weighted.sum() / weight), len(folds), agents, note)
+            per_run = (float(nats.sum() / runs), float(weighted.sum() / weight)) if runs and weight else \
+                (math.nan, math.nan)
+            scores.setdefault(name, {})[kind] = Score(float(nats.sum()), int(runs), *per_run, len(folds), agents,
+                                                      note)                     # nan: no held-out run was scored
     return scores, {n: (np.array(t), np.array(h)) for n, (t, h) in boots.items()}
 
 
