@@ -14,7 +14,7 @@ VALIDATE_ARGS ?= -n auto -m validation --durations=0
 
 .PHONY: demo test validate clean system-packages
 
-$(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c
+$(STAMP): pyproject.toml setup.py constraints.txt src/alignlab/steps/_fastsim.c src/alignlab/horizons/_lomax_interp.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[$(EXTRAS)]'
 	@touch $(STAMP)

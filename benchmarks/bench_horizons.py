@@ -19,23 +19,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
 import time
 
 import numpy as np
 
+from _machine import cpu   # benchmarks/_machine.py (this folder is on sys.path when run as a script)
+
 RUNS = "metr-runs"                 # the shipped data set
 
 
-def cpu() -> str:
-    try:
-        text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    except OSError:
-        return "unknown CPU"
-    model = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Model name")), "?")
-    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("Flags")), [])
-    simd = sorted({f for f in flags if f == "avx2" or f.startswith("avx512")})
-    return f"{model}, {len(__import__('os').sched_getaffinity(0))} cores, {' '.join(simd) or 'no avx2/avx512'}"
 
 
 def timed(fn, repeat: int = 5):

@@ -16,14 +16,14 @@ Run: .venv/bin/python benchmarks/bench_steps_simulate.py
 from __future__ import annotations
 
 import math
-import os
-import platform
 import time
 
 import numpy as np
 
 from alignlab.steps import StepsModel
 from alignlab.steps import simulate as sim
+
+from _machine import cpu   # benchmarks/_machine.py (this folder is on sys.path when run as a script)
 
 SHAPES = [  # (trials, n)
     (20_000, 500),
@@ -40,19 +40,6 @@ def naive(beta, n, trials, seed):
     return (rng.random((trials, n)) ** (-1 / beta)).sum(1)
 
 
-def cpu() -> str:
-    model, flags = platform.processor() or "?", set()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-            elif line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
-    except OSError:
-        pass
-    shown = [f for f in ("avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl") if f in flags]
-    return f"{model}; {os.cpu_count()} cores; flags: {' '.join(shown) or 'none of avx2/avx512'}"
 
 
 def best_time(fn) -> float:

@@ -172,6 +172,28 @@ def _result(future, broken):
 
 
 # -- Dask --------------------------------------------------------------------------------------------
+def _refused(address: str) -> None:
+    """Raise ConnectionRefusedError at once when nothing listens at a TCP scheduler address (``tcp://host:port``
+    or ``host:port``): dask's client would retry a refused connection until its timeout. Any other outcome
+    (a connection, a slow or unreachable host, another protocol) is left to the client."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:                                     # a port that is not a number: the client says so
+        return
+    if parts.scheme != "tcp" or not host or port is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=2.0).close()
+    except ConnectionRefusedError:
+        raise
+    except OSError:
+        return
+
+
 def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retries) -> Iterator:
     from dask.distributed import Client, KilledWorker, LocalCluster, as_completed
 
@@ -183,6 +205,7 @@ def _dask(function, shared, items, scheduler, workers, in_flight, on_done, retri
         client = Client(cluster)
     else:
         try:
+            _refused(scheduler)
             client = Client(scheduler, timeout=10)
         except OSError as exc:
             raise ParameterError("scheduler", f"cannot reach a dask scheduler at {scheduler} ({exc})") from None

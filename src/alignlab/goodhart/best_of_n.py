@@ -41,6 +41,7 @@ from alignlab._progress import ProgressLike
 from alignlab._seeding import SeedLike, seed_sequence, seed_used
 from alignlab.dists.tails import TailClass, TailKind
 from alignlab.goodhart._inputs import integers
+from alignlab.numerics.logistic import log_sigmoid
 from alignlab.goodhart.montecarlo import BLOCK, MAX_COUNT, best_of_n_draws, check_draws
 from alignlab.goodhart.result_fields import PolicyMeans, Provenance
 from alignlab.numerics.quadrature import LogIntegral
@@ -176,8 +177,6 @@ def _softplus(x):
     return np.logaddexp(0.0, x)
 
 
-def _log_sigmoid(x):
-    return -np.logaddexp(0.0, -x)
 
 
 class _Grid:
@@ -200,7 +199,7 @@ class _Grid:
         self.lam = np.arange(lam_lo, lam_hi + STEP / 2, STEP)
         self.u, reached = invert(model, self.lam)
         # log P(U >= u) = log sigmoid(lambda) at the lambda the inversion reached
-        log_sf = _log_sigmoid(reached)
+        log_sf = log_sigmoid(reached)
         # E[V] needs the tail gain only where some n >= 2 weighs the row by more than exactly 0 (n = 1
         # needs none; the far left end serves E[U] at small n): integrals for the other rows are wasted,
         # and for a utility without a closed-form partial expectation they cost most of the time
@@ -215,7 +214,7 @@ class _Grid:
 
     def _weights(self, n: int, power: float):
         """log of n (power-1 more factors of sigma) e^(-m softplus) on the grid."""
-        return np.log(float(n)) + power * _log_sigmoid(self.lam) - (n - (power - 1)) * _softplus(self.lam)
+        return np.log(float(n)) + power * log_sigmoid(self.lam) - (n - (power - 1)) * _softplus(self.lam)
 
     def proxy_mean(self, n: int) -> float:
         if self.mean_infinite:
@@ -226,7 +225,7 @@ class _Grid:
 
     def _gain_log_weights(self, n: int):
         """log of n (n-1) sigma^2 e^(-(n-1) softplus) on the grid: the weights of the gain in E[V]."""
-        return math.log(float(n)) + math.log(float(n - 1)) + 2 * _log_sigmoid(self.lam) - (n - 1) * _softplus(self.lam)
+        return math.log(float(n)) + math.log(float(n - 1)) + 2 * log_sigmoid(self.lam) - (n - 1) * _softplus(self.lam)
 
     def utility_gain(self, n: int) -> float:
         if n == 1:

@@ -39,7 +39,11 @@ bulk narrows like :math:`n^{1/\gamma - 1}`; the right tail keeps its exact asymp
 
 **Interpolation** (:meth:`LomaxTable.logit`): cubic (Catmull-Rom) in each of the three coordinates,
 with the derivatives of the interpolant, so that likelihoods get exact gradients of what they
-evaluate. Outside the n range the law is continued: for n below :math:`10^{-3}` by
+evaluate. A small C extension, ``alignlab.horizons._lomax_interp``, does it point by point with the
+same formulas (built at install where a C compiler is; else the NumPy kernel runs, :func:`kernel` says
+which); the two agree to rounding (``tests/horizons/test_lomax_table.py``). Likelihoods call the table
+with a few dozen points at a time, where NumPy's cost per call dominates: the compiled kernel is
+several times faster there (``benchmarks/bench_lomax_table.py``). Outside the n range the law is continued: for n below :math:`10^{-3}` by
 :math:`1 - F_n(y) \propto n` at fixed y (exact to first order in n); above :math:`10^4` by the
 last column. The accuracy against direct inversion is checked in ``tests/horizons``.
 """
@@ -64,6 +68,27 @@ _TALBOT = (32, 24)          # primary contour, check contour
 _AGREE = 1e-6               # the two contours agreeing to this (in the logit) count as resolved
 _RESOLVED_LOGIT = (-5.0, 8.0)   # a column is resolved when the contours resolve it over this logit range
 _BLOCK = 8192
+KERNELS = ("compiled", "numpy")
+
+try:
+    from alignlab.horizons import _lomax_interp
+except ImportError:             # not built here (no C compiler at install): the NumPy kernel runs
+    _lomax_interp = None
+
+
+def kernel() -> str:
+    """The kernel :meth:`LomaxTable.logit` runs unless told: ``"compiled"`` (the C extension, where it was
+    built) or ``"numpy"``."""
+    return "compiled" if _lomax_interp is not None else "numpy"
+
+
+def _checked_kernel(name: str | None) -> str:
+    if name is None:
+        return kernel()
+    if name not in KERNELS or (name == "compiled" and _lomax_interp is None):
+        available = [k for k in KERNELS if k != "compiled" or _lomax_interp is not None]
+        raise ValueError(f"kernel: must be one of {', '.join(available)} here, not {name!r}")
+    return name
 _MAX_LOG_Y = 700.0          # y = (1 + e^z)^(1/beta) - 1 must stay a finite double
 
 
@@ -93,14 +118,25 @@ class LomaxTable:
         object.__setattr__(self, "_offsets3", ((a * nn + b) * nu + c).reshape(64, 1))
         object.__setattr__(self, "_offsets2", (a[:, :, 0] * nn + b[:, :, 0]).reshape(16, 1))
         object.__setattr__(self, "_strides", (nn * nu, nu))
+        # the compiled kernel's view of the grid: per axis its first and last node, step and node count
+        grid = [float(x) for nodes in (self.log_beta, self.log_n, self.u)
+                for x in (nodes[0], nodes[-1], nodes[1] - nodes[0], nodes.size)]
+        object.__setattr__(self, "_grid", np.array(grid))
 
-    def logit(self, beta, n, y, derivatives: bool = False):
+    def logit(self, beta, n, y, derivatives: bool = False, kernel: str | None = None):
         r"""The logit :math:`\log F_n(y) - \log(1 - F_n(y))` at each (beta, n, y) (arrays that
         broadcast; y > 0); with ``derivatives`` a tuple: the logit and its partial derivatives in
-        :math:`\log\beta`, :math:`\log n` and :math:`\log y`."""
+        :math:`\log\beta`, :math:`\log n` and :math:`\log y`. ``kernel``: one of :data:`KERNELS`
+        (default :func:`kernel`)."""
+        kernel = _checked_kernel(kernel)
         beta, n, y = np.broadcast_arrays(np.asarray(beta, float), np.asarray(n, float), np.asarray(y, float))
         shape = beta.shape
         beta, n, y = beta.ravel(), n.ravel(), y.ravel()
+        if kernel == "compiled":
+            out = np.empty((4 if derivatives else 1, beta.size))
+            _lomax_interp.logit(self._grid, self._padded, self._padded_delta, self._padded_slope,
+                                np.ascontiguousarray(beta), np.ascontiguousarray(n), np.ascontiguousarray(y), out)
+            return tuple(row.reshape(shape) for row in out) if derivatives else out[0].reshape(shape)
         # blocks that keep the 64-point stencils in cache (several times faster than one huge block)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):    # -inf/inf tails are meant
             blocks = [self._logit_block(beta[a:a + _BLOCK], n[a:a + _BLOCK], y[a:a + _BLOCK], derivatives)

@@ -26,26 +26,22 @@ from __future__ import annotations
 import numpy as np
 
 from alignlab.horizons.joint._house import lomax_table
+from alignlab.numerics.logistic import log_sigmoid_pair
 
 LINKS = ("logit", "cloglog", "steps")
 _MAX_LOG_N = 700.0          # n = e^eta must stay a finite double (n >= B there anyway: log B <= 600)
-
-
-def log_sigmoid(x):
-    """log(1 / (1 + e^-x)), accurate in both tails (-inf at x = -inf)."""
-    return -np.logaddexp(0.0, -x)
 
 
 def log_probabilities(link: str, eta, params=None):
     """log p and log(1 - p) at ``eta``; ``params`` (log beta, log kappa) per cell for ``steps``."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if link == "logit":
-            return log_sigmoid(eta), log_sigmoid(-eta)
+            return log_sigmoid_pair(eta)
         if link == "cloglog":
             mu = np.exp(eta)
             return -mu, np.log(-np.expm1(-mu))
         g = steps_logit(params[0], params[1], eta, gradient=False)[0]
-        return log_sigmoid(g), log_sigmoid(-g)
+        return log_sigmoid_pair(g)
 
 
 def cell_terms(link: str, eta, s, f, params=None, derivatives: bool = True):
@@ -54,7 +50,7 @@ def cell_terms(link: str, eta, s, f, params=None, derivatives: bool = True):
     with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
         if link == "steps":
             g, grads = steps_logit(params[0], params[1], eta, gradient=derivatives)
-            log_p, log_q = log_sigmoid(g), log_sigmoid(-g)
+            log_p, log_q = log_sigmoid_pair(g)
         else:
             log_p, log_q = log_probabilities(link, eta)
         ell = np.where(s > 0, s * log_p, 0.0) + np.where(f > 0, f * log_q, 0.0)

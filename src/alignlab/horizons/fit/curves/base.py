@@ -7,11 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def log_sigmoid(x):
-    """log(1 / (1 + e^-x)), accurate in both tails (-inf at x = -inf)."""
-    return -np.logaddexp(0.0, -x)
-
-
 @dataclass(frozen=True)
 class Curve:
     """What the fitting code needs of a curve (see the package docstring); subclasses state it."""

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignlab.horizons.fit.curves.base import Curve, log_sigmoid
+from alignlab.horizons.fit.curves.base import Curve
+from alignlab.numerics.logistic import log_sigmoid_pair
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Logistic(Curve):
     def evaluate(self, theta, minutes, gradient=True):
         x = np.log2(minutes)
         eta = theta[:, :1] + theta[:, 1:2] * x
-        log_p, log_q = log_sigmoid(eta), log_sigmoid(-eta)
+        log_p, log_q = log_sigmoid_pair(eta)
         if not gradient:
             return log_p, log_q
         g = np.stack([np.ones_like(eta), np.broadcast_to(x, eta.shape)], axis=-1)

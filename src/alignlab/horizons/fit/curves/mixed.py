@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from alignlab.horizons.fit.curves.base import log_sigmoid
+from alignlab.numerics.logistic import log_sigmoid
 from alignlab.horizons.lomax_table import N_RANGE
 
 SCAN = 24                  # points of the scan of the steps curve against log n

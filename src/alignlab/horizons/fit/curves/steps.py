@@ -33,7 +33,8 @@ import numpy as np
 
 from alignlab.horizons import lomax_table as lt
 from alignlab.horizons.fit.curves import mixed
-from alignlab.horizons.fit.curves.base import Curve, log_sigmoid
+from alignlab.horizons.fit.curves.base import Curve
+from alignlab.numerics.logistic import log_sigmoid_pair
 
 BISECTIONS = 50            # halvings of log n in a horizon search (its bracket spans at most ~700)
 
@@ -132,7 +133,7 @@ class Steps(Curve):
 
     def _plain(self, theta, log_n, gradient):
         ell, grads = self._curve(theta, log_n, gradient)
-        log_p, log_q = log_sigmoid(ell), log_sigmoid(-ell)
+        log_p, log_q = log_sigmoid_pair(ell)
         if not gradient:
             return log_p, log_q
         columns = [grads[0], -grads[2], grads[1]]                         # log beta, log tau, log kappa
