@@ -39,7 +39,7 @@ def main() -> None:
         print(f"{name:15s} {took:6.2f} s ({took / baseline:5.1f} x baseline; goal 20 s)  log L {fitted.loglik:.2f}, "
               f"{fitted.nodes} nodes, quadrature error {fitted.quadrature_error:.1e}")
     began = time.perf_counter()
-    fit_joint(runs, model=args.model, cv_kinds=(), bootstrap=args.draws, workers=args.workers,
+    fit_joint(runs, model=args.model, cv=(), bootstrap=args.draws, workers=args.workers,
               scheduler=args.scheduler)
     print(f"{args.draws} bootstrap draws of {args.model} (with its full fit and baselines), {args.workers} workers"
           f"{' on ' + args.scheduler if args.scheduler else ''}: {time.perf_counter() - began:.1f} s (goal 300 s)")
