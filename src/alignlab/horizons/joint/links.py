@@ -51,6 +51,10 @@ def cell_terms(link: str, eta, s, f, params=None, derivatives: bool = True):
         if link == "steps":
             g, grads = steps_logit(params[0], params[1], eta, gradient=derivatives)
             log_p, log_q = log_sigmoid_pair(g)
+        elif link == "cloglog":                               # mu and 1 - e^-mu serve the derivatives too
+            mu = np.exp(eta)
+            q = -np.expm1(-mu)
+            log_p, log_q = -mu, np.log(q)
         else:
             log_p, log_q = log_probabilities(link, eta)
         ell = np.where(s > 0, s * log_p, 0.0) + np.where(f > 0, f * log_q, 0.0)
@@ -60,11 +64,11 @@ def cell_terms(link: str, eta, s, f, params=None, derivatives: bool = True):
             p, q = np.exp(log_p), np.exp(log_q)
             return ell, s * q - f * p, -(s + f) * p * q, None
         if link == "cloglog":
-            mu = np.exp(eta)
-            r = np.where(mu > 1e-300, mu / np.expm1(mu), 1.0)
+            positive = mu > 1e-300
+            r = np.where(positive, mu / np.expm1(mu), 1.0)
             d1 = -s * mu + f * r
-            d2 = -s * mu + f * r * (1.0 - np.where(mu > 1e-300, mu / -np.expm1(-mu), 1.0))
-            return ell, np.nan_to_num(d1), np.nan_to_num(d2), None
+            d2 = -s * mu + f * r * (1.0 - np.where(positive, mu / q, 1.0))
+            return ell, np.nan_to_num(d1, copy=False), np.nan_to_num(d2, copy=False), None
         p, q = np.exp(log_p), np.exp(log_q)
         residual = s * q - f * p
         d_beta, d_kappa, d_m = grads
