@@ -212,3 +212,15 @@ def test_cli_prints_json_and_refuses_bad_input(small, capsys):
     assert "rasch" in out["models"] and "logistic" in out["baselines"]
     assert main(["horizons", "joint", path, "--calibration-tasks", "0"]) == 2
     assert "--calibration-tasks: must be an integer" in capsys.readouterr().err
+
+
+def test_a_wald_interval_too_wide_for_a_double_is_unbounded_above():
+    """On the log scale a huge standard error puts the upper end beyond exp's range (an agent near perfect
+    separation on little data): the end is inf, not an OverflowError."""
+    from alignlab.horizons.joint.summary import wald
+    model = jm.model("logistic-joint")
+    theta = np.full(model.size(2, 5), 0.5)
+    intervals = wald(model, theta, np.eye(theta.size) * 1e6, 2)
+    low, high = intervals["shared", "s"]
+    assert 0.0 <= low < 0.5 and high == math.inf
+    assert intervals[0, "slope"] == pytest.approx((0.5 - 1.959964 * 1e3, 0.5 + 1.959964 * 1e3), rel=1e-5)

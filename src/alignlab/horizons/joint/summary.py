@@ -70,8 +70,17 @@ def wald(model, theta, covariance, agents) -> dict:
             out[key] = None
             continue
         se = math.sqrt(var)
-        out[key] = (float(inverse(centre - Z95 * se)), float(inverse(centre + Z95 * se)))
+        out[key] = (_end(inverse, centre - Z95 * se), _end(inverse, centre + Z95 * se))
     return out
+
+
+def _end(inverse, g: float) -> float:
+    """An interval's end on the parameter's own scale: every inverse of ``_SCALES`` increases, so one that
+    overflows a double (an interval that wide on the log scale) is unbounded above."""
+    try:
+        return float(inverse(g))
+    except OverflowError:
+        return math.inf
 
 
 def percentile(values) -> tuple[float, float] | None:
