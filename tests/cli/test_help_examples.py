@@ -2,6 +2,12 @@
 examples that run (exit 0, in this process; a leaf whose exit status carries a result, such as
 `tripwire run`'s 3 on a trip, states each example's status in ``parser.example_statuses``).
 
+Tables print whole: in a pipe (where the examples run) no value is cut, and on a narrow terminal
+(60 columns) cells wrap and never cut a number (no "…"), no line is wider than the terminal. Every
+human view is ``render(console(), payload)`` (:func:`alignlab.cli.common.emit`), so each example runs
+once, on a console that prints everything it is given both in the pipe and on a 60-column terminal
+(:class:`TeeConsole`); the first example of every leaf prints its table and is held to both.
+
 ``SYSTEMS`` names the command groups held to this so far; ``check_help`` and ``run_example`` take any
 leaf, so extending the list (or listing every leaf) is all another system needs.
 """
@@ -9,11 +15,14 @@ leaf, so extending the list (or listing every leaf) is all another system needs.
 from __future__ import annotations
 
 import argparse
+import io
 import shlex
 
 import pytest
 from cli.clirun import run_cli
+from rich.console import Console
 
+import alignlab.cli.common as common
 from alignlab.cli.common import HelpFormatter
 from alignlab.cli.main import build_parser
 
@@ -39,6 +48,22 @@ def statuses(parser: argparse.ArgumentParser) -> tuple[int, ...]:
 COVERED = [(path, parser) for path, parser in leaves() if path[0] in SYSTEMS]
 EXAMPLES = [(path, line, status) for path, parser in COVERED
             for line, status in zip(getattr(parser, "examples", ()), statuses(parser))]
+FIRST = {parser.examples[0] for _, parser in COVERED if "--json" not in parser.examples[0]}
+WIDTH = 60
+
+
+class TeeConsole(Console):
+    """The console of a pipe (:func:`alignlab.cli.common.console` where stdout is not a terminal) that also
+    prints everything it is given on a ``WIDTH``-column terminal console, into ``narrow``."""
+
+    def __init__(self):
+        super().__init__(width=common.UNCUT_WIDTH, color_system=None, highlight=False)
+        self.narrow = io.StringIO()
+        self._terminal = Console(width=WIDTH, color_system=None, file=self.narrow)   # as on a terminal
+
+    def print(self, *objects, **options):
+        super().print(*objects, **options)
+        self._terminal.print(*objects, **options)
 
 
 def check_help(path: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
@@ -87,10 +112,21 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("examples")
 
 
+def test_every_leaf_has_an_example_that_prints_its_table():
+    assert len(FIRST) == len(COVERED)
+
+
 @pytest.mark.parametrize("path, line, status", EXAMPLES, ids=[line for _, line, _ in EXAMPLES])
 def test_example_runs(path, line, status, workdir, monkeypatch):
     monkeypatch.chdir(workdir)                    # an example that writes files writes them here
+    tee = TeeConsole()
+    monkeypatch.setattr(common, "console", lambda: tee)
     code, out, err = run_example(line)
     assert code == status, f"{line}: exit {code}: {err}"
     assert out.strip(), f"{line}: printed nothing"
     assert "\u2026" not in out, f"{line}: cut a value in a pipe"        # an ellipsis: rich cut a cell
+    if line in FIRST:
+        narrow = tee.narrow.getvalue()
+        assert narrow.strip() and "\u2026" not in narrow, f"{line}: a value cut at {WIDTH} columns:\n{narrow}"
+        # a line that is one word (the path `data path` prints for a pipe) is printed whole, not wrapped
+        assert max((len(row) for row in narrow.splitlines() if len(row.split()) > 1), default=0) <= WIDTH, narrow
