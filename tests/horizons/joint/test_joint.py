@@ -224,3 +224,13 @@ def test_a_wald_interval_too_wide_for_a_double_is_unbounded_above():
     low, high = intervals["shared", "s"]
     assert 0.0 <= low < 0.5 and high == math.inf
     assert intervals[0, "slope"] == pytest.approx((0.5 - 1.959964 * 1e3, 0.5 + 1.959964 * 1e3), rel=1e-5)
+
+
+def test_beta_is_identified_when_its_interval_is_narrower_than_a_factor_of_four():
+    from alignlab.horizons.joint.results import Estimate
+    from alignlab.horizons.joint.summary import IDENTIFIED_FACTOR, identified
+    assert IDENTIFIED_FACTOR == 4.0
+    assert identified(Estimate(1.0, (0.6, 2.3))) is True              # Wald, a factor of 3.8
+    assert identified(Estimate(1.0, (0.5, 2.1))) is False             # a factor of 4.2
+    assert identified(Estimate(1.0, (0.6, 2.3), (0.05, 4.0))) is False   # the bootstrap interval rules
+    assert identified(Estimate(1.0)) is None and identified(Estimate(1.0, (0.0, 3.0))) is False

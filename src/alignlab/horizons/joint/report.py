@@ -67,7 +67,9 @@ def decide_h10(result) -> Decision:
         return Decision("undetermined", {"reason": "steps-joint or its test of gamma = 1 is missing"})
     gamma = fit.shared["gamma"]
     numbers = {"gamma": gamma.value, "gamma_ci": gamma.ci, "lr_statistic": test.statistic, "p_value": test.p_value,
-               "note": fit.note}
+               "note": fit.note, "beta_identified": [a.agent for a in fit.agents if a.identified.get("beta")],
+               "agents": len(fit.agents),
+               "beta_interval": "bootstrap" if any(a.params["beta"].ci_bootstrap for a in fit.agents) else "Wald"}
     if test.p_value < ALPHA:
         return Decision("fails", numbers)
     if gamma.ci is not None and 1 / GAMMA_FACTOR <= gamma.ci[0] and gamma.ci[1] <= GAMMA_FACTOR:
@@ -106,6 +108,17 @@ def _ci(ci) -> str:
     return "" if not ci else f" [{_g(ci[0])}, {_g(ci[1])}]"
 
 
+def _identified(numbers) -> str:
+    """Which agents' beta steps-joint pins down (prose for H10's evidence)."""
+    from alignlab.horizons.joint.summary import IDENTIFIED_FACTOR
+    if "beta_identified" not in numbers:
+        return ""
+    good = numbers["beta_identified"]
+    kind = numbers["beta_interval"] + (", which under-cover for steps-joint" if numbers["beta_interval"] == "Wald" else "")
+    return (f"beta identified (95% interval narrower than a factor of {IDENTIFIED_FACTOR:g}; {kind} intervals) for "
+            f"{len(good)} of {numbers['agents']} agents" + (f" ({', '.join(good)})" if good else "") + ". ")
+
+
 def _fit(path):
     from alignlab.horizons.joint._house import load_runs
     from alignlab.horizons.joint.fit import fit_joint
@@ -140,7 +153,8 @@ def build(ctx):
                       ("joint_tasks", "joint_calibration")),
         H10.claim_from(h10, f"steps-joint gamma = {_g(h10.numbers.get('gamma'))}{_ci(h10.numbers.get('gamma_ci'))}; "
                             f"likelihood ratio against gamma = 1: {_g(h10.numbers.get('lr_statistic'))} "
-                            f"(p = {_g(h10.numbers.get('p_value'))}). {h10.numbers.get('note') or ''}",
+                            f"(p = {_g(h10.numbers.get('p_value'))}). {_identified(h10.numbers)}"
+                            f"{h10.numbers.get('note') or ''}",
                        ("joint_curves",)),
         H11.claim_from(h11, f"held-out cells: steps-joint {_g(h11.numbers.get('steps_joint'), 4)} nats per run, best "
                             f"joint curve {h11.numbers.get('best')} {_g(h11.numbers.get('best_nats_per_run'), 4)} "

@@ -25,7 +25,10 @@ class AgentFit(Result):
     """One agent under one model: ``params`` by name; horizons in minutes where success falls through 50%
     and 80%, ``typical`` for a task of average difficulty for its length (z = 0), ``marginal`` for a task
     drawn at random at that length (z integrated out); None where the curve does not fall through the
-    level; ``*_ci`` 95% bootstrap intervals (None without it)."""
+    level; ``*_ci`` 95% bootstrap intervals (None without it). ``identified``: for the parameters whose
+    identification the model states (steps-joint: ``beta``), whether the data pin it down: its 95% interval
+    (bootstrap where drawn, else Wald) narrower than a factor of
+    :data:`~alignlab.horizons.joint.summary.IDENTIFIED_FACTOR` (None without an interval)."""
 
     agent: str
     runs: int
@@ -38,6 +41,7 @@ class AgentFit(Result):
     p80_typical_ci: tuple[float, float] | None = None
     p50_marginal_ci: tuple[float, float] | None = None
     p80_marginal_ci: tuple[float, float] | None = None
+    identified: dict[str, bool | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

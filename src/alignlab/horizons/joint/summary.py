@@ -104,6 +104,19 @@ def draw_horizons(model, theta, agents) -> np.ndarray:
     return np.concatenate([hz.horizons(model, theta, agents, False), hz.horizons(model, theta, agents, True)], axis=1)
 
 
+IDENTIFIED = ("beta",)      # per-agent parameters whose identification a fit states (steps-joint's beta)
+IDENTIFIED_FACTOR = 4.0     # identified: the 95% interval is narrower than this factor
+
+
+def identified(estimate) -> bool | None:
+    """Whether a positive parameter is identified: its 95% interval, bootstrap where drawn, else Wald, is
+    narrower than a factor of :data:`IDENTIFIED_FACTOR` (None without an interval)."""
+    ci = estimate.ci_bootstrap or estimate.ci
+    if ci is None or not ci[0] > 0:
+        return None if ci is None else False
+    return bool(ci[1] / ci[0] < IDENTIFIED_FACTOR)
+
+
 def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None, tests=(), cv=None,
               calibration=None, note=None) -> ModelFit:
     """The :class:`ModelFit` of ``fitted`` (a :class:`~alignlab.horizons.joint.fitting.Fitted`)."""
@@ -124,7 +137,8 @@ def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None,
         h = [None if not np.isfinite(x) else float(x) for x in horizons[a]]
         cis = [percentile(boot_horizons[:, a, i]) if has_boot else None for i in range(4)]
         params = {k: estimate((a, k)) for k in model.agent_params}
-        agent_fits.append(AgentFit(agent, int(runs_per_agent[a]), params, h[0], h[1], h[2], h[3], *cis))
+        agent_fits.append(AgentFit(agent, int(runs_per_agent[a]), params, h[0], h[1], h[2], h[3], *cis,
+                                   identified={k: identified(params[k]) for k in IDENTIFIED if k in params}))
     shared = {k[1]: estimate(k) for k in values if k[0] == "shared"}
     tasks = ()
     if dict(model.fixed).get("s", dict(model.fixed).get("sigma")) != 0.0:
