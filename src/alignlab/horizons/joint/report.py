@@ -114,9 +114,10 @@ def _identified(numbers) -> str:
     if "beta_identified" not in numbers:
         return ""
     good = numbers["beta_identified"]
-    kind = numbers["beta_interval"] + (", which under-cover for steps-joint" if numbers["beta_interval"] == "Wald" else "")
-    return (f"beta identified (95% interval narrower than a factor of {IDENTIFIED_FACTOR:g}; {kind} intervals) for "
-            f"{len(good)} of {numbers['agents']} agents" + (f" ({', '.join(good)})" if good else "") + ". ")
+    caveat = "; Wald intervals under-cover for steps-joint" if numbers["beta_interval"] == "Wald" else ""
+    return (f"beta identified (its 95% {numbers['beta_interval']} interval narrower than a factor of "
+            f"{IDENTIFIED_FACTOR:g}{caveat}) for {len(good)} of {numbers['agents']} agents"
+            + (f" ({', '.join(good)})" if good else "") + ". ")
 
 
 def _fit(path):
