@@ -37,15 +37,15 @@ column of that beta stretched by the generalized-CLT scaling: the width of :math
 bulk narrows like :math:`n^{1/\gamma - 1}`; the right tail keeps its exact asymptote
 (``TABLE.resolved`` tells which columns are stretched).
 
-**Interpolation** (:meth:`LomaxTable.logit`): cubic (Catmull-Rom) in each of the three coordinates,
-with the derivatives of the interpolant, so that likelihoods get exact gradients of what they
-evaluate. A small C extension, ``alignlab.horizons._lomax_interp``, does it point by point with the
-same formulas (built at install where a C compiler is; else the NumPy kernel runs, :func:`kernel` says
-which); the two agree to rounding (``tests/horizons/test_lomax_table.py``). Likelihoods call the table
-with a few dozen points at a time, where NumPy's cost per call dominates: the compiled kernel is
-several times faster there (``benchmarks/bench_lomax_table.py``). Outside the n range the law is continued: for n below :math:`10^{-3}` by
-:math:`1 - F_n(y) \propto n` at fixed y (exact to first order in n); above :math:`10^4` by the
-last column. The accuracy against direct inversion is checked in ``tests/horizons``.
+**Interpolation** (:meth:`LomaxTable.logit`): cubic (Catmull-Rom) in each of the three coordinates, with the
+derivatives of the interpolant, so that likelihoods get exact gradients of what they evaluate. A small C
+extension, ``alignlab.horizons._lomax_interp``, does it point by point with the same formulas (built at
+install where a C compiler is; else the NumPy kernel runs, :func:`kernel` says which); the two agree to
+rounding (``tests/horizons/test_lomax_table.py``). Likelihoods call the table with a few dozen points at a
+time, where NumPy's cost per call dominates: the compiled kernel is several times faster there
+(``benchmarks/bench_lomax_table.py``). Outside the n range the law is continued: for n below :math:`10^{-3}`
+by :math:`1 - F_n(y) \propto n` at fixed y (exact to first order in n); above :math:`10^4` by the last column.
+The accuracy against direct inversion is checked in ``tests/horizons``.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ _TALBOT = (32, 24)          # primary contour, check contour
 _AGREE = 1e-6               # the two contours agreeing to this (in the logit) count as resolved
 _RESOLVED_LOGIT = (-5.0, 8.0)   # a column is resolved when the contours resolve it over this logit range
 _BLOCK = 8192
+_MAX_LOG_Y = 700.0          # y = (1 + e^z)^(1/beta) - 1 must stay a finite double
 KERNELS = ("compiled", "numpy")
 
 try:
@@ -89,7 +90,6 @@ def _checked_kernel(name: str | None) -> str:
         available = [k for k in KERNELS if k != "compiled" or _lomax_interp is not None]
         raise ValueError(f"kernel: must be one of {', '.join(available)} here, not {name!r}")
     return name
-_MAX_LOG_Y = 700.0          # y = (1 + e^z)^(1/beta) - 1 must stay a finite double
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """Parameter recovery at METR's design: 50 data sets simulated from each model, 95% Wald intervals
 covering the truth at the nominal rate within two binomial standard errors.
 
-The three cheap models (5-10 s each) run in `make test`; irt-2pl (about 2 min) and steps-joint (about
-13 min) are validation studies that `make validate` runs. Both under-cover, a known defect of issue 24,
-so each is a strict xfail, which fails the day its intervals are right: steps-joint (measured: tau 0.60,
-gamma 0.64, sigma 0.64, beta 0.58, budget 0.54 of 50, against at least 0.89) and irt-2pl since its fits converge (difficulty_slope 0.88, s 0.88, ability 0.87; the
-climb without curvature updates stopped at 1,600 steps short of the optimum, and those intervals
-covered)."""
+The three cheap models (5-10 s each) run in `make test`; irt-2pl (about 2 min) and steps-joint (about 13 min)
+are validation studies that `make validate` runs. Both under-cover, a known defect of issue 24, so each is a
+strict xfail, which fails the day its intervals are right: steps-joint (measured: tau 0.60, gamma 0.64, sigma
+0.64, beta 0.58, budget 0.54 of 50, against at least 0.89) and irt-2pl since its fits converge
+(difficulty_slope 0.88, s 0.88, ability 0.87; the climb without curvature updates stopped at 1,600 steps short
+of the optimum, and those intervals covered)."""
 
 from __future__ import annotations
 

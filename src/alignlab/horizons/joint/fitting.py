@@ -1,24 +1,24 @@
 r"""Maximum marginal likelihood for one joint model: Levenberg-Marquardt on the tasks' scores (with
 quasi-Newton updates of the curvature), a Newton polish, the observed information and its Wald intervals.
 
-The objective is :math:`\log L(\theta) - \mathrm{pen}(\theta)` (:mod:`~alignlab.horizons.joint.marginal`;
-the penalty is irt-2pl's prior on its discriminations, zero otherwise). Tasks are independent given
-theta, so the outer product of their scores, :math:`I = \sum_j g_j g_j^T` (Berndt, Hall, Hall and
-Hausman 1974), estimates the information; each step solves
-:math:`(B + \mu\,\mathrm{diag})\Delta = g` inside the box, is kept when it raises the objective (then
-:math:`\mu` shrinks, else it grows), and the task modes are warm-started from the last step. B starts as
-:math:`I + \nabla^2\mathrm{pen}` at the start and, after each kept step s with gradient change y, takes
-the BFGS update :math:`B - Bss^TB/(s^TBs) + yy^T/(y^Ts)` (skipped unless :math:`s^Ty > 0`): the score
-outer product alone is a poor curvature near the optimum for random-effects models (convergence was
-linear: 200-400 steps for logistic-joint, and irt-2pl did not converge in 1,600), the updated one
-converges in 30-240 steps to the same or a higher optimum. steps-joint keeps the plain score outer product
-at every step (:data:`QUASI_NEWTON`): on its ridged likelihood the updated climb stopped 0.3 nats lower
-on one of two simulated data sets. The quadrature error (:func:`~alignlab.horizons.joint.marginal.quadrature_error`) is then
-checked: above :data:`~alignlab.horizons.joint.marginal.QUADRATURE_TOLERANCE` the nodes are doubled and
-the climb resumed. On the final nodes the Hessian :math:`H` of the objective is taken by central
-differences of the analytic gradient and Newton steps :math:`-H^{-1}g` polish the optimum while they
-gain more than 1e-10 nats (each gaining step takes a new Hessian; 2k gradients for k parameters). The covariance of the free parameters is :math:`(-H)^{-1}` (for irt-2pl, of the penalised
-objective: a posterior covariance in its discriminations).
+The objective is :math:`\log L(\theta) - \mathrm{pen}(\theta)` (:mod:`~alignlab.horizons.joint.marginal`; the
+penalty is irt-2pl's prior on its discriminations, zero otherwise). Tasks are independent given theta, so the
+outer product of their scores, :math:`I = \sum_j g_j g_j^T` (Berndt, Hall, Hall and Hausman 1974), estimates
+the information; each step solves :math:`(B + \mu\,\mathrm{diag})\Delta = g` inside the box, is kept when it
+raises the objective (then :math:`\mu` shrinks, else it grows), and the task modes are warm-started from the
+last step. B starts as :math:`I + \nabla^2\mathrm{pen}` at the start and, after each kept step s with gradient
+change y, takes the BFGS update :math:`B - Bss^TB/(s^TBs) + yy^T/(y^Ts)` (skipped unless :math:`s^Ty > 0`):
+the score outer product alone is a poor curvature near the optimum for random-effects models (convergence was
+linear: 200-400 steps for logistic-joint, and irt-2pl did not converge in 1,600), the updated one converges in
+30-240 steps to the same or a higher optimum. steps-joint keeps the plain score outer product at every step
+(:data:`QUASI_NEWTON`): on its ridged likelihood the updated climb stopped 0.3 nats lower on one of two
+simulated data sets. The quadrature error (:func:`~alignlab.horizons.joint.marginal.quadrature_error`) is then
+checked: above :data:`~alignlab.horizons.joint.marginal.QUADRATURE_TOLERANCE` the nodes are doubled and the
+climb resumed. On the final nodes the Hessian :math:`H` of the objective is taken by central differences of
+the analytic gradient and Newton steps :math:`-H^{-1}g` polish the optimum while they gain more than 1e-10
+nats (each gaining step takes a new Hessian; 2k gradients for k parameters). The covariance of the free
+parameters is :math:`(-H)^{-1}` (for irt-2pl, of the penalised objective: a posterior covariance in its
+discriminations).
 """
 
 from __future__ import annotations
