@@ -32,14 +32,20 @@ LINKS = ("logit", "cloglog", "steps")
 _MAX_LOG_N = 700.0          # n = e^eta must stay a finite double (n >= B there anyway: log B <= 600)
 
 
+def _cloglog(eta):
+    """mu = e^eta, q = 1 - e^-mu, log p = -mu and log(1 - p) = log q of the cloglog link."""
+    mu = np.exp(eta)
+    q = -np.expm1(-mu)
+    return mu, q, -mu, np.log(q)
+
+
 def log_probabilities(link: str, eta, params=None):
     """log p and log(1 - p) at ``eta``; ``params`` (log beta, log kappa) per cell for ``steps``."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if link == "logit":
             return log_sigmoid_pair(eta)
         if link == "cloglog":
-            mu = np.exp(eta)
-            return -mu, np.log(-np.expm1(-mu))
+            return _cloglog(eta)[2:]
         g = steps_logit(params[0], params[1], eta, gradient=False)[0]
         return log_sigmoid_pair(g)
 
@@ -51,10 +57,8 @@ def cell_terms(link: str, eta, s, f, params=None, derivatives: bool = True):
         if link == "steps":
             g, grads = steps_logit(params[0], params[1], eta, gradient=derivatives)
             log_p, log_q = log_sigmoid_pair(g)
-        elif link == "cloglog":                               # mu and 1 - e^-mu serve the derivatives too
-            mu = np.exp(eta)
-            q = -np.expm1(-mu)
-            log_p, log_q = -mu, np.log(q)
+        elif link == "cloglog":                               # mu and q serve the derivatives too
+            mu, q, log_p, log_q = _cloglog(eta)
         else:
             log_p, log_q = log_probabilities(link, eta)
         ell = np.where(s > 0, s * log_p, 0.0) + np.where(f > 0, f * log_q, 0.0)
