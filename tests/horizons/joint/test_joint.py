@@ -234,3 +234,17 @@ def test_beta_is_identified_when_its_interval_is_narrower_than_a_factor_of_four(
     assert identified(Estimate(1.0, (0.5, 2.1))) is False             # a factor of 4.2
     assert identified(Estimate(1.0, (0.6, 2.3), (0.05, 4.0))) is False   # the bootstrap interval rules
     assert identified(Estimate(1.0)) is None and identified(Estimate(1.0, (0.0, 3.0))) is False
+
+
+def test_steps_joint_states_beta_identification_in_json_table_and_pandas(small):
+    from alignlab.horizons.joint.fit import fit_joint
+    from alignlab.horizons.joint.summary import identified
+    cells, path = small
+    result = fit_joint(load_runs(path), model="steps-joint", cv=(), workers=1)
+    fit = result.models["steps-joint"]
+    assert all(set(a.identified) == {"beta"} and a.identified["beta"] == identified(a.params["beta"]) for a in fit.agents)
+    frame = result.to_pandas("agents")
+    rows = frame[frame.model == "steps-joint"]
+    assert [None if x is None or x != x else bool(x) for x in rows.beta_identified] == \
+        [a.identified["beta"] for a in fit.agents]
+    assert all(a.identified == {} for a in result.baselines["logistic"].agents)

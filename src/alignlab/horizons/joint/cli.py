@@ -108,11 +108,9 @@ def _render(console, d: dict) -> None:
         for t in f["tests"]:
             console.print(f"  {name}: {t['hypothesis']}: LR {_g(t['statistic'])}, df {t['df']}, p {_g(t['p_value'])}")
         for parameter in sorted({p for a in f["agents"] for p in a["identified"]}):
-            from alignlab.horizons.joint.summary import IDENTIFIED_FACTOR
+            from alignlab.horizons.joint.summary import identified_sentence
             good = [a["agent"] for a in f["agents"] if a["identified"].get(parameter)]
-            console.print(f"  {name}: {parameter} identified (95% interval narrower than a factor of "
-                          f"{IDENTIFIED_FACTOR:g}) for {len(good)} of {len(f['agents'])} agents"
-                          + (f": {', '.join(good)}" if good else ""))
+            console.print(f"  {name}: " + identified_sentence(parameter, good, len(f["agents"]), d["bootstrap"] > 0))
         horizons = table(f"{name}: horizons (minutes) [95% bootstrap]",
                          ("agent", "parameters", "p50 typical", "p50 marginal", "p80 typical", "p80 marginal"))
         for a in f["agents"]:

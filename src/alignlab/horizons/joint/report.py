@@ -69,7 +69,7 @@ def decide_h10(result) -> Decision:
     numbers = {"gamma": gamma.value, "gamma_ci": gamma.ci, "lr_statistic": test.statistic, "p_value": test.p_value,
                "note": fit.note, "beta_identified": [a.agent for a in fit.agents if a.identified.get("beta")],
                "agents": len(fit.agents),
-               "beta_interval": "bootstrap" if any(a.params["beta"].ci_bootstrap for a in fit.agents) else "Wald"}
+               "beta_bootstrap": any(a.params["beta"].ci_bootstrap for a in fit.agents)}
     if test.p_value < ALPHA:
         return Decision("fails", numbers)
     if gamma.ci is not None and 1 / GAMMA_FACTOR <= gamma.ci[0] and gamma.ci[1] <= GAMMA_FACTOR:
@@ -110,14 +110,10 @@ def _ci(ci) -> str:
 
 def _identified(numbers) -> str:
     """Which agents' beta steps-joint pins down (prose for H10's evidence)."""
-    from alignlab.horizons.joint.summary import IDENTIFIED_FACTOR
+    from alignlab.horizons.joint.summary import identified_sentence
     if "beta_identified" not in numbers:
         return ""
-    good = numbers["beta_identified"]
-    caveat = "; Wald intervals under-cover for steps-joint" if numbers["beta_interval"] == "Wald" else ""
-    return (f"beta identified (its 95% {numbers['beta_interval']} interval narrower than a factor of "
-            f"{IDENTIFIED_FACTOR:g}{caveat}) for {len(good)} of {numbers['agents']} agents"
-            + (f" ({', '.join(good)})" if good else "") + ". ")
+    return identified_sentence("beta", numbers["beta_identified"], numbers["agents"], numbers["beta_bootstrap"]) + ". "
 
 
 def _fit(path):

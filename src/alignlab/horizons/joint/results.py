@@ -214,6 +214,7 @@ class JointResult(Result):
                     row.update({p: e.value for p, e in a.params.items()})
                     row.update({k: getattr(a, k) for k in ("p50_typical", "p80_typical", "p50_marginal",
                                                            "p80_marginal")})
+                    row.update({f"{p}_identified": v for p, v in a.identified.items()})
                     rows.append(row)
             elif table == "tasks":
                 rows += [{"model": name, **t.to_dict()} for t in fit.tasks]

@@ -117,6 +117,15 @@ def identified(estimate) -> bool | None:
     return bool(ci[1] / ci[0] < IDENTIFIED_FACTOR)
 
 
+def identified_sentence(parameter: str, good, agents: int, bootstrap: bool) -> str:
+    """"beta identified (its 95% ... interval narrower than a factor of 4) for k of A agents (names)", as the
+    table of ``horizons joint`` and H10's evidence print it."""
+    kind = "bootstrap" if bootstrap else "Wald"
+    caveat = "" if bootstrap else "; Wald intervals under-cover for steps-joint"
+    return (f"{parameter} identified (its 95% {kind} interval narrower than a factor of {IDENTIFIED_FACTOR:g}"
+            f"{caveat}) for {len(good)} of {agents} agents" + (f" ({', '.join(good)})" if good else ""))
+
+
 def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None, tests=(), cv=None,
               calibration=None, note=None) -> ModelFit:
     """The :class:`ModelFit` of ``fitted`` (a :class:`~alignlab.horizons.joint.fitting.Fitted`)."""
