@@ -130,3 +130,18 @@ def test_example_runs(path, line, status, workdir, monkeypatch):
         assert narrow.strip() and "\u2026" not in narrow, f"{line}: a value cut at {WIDTH} columns:\n{narrow}"
         # a line that is one word (the path `data path` prints for a pipe) is printed whole, not wrapped
         assert max((len(row) for row in narrow.splitlines() if len(row.split()) > 1), default=0) <= WIDTH, narrow
+
+
+def test_the_tee_shows_a_cut_cell_on_the_narrow_terminal_and_not_in_the_pipe():
+    """The check the examples rely on: a table whose cells are cut (not wrapped) prints whole in the pipe and
+    with an ellipsis on the 60-column terminal, so a command that printed such a table would fail above."""
+    from rich.table import Table
+    tee = TeeConsole()
+    cut = Table("name", "value")
+    cut.columns[1].overflow, cut.columns[1].no_wrap = "ellipsis", True
+    cut.add_row("x", "9" * 200)
+    tee.file = io.StringIO()
+    tee.print(cut)
+    assert "\u2026" not in tee.file.getvalue() and "9" * 200 in tee.file.getvalue()
+    assert "\u2026" in tee.narrow.getvalue()
+    assert max(len(row) for row in tee.narrow.getvalue().splitlines()) <= WIDTH

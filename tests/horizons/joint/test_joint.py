@@ -248,3 +248,17 @@ def test_steps_joint_states_beta_identification_in_json_table_and_pandas(small):
     assert [None if x is None or x != x else bool(x) for x in rows.beta_identified] == \
         [a.identified["beta"] for a in fit.agents]
     assert all(a.identified == {} for a in result.baselines["logistic"].agents)
+
+
+def test_the_climbs_curvature_update_meets_the_secant_condition_and_stays_positive_definite():
+    from alignlab.horizons.joint.fitting import _bfgs
+    rng = np.random.default_rng(4)
+    a = rng.normal(size=(6, 6))
+    curvature = a @ a.T + 6 * np.eye(6)
+    hessian = -(np.diag(rng.uniform(1, 5, 6)))                    # a quadratic objective's Hessian
+    s = rng.normal(size=6)
+    y = -hessian @ s                                              # the gradient fell by y over the step s
+    updated = _bfgs(curvature, s, y)
+    assert np.allclose(updated @ s, y) and np.allclose(updated, updated.T)
+    assert np.linalg.eigvalsh(updated).min() > 0
+    assert _bfgs(curvature, s, -y) is curvature                   # s'y < 0: no update (it would lose definiteness)
