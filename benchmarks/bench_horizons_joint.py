@@ -14,7 +14,7 @@ def main() -> None:
     from alignlab.horizons.joint import models as jm
     from alignlab.horizons.joint._house import load_runs
     from alignlab.horizons.joint.data import cells_of, degenerate_agents
-    from alignlab.horizons.joint.fit import fit_joint, start
+    from alignlab.horizons.joint.fit import fit_joint, start, starts
     from alignlab.horizons.joint.fitting import fit
     parser = argparse.ArgumentParser()
     parser.add_argument("--draws", type=int, default=200)
@@ -34,15 +34,17 @@ def main() -> None:
     for name in jm.MODELS:
         model = jm.model(name)
         began = time.perf_counter()
-        fitted = fit(model, cells, start(model, cells))
+        fitted = fit(model, cells, starts(model, cells))
         took = time.perf_counter() - began
         print(f"{name:15s} {took:6.2f} s ({took / baseline:5.1f} x baseline; goal 20 s)  log L {fitted.loglik:.2f}, "
-              f"{fitted.nodes} nodes, quadrature error {fitted.quadrature_error:.1e}")
+              f"{fitted.nodes} nodes, quadrature error {fitted.quadrature_error:.1e}"
+              f"{f', best of {len(fitted.starts)} starts' if fitted.starts else ''}")
     began = time.perf_counter()
-    fit_joint(runs, model=args.model, cv=(), bootstrap=args.draws, workers=args.workers,
-              scheduler=args.scheduler)
+    result = fit_joint(runs, model=args.model, cv=(), bootstrap=args.draws, workers=args.workers,
+                       scheduler=args.scheduler)
     print(f"{args.draws} bootstrap draws of {args.model} (with its full fit and baselines), {args.workers} workers"
           f"{' on ' + args.scheduler if args.scheduler else ''}: {time.perf_counter() - began:.1f} s (goal 300 s)")
+    print(f"its note: {result.models[args.model].note or 'none (every draw converged)'}")
 
 
 if __name__ == "__main__":

@@ -262,3 +262,47 @@ def test_the_climbs_curvature_update_meets_the_secant_condition_and_stays_positi
     assert np.allclose(updated @ s, y) and np.allclose(updated, updated.T)
     assert np.linalg.eigvalsh(updated).min() > 0
     assert _bfgs(curvature, s, -y) is curvature                   # s'y < 0: no update (it would lose definiteness)
+
+
+def test_a_fit_from_several_starts_is_the_fit_from_the_start_whose_climb_ended_highest(small):
+    from alignlab.horizons.joint.fit import STEPS_STARTS, start, starts
+    cells, _ = small
+    model = jm.model("steps-joint")
+    rows = starts(model, cells)
+    assert rows.shape[0] == len(STEPS_STARTS) and starts(jm.model("rasch"), cells).shape[0] == 1
+    rows = np.stack([start(model, cells, 10.0), start(model, cells, 1.5)])
+    both = fit(model, cells, rows, covariance=False)
+    alone = [fit(model, cells, row, covariance=False) for row in rows]
+    assert len(both.starts) == 4 and alone[0].starts == ()       # steps: each start climbed both ways
+    assert both.loglik >= max(a.loglik for a in alone) - 1e-6
+    rasch = jm.model("rasch")
+    two = fit(rasch, cells, np.stack([start(rasch, cells), start(rasch, cells) + 0.5]), covariance=False)
+    assert len(two.starts) == 2 and two.loglik >= fit(rasch, cells, start(rasch, cells), covariance=False).loglik - 1e-6
+
+
+def test_a_warm_start_of_the_modes_where_the_integrand_vanishes_falls_back_to_the_scan(small):
+    cells, _ = small
+    model = jm.model("logistic-joint")
+    theta = _truth(model, cells)
+    cold = mq.modes(model, theta, cells)
+    lost = cold[0].copy()
+    lost[::3] = 1e200                                             # -z^2/2 is -inf there: no finite integrand
+    warm = mq.modes(model, theta, cells, start=lost)
+    assert np.allclose(warm[0], cold[0], atol=1e-7) and np.allclose(warm[1], cold[1], rtol=1e-6)
+
+
+def test_an_agent_left_out_is_calibrated_without_its_own_fitted_parameters(small):
+    from alignlab.horizons.joint import crossval
+    from alignlab.horizons.joint.fit import start
+    cells, _ = small
+    model = jm.model("logistic-joint")
+    full = fit(model, cells, start(model, cells), covariance=False)
+    a = 1
+    blind = full.theta.copy()
+    block = model.agent_block(blind, cells.n_agents)
+    block[a] = np.delete(block, a, axis=0).mean(axis=0)          # its own fit replaced by the others' mean
+    blind[:block.size] = block.ravel()
+    runs = [crossval.agent_fold(model, theta, cells, a, full.nodes, 5, np.random.default_rng(7))
+            for theta in (full.theta, blind)]
+    assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
+    assert runs[0][2] == runs[1][2]

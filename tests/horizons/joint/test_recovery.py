@@ -18,7 +18,7 @@ import pytest
 from alignlab.horizons.joint import models as jm
 from alignlab.horizons.joint._house import load_runs
 from alignlab.horizons.joint.data import cells_of, degenerate_agents
-from alignlab.horizons.joint.fit import start
+from alignlab.horizons.joint.fit import starts
 from alignlab.horizons.joint.fitting import fit
 from alignlab.horizons.joint.simulate import recovery_study
 
@@ -42,7 +42,7 @@ def test_wald_intervals_cover_the_truth_at_metr_design(name):
     runs = runs.select([a for a in runs.agents if a != "human" and a not in degenerate_agents(runs)])
     cells = cells_of(runs)
     model = jm.model(name)
-    truth = fit(model, cells, start(model, cells), covariance=False).theta      # METR's own optimum as the truth
+    truth = fit(model, cells, starts(model, cells), covariance=False).theta     # METR's own optimum as the truth
     study = recovery_study(model, truth, cells, datasets=DATASETS, seed=0)
     low = 0.95 - 2 * math.sqrt(0.95 * 0.05 / DATASETS)
     print(f"{name}: {study.seconds:.0f} s, coverage {study.coverage}")

@@ -20,7 +20,9 @@ fitted agents (its quadrature nodes and weights) and an empirical-Bayes prior: :
 and variance of the fitted agents' parameters (on the optimiser's scale; v at least 0.01). Ten tasks
 can separate successes from failures perfectly, where an unpenalised fit runs off to infinity; the
 prior is the population of agents the model has seen, and the per-agent baselines get the same
-treatment from their own fits, so the comparison stays fair.
+treatment from their own fits, so the comparison stays fair. The climb (L-BFGS-B in the box) starts from
+the best of the prior mean and each fitted agent's own parameters: the mean can sit where the calibration
+tasks' likelihood vanishes (steps-joint), and a climb from there would not move.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ from alignlab.horizons.joint.fitting import fit as fit_model
 from alignlab.horizons.joint.names import CV_KINDS
 
 KINDS = CV_KINDS
-_CV_ITERATIONS = 150
 _PRIOR_VARIANCE_FLOOR = 0.01
 
 
@@ -85,9 +86,10 @@ def assign_folds(cells, folds: int, rng) -> np.ndarray:
     return out
 
 
-def refit(model, theta, cells, keep, count):
-    """The model refitted to the cells where ``keep``, from ``theta`` (no intervals)."""
-    return fit_model(model, cells.subset(keep), theta, count=count, covariance=False, iterations=_CV_ITERATIONS)
+def refit(model, theta, cells, keep):
+    """The model refitted to the cells where ``keep``, from ``theta`` (no intervals; climbed on the base nodes,
+    which are doubled until the quadrature is exact, as in a full fit)."""
+    return fit_model(model, cells.subset(keep), theta, covariance=False)
 
 
 def held_out(model, theta, cells, keep, count):
@@ -97,8 +99,8 @@ def held_out(model, theta, cells, keep, count):
     s = np.bincount(cells.agent[keep], cells.s[keep], cells.n_agents)
     f = np.bincount(cells.agent[keep], cells.f[keep], cells.n_agents)
     degenerate = (s <= 0) | (f <= 0)
-    train = refit(model, theta, cells, keep & ~degenerate[cells.agent], count)
-    z, w, has = posterior(model, train.theta, cells.subset(keep & ~degenerate[cells.agent]), count)
+    train = refit(model, theta, cells, keep & ~degenerate[cells.agent])
+    z, w, has = posterior(model, train.theta, cells.subset(keep & ~degenerate[cells.agent]), max(count, train.nodes))
     index = np.flatnonzero(~keep & ~degenerate[cells.agent])
     skipped = float(cells.runs[~keep & degenerate[cells.agent]].sum())
     return index, predict_cells(model, train.theta, cells, index, z, w, has), skipped
@@ -111,9 +113,10 @@ def empirical_prior(model, theta, agents: int, others) -> tuple[np.ndarray, np.n
     return block.mean(axis=0), np.maximum(var, _PRIOR_VARIANCE_FLOOR)
 
 
-def calibrate(model, theta, cells, a: int, index, z, weights, prior) -> np.ndarray:
+def calibrate(model, theta, cells, a: int, index, z, weights, prior, others) -> np.ndarray:
     """theta with agent a's parameters fitted to the cells ``index`` (module docstring); ``z`` and
-    ``weights`` (J, K) are every task's posterior nodes under the fitted agents."""
+    ``weights`` (J, K) are every task's posterior nodes under the fitted agents ``others`` (never a), whose
+    own parameters are candidate starts."""
     ka = len(model.agent_params)
     columns = np.arange(a * ka, (a + 1) * ka)
     sub = cells.subset(np.isin(np.arange(cells.n_cells), index))
@@ -131,7 +134,11 @@ def calibrate(model, theta, cells, a: int, index, z, weights, prior) -> np.ndarr
             return 1e300, np.zeros(ka)
         return -value, -(integral.gradient[columns] - (phi - mean) / var)
 
-    start = np.clip(mean, bounds[:, 0], bounds[:, 1])
+    # from the best of the prior mean and the fitted agents' own parameters (the mean can sit where the
+    # calibration tasks' likelihood vanishes, and the climb would not move); never a's own (held out)
+    fitted = model.agent_block(theta, cells.n_agents)[[i for i in others if i != a]]
+    candidates = np.clip(np.vstack([mean, fitted]), bounds[:, 0], bounds[:, 1])
+    start = min(candidates, key=lambda phi: objective(phi)[0])
     result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=[tuple(b) for b in bounds])
     out = theta.copy()
     out[columns] = result.x
@@ -149,12 +156,12 @@ def agent_fold(model, theta, cells, a: int, count: int, k: int, rng):
     """Agent a left out: the other agents fitted, a calibrated on k tasks, its other tasks predicted.
     Returns (held-out index, p-hat, calibrated typical p50, or NaN)."""
     keep = cells.agent != a
-    train = refit(model, theta, cells, keep, count)
-    z, w, has = posterior(model, train.theta, cells.subset(keep), count)
+    train = refit(model, theta, cells, keep)
+    z, w, has = posterior(model, train.theta, cells.subset(keep), max(count, train.nodes))
     others = [i for i in range(cells.n_agents) if i != a]
     cal = calibration_tasks(cells, a, k, rng)
     calibrated = calibrate(model, train.theta, cells, a, cal, z, w,
-                           empirical_prior(model, train.theta, cells.n_agents, others))
+                           empirical_prior(model, train.theta, cells.n_agents, others), others)
     rest = np.setdiff1d(np.flatnonzero(cells.agent == a), cal)
     p = predict_cells(model, calibrated, cells, rest, z, w, has)
     p50 = hz.horizons(model, calibrated, cells.n_agents, False, (0.5,))[a, 0]
@@ -224,7 +231,7 @@ def new_agent_scores(model, fitted, cells, other, k: int, rng_of):
     for i, name in enumerate(other.agents):
         a = agents + i
         cal = calibration_tasks(combined, a, k, rng_of(i))
-        calibrated = calibrate(model, theta, combined, a, cal, z, weights, prior)
+        calibrated = calibrate(model, theta, combined, a, cal, z, weights, prior, range(agents))
         rest = np.setdiff1d(np.flatnonzero(combined.agent == a), cal)
         p = predict_cells(model, calibrated, combined, rest, z, weights, has)
         nats, _ = log_scores(combined, rest, p)

@@ -107,6 +107,8 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, f
         out[name] = summary.summarise(fitted[name], cells, name.removeprefix("baseline:"),
                                       boot_thetas=None if boot is None else boot[0],
                                       boot_horizons=None if boot is None else boot[1], tests=tests,
+                                      note=None if boot is None or not boot[2] else
+                                      f"{boot[2]} of {bootstrap} bootstrap refits stopped before converging",
                                       cv=scores.get(name), calibration=_calibration(name, fitted[name], cells,
                                                                                     scores.get(name, {}), results,
                                                                                     second))
@@ -137,8 +139,12 @@ def _model(name, fixed=()):
     return m.fix(**dict(fixed)) if fixed else m
 
 
-def start(model, cells) -> np.ndarray:
-    """A starting point for ``model`` on ``cells``: every agent's overall success rate, no slope, spread 1."""
+STEPS_STARTS = (10.0, 3.0)        # steps-joint's starts: subtasks at the reference length (fitting, "Starts")
+
+
+def start(model, cells, n_reference: float = STEPS_STARTS[0]) -> np.ndarray:
+    """A starting point for ``model`` on ``cells``: every agent's overall success rate, no slope, spread 1
+    (steps: beta 1.5 and ``n_reference`` subtasks at the reference length)."""
     agents, tasks = cells.n_agents, cells.n_tasks
     s = np.bincount(cells.agent, cells.s, agents)
     f = np.bincount(cells.agent, cells.f, agents)
@@ -151,12 +157,12 @@ def start(model, cells) -> np.ndarray:
     elif model.link == "cloglog":
         block[:, 1] = math.log(0.5)
         block[:, 0] = math.log(t_mid) - np.log(-np.log(rate)) / 0.5
-    else:                                   # steps: beta 1.5, ten subtasks at the reference length
-        n_ref, beta = 10.0, 1.5
+    else:
+        beta = 1.5
         block[:, 0] = math.log(beta)
-        kappa = np.maximum(np.log(n_ref / (1 - rate)), beta * math.log(3 * n_ref * 30.0))
+        kappa = np.maximum(np.log(n_reference / (1 - rate)), beta * math.log(3 * n_reference * 30.0))
         block[:, 1] = np.log(np.minimum(kappa, 29.0))
-        theta[model.shared_index("log_n_reference", agents)] = math.log(n_ref)
+        theta[model.shared_index("log_n_reference", agents)] = math.log(n_reference)
         theta[model.shared_index("gamma", agents)] = math.log(0.5)
     theta[:block.size] = block.ravel()
     for spread in ("s", "sigma"):
@@ -165,13 +171,21 @@ def start(model, cells) -> np.ndarray:
     return model.with_fixed(theta, agents)
 
 
+def starts(model, cells) -> np.ndarray:
+    """The starts of a full fit, one per row: :func:`start`, and for the steps link one per number of subtasks
+    at the reference length in :data:`STEPS_STARTS` (its likelihood has several local maxima)."""
+    if model.link != "steps":
+        return start(model, cells)[None, :]
+    return np.stack([start(model, cells, n) for n in STEPS_STARTS])
+
+
 def _work(context, item):
     """One unit of work (top level: worker processes import it by name)."""
     what, name, args = item
     cells = context["cells"]
     if what == "fit":
         model = _model(name, args)
-        return fit_model(model, cells, start(model, cells))
+        return fit_model(model, cells, starts(model, cells))
     model = _model(name)
     if what == "cv":
         kind, i, theta, count = args
@@ -181,15 +195,15 @@ def _work(context, item):
         keep = context["folds"] != i if kind == "cells" else \
             cells.task_family[cells.task] != np.unique(cells.task_family)[i]
         return crossval.held_out(model, theta, cells, keep, count)
-    draws, theta, count = args
+    draws, theta, _ = args
     out = []
     for b in draws:
         drawn, origin = resample(cells, block_generator(context["root"], _SEED_BOOT, b))
         own = model.task_block(theta, cells.n_agents)
         start_theta = np.concatenate([theta[:model.size(cells.n_agents, 0)], own[origin] if own.size else own])
-        refit = fit_model(model, drawn, start_theta, count=count, covariance=False, iterations=150)
+        refit = fit_model(model, drawn, start_theta, covariance=False)
         out.append((refit.theta[:model.size(cells.n_agents, 0)],
-                    summary.draw_horizons(model, refit.theta, cells.n_agents)))
+                    summary.draw_horizons(model, refit.theta, cells.n_agents), refit.converged))
     return out
 
 
@@ -200,10 +214,11 @@ def _collect(items, results, cells, context):
         if what == "cv":
             parts.setdefault(name, {}).setdefault(args[0], []).append(result)
         else:
-            thetas, horizons = boots.setdefault(name, ([], []))
-            for theta, h in result:
+            thetas, horizons, converged = boots.setdefault(name, ([], [], []))
+            for theta, h, done in result:
                 thetas.append(theta)
                 horizons.append(h)
+                converged.append(done)
     scores = {}
     for name, kinds in parts.items():
         for kind, folds in kinds.items():
@@ -226,7 +241,7 @@ def _collect(items, results, cells, context):
                 (math.nan, math.nan)
             scores.setdefault(name, {})[kind] = Score(float(nats.sum()), int(runs), *per_run, len(folds), agents,
                                                       note)                     # nan: no held-out run was scored
-    return scores, {n: (np.array(t), np.array(h)) for n, (t, h) in boots.items()}
+    return scores, {n: (np.array(t), np.array(h), int(np.sum(~np.array(c)))) for n, (t, h, c) in boots.items()}
 
 
 def _tests(name, fitted, nested, cells) -> tuple[Test, ...]:

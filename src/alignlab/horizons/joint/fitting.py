@@ -6,19 +6,29 @@ penalty is irt-2pl's prior on its discriminations, zero otherwise). Tasks are in
 outer product of their scores, :math:`I = \sum_j g_j g_j^T` (Berndt, Hall, Hall and Hausman 1974), estimates
 the information; each step solves :math:`(B + \mu\,\mathrm{diag})\Delta = g` inside the box, is kept when it
 raises the objective (then :math:`\mu` shrinks, else it grows), and the task modes are warm-started from the
-last step. B starts as :math:`I + \nabla^2\mathrm{pen}` at the start and, after each kept step s with gradient
-change y, takes the BFGS update :math:`B - Bss^TB/(s^TBs) + yy^T/(y^Ts)` (skipped unless :math:`s^Ty > 0`):
-the score outer product alone is a poor curvature near the optimum for random-effects models (convergence was
-linear: 200-400 steps for logistic-joint, and irt-2pl did not converge in 1,600), the updated one converges in
-30-240 steps to the same or a higher optimum. steps-joint keeps the plain score outer product at every step
-(:data:`QUASI_NEWTON`): on its ridged likelihood the updated climb stopped 0.3 nats lower on one of two
-simulated data sets. The quadrature error (:func:`~alignlab.horizons.joint.marginal.quadrature_error`) is then
+last step. B starts as :math:`I + \nabla^2\mathrm{pen}` and, after each kept step s with gradient change y,
+takes the BFGS update :math:`B - Bss^TB/(s^TBs) + yy^T/(y^Ts)` (skipped unless :math:`s^Ty > 0`); a rejected
+step after updates first resets B to the score outer product at the current point, and only a step rejected
+under a fresh B raises :math:`\mu`. The score outer product alone is a poor curvature near the optimum for
+random-effects models (convergence was linear: 200-400 steps for logistic-joint, irt-2pl did not converge
+in 1,600, steps-joint stopped on a ridge 3.6 nats below its optimum on METR's file); the updated one converges
+in 30-300 steps, and the reset keeps it from stalling where the updates have gone stale.
+
+The quadrature error (:func:`~alignlab.horizons.joint.marginal.quadrature_error`) is then
 checked: above :data:`~alignlab.horizons.joint.marginal.QUADRATURE_TOLERANCE` the nodes are doubled and the
 climb resumed. On the final nodes the Hessian :math:`H` of the objective is taken by central differences of
 the analytic gradient and Newton steps :math:`-H^{-1}g` polish the optimum while they gain more than 1e-10
 nats (each gaining step takes a new Hessian; 2k gradients for k parameters). The covariance of the free
 parameters is :math:`(-H)^{-1}` (for irt-2pl, of the penalised objective: a posterior covariance in its
 discriminations).
+
+**Starts.** steps-joint's likelihood has several local maxima and ridges on METR's file (climbs from
+different starts and with either curvature ended up to 3.7 nats apart, gamma at or near its lower bound), so
+:func:`fit` takes one or more starts: each is climbed on the base nodes (for the links in
+:data:`BOTH_CLIMBS`, when there are several starts, both with the updated curvature and with the score
+outer product taken afresh at every kept step: neither climb found the higher optimum on both of METR's
+data sets, with and without the human baseliners), the best end is kept and refined, and
+:attr:`Fitted.starts` records where each climb ended (the objective on the base nodes).
 """
 
 from __future__ import annotations
@@ -30,10 +40,11 @@ import numpy as np
 from alignlab.horizons.joint import marginal as mq
 
 MAX_NODES = 256
-QUASI_NEWTON = frozenset({"logit", "cloglog"})      # the links whose climb updates its curvature (docstring)
 _HESSIAN_STEP = 1e-5
 _ITERATIONS = 400
 _MU0, _MU_MAX = 1e-2, 1e10
+BOTH_CLIMBS = frozenset({"steps"})  # links whose several starts are each climbed both ways (docstring)
+_MU_RESET = 1.0             # a step rejected at this damping or more resets the updated curvature
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Fitted:
     mode: np.ndarray
     converged: bool
     iterations: int
+    starts: tuple = ()          # the objective where each start's climb ended (base nodes), when several
 
 
 class _Objective:
@@ -88,22 +100,34 @@ class _Objective:
 
 def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool = True,
         iterations: int = _ITERATIONS) -> Fitted:
-    """Maximise ``model``'s marginal likelihood on ``cells`` from ``start`` (see the module docstring)."""
+    """Maximise ``model``'s marginal likelihood on ``cells`` from ``start`` (a theta, or one theta per row:
+    the best of their climbs is kept; see the module docstring)."""
     agents, tasks = cells.n_agents, cells.n_tasks
     bounds = model.bounds(agents, tasks, cells.minutes)
-    theta = np.clip(model.with_fixed(start, agents), bounds[:, 0], bounds[:, 1])
-    used = 0
-    while True:                                  # climb, then double the nodes until the quadrature is exact
-        objective = _Objective(model, cells, theta, count)
-        box = bounds[objective.free]
-        x, converged, steps = _climb(objective, theta[objective.free], box, iterations,
-                                     update=model.link in QUASI_NEWTON)
-        used += steps
-        theta = objective.theta(x)
+    starts = np.atleast_2d(np.asarray(start, dtype=float))
+    ends = []
+    for row in starts:                           # each start climbed on the base nodes; the best kept
+        theta = np.clip(model.with_fixed(row, agents), bounds[:, 0], bounds[:, 1])
+        for update in (True, False) if len(starts) > 1 and model.link in BOTH_CLIMBS else (True,):
+            objective = _Objective(model, cells, theta, count)
+            box = bounds[objective.free]
+            x, converged, steps = _climb(objective, theta[objective.free], box, iterations, update)
+            value = objective.state(x, information=False)[0]
+            ends.append((value, objective.theta(x), converged, steps))
+    best = max(range(len(ends)), key=lambda i: ends[i][0] if np.isfinite(ends[i][0]) else -np.inf)
+    _, theta, converged, _ = ends[best]
+    used = sum(e[3] for e in ends)
+    while True:                                  # double the nodes until the quadrature is exact, climbing on
         error = mq.quadrature_error(model, theta, cells, count)
         if error <= mq.QUADRATURE_TOLERANCE or 2 * count > MAX_NODES:
             break
         count *= 2
+        objective = _Objective(model, cells, theta, count)
+        x, converged, steps = _climb(objective, theta[objective.free], box, iterations)
+        used += steps
+        theta = objective.theta(x)
+    objective = _Objective(model, cells, theta, count)
+    x = theta[objective.free]
     hessian = None
     if covariance:                               # polished and its Hessian taken once, on the final nodes
         x, hessian = _polish(objective, x, box)
@@ -113,16 +137,18 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
     pen = model.penalty(theta, agents)[0]
     cov = _covariance(hessian, objective.free) if hessian is not None else None
     return Fitted(model, theta, integral.loglik, integral.loglik - pen, cov, count, error, integral, mode,
-                  converged, used)
+                  converged, used, tuple(float(e[0]) for e in ends) if len(ends) > 1 else ())
 
 
 def _climb(objective: _Objective, x, box, iterations, update: bool = True):
-    """Levenberg-Marquardt with the score-outer-product information, BFGS-updated when ``update``, else
-    taken afresh at every point (module docstring)."""
+    """Levenberg-Marquardt with the score-outer-product information: BFGS-updated after each kept step and
+    reset to a fresh one at the current point when a step after updates is rejected at damping
+    :data:`_MU_RESET` or more (``update``), else taken afresh at every kept step (module docstring)."""
     value, grad, info = objective.state(x)
     if not np.isfinite(value):
         return x, False, 0
     mu = _MU0
+    fresh, mode = True, objective.mode           # whether info is the score outer product at x; x's modes
     lower, upper = box[:, 0], box[:, 1]
     for step_count in range(1, iterations + 1):
         frozen = ((x <= lower) & (grad < 0)) | ((x >= upper) & (grad > 0))
@@ -141,18 +167,22 @@ def _climb(objective: _Objective, x, box, iterations, update: bool = True):
         t_value, t_grad, t_info = objective.state(trial, information=not update)
         if t_value > value:
             gain = t_value - value
-            if update:
-                info = _bfgs(info, trial - x, grad - t_grad)
-            else:
-                info = t_info
-            x, value, grad = trial, t_value, t_grad
+            info = _bfgs(info, trial - x, grad - t_grad) if update else t_info
+            x, value, grad, fresh, mode = trial, t_value, t_grad, not update, objective.mode
             mu = max(mu / 4.0, 1e-12)
             if gain < 1e-10 * (1.0 + abs(value)):
                 return x, True, step_count
-        else:
-            mu *= 5.0
-            if mu > _MU_MAX or np.abs(trial - x).max() < 1e-12:
-                return x, bool(np.abs(g).max() < 1e-3), step_count
+            continue
+        if not fresh and mu >= _MU_RESET:        # damping did not help: the score outer product at x
+            objective.mode = mode
+            r_value, r_grad, r_info = objective.state(x)
+            fresh = True
+            if r_info is not None:
+                value, grad, info, mu = r_value, r_grad, r_info, _MU0
+                continue
+        mu *= 5.0
+        if mu > _MU_MAX or np.abs(trial - x).max() < 1e-12:
+            return x, bool(np.abs(g).max() < 1e-3), step_count
     return x, False, iterations
 
 

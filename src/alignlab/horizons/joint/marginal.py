@@ -127,13 +127,17 @@ def modes(model, theta, cells, start: np.ndarray | None = None, lin=None):
         curv = 1.0 - _per_task(lam * lam * d2, cells.task, tasks)[:, 0]
         return h, g, curv
 
-    if start is None:
+    def scan():
         ell = _terms(model, lin, np.broadcast_to(_SCAN, (cells.n_cells, _SCAN.size)), cells.s, cells.f, False)
         h = _per_task(ell, cells.task, tasks) - 0.5 * _SCAN[None, :] ** 2
-        z = _SCAN[np.argmax(np.where(np.isfinite(h), h, -np.inf), axis=1)]
-    else:
-        z = np.array(start, dtype=float)
+        return _SCAN[np.argmax(np.where(np.isfinite(h), h, -np.inf), axis=1)]
+
+    z = scan() if start is None else np.array(start, dtype=float)
     h, g, curv = state(z)
+    if start is not None and not np.isfinite(h).all():     # a warm start where the integrand vanishes: scan there
+        lost = ~np.isfinite(h)
+        z = np.where(lost, scan(), z)
+        h, g, curv = state(z)
     for _ in range(_NEWTON):
         step = np.clip(g / np.maximum(curv, 1e-12), -2.0, 2.0)
         size = np.ones(tasks)

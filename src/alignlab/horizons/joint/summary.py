@@ -163,6 +163,11 @@ def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None,
     notes = [] if note is None else [note]
     if fitted.quadrature_error > 1e-6:
         notes.append(f"quadrature error {fitted.quadrature_error:.2g} nats with {fitted.nodes} nodes per task")
+    if len(fitted.starts) > 1:
+        best = max(fitted.starts)
+        reached = sum(1 for x in fitted.starts if x > best - 0.01)
+        notes.append(f"best of {len(fitted.starts)} starts ({reached} reached it within 0.01 nats; their climbs "
+                     f"ended at {', '.join(f'{x:.2f}' for x in fitted.starts)} on the base nodes)")
     if fitted.covariance is None:
         notes.append("the observed information is not positive definite: no Wald intervals")
     at_bound = _at_bounds(model, theta, cells)
