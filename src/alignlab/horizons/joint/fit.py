@@ -96,7 +96,7 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, f
             second += [("cv", name, (kind, i, theta, fitted[name].nodes)) for i in range(count)]
         for start in range(0, bootstrap if not name.startswith("baseline") else 0, _CHUNK):
             draws = tuple(range(start, min(start + _CHUNK, bootstrap)))
-            second.append(("boot", name, (draws, theta, fitted[name].nodes)))
+            second.append(("boot", name, (draws, theta)))
     with tracker(progress, len(second), "held-out tests and bootstrap") as bar:
         results = list(ordered_map(_work, second, on_done=lambda i, r: bar.advance(1), seconds=60.0, **run))
     scores, boots = _collect(second, results, cells, context)
@@ -195,7 +195,7 @@ def _work(context, item):
         keep = context["folds"] != i if kind == "cells" else \
             cells.task_family[cells.task] != np.unique(cells.task_family)[i]
         return crossval.held_out(model, theta, cells, keep, count)
-    draws, theta, _ = args
+    draws, theta = args
     out = []
     for b in draws:
         drawn, origin = resample(cells, block_generator(context["root"], _SEED_BOOT, b))

@@ -8,8 +8,8 @@ the information; each step solves :math:`(B + \mu\,\mathrm{diag})\Delta = g` ins
 raises the objective (then :math:`\mu` shrinks, else it grows), and the task modes are warm-started from the
 last step. B starts as :math:`I + \nabla^2\mathrm{pen}` and, after each kept step s with gradient change y,
 takes the BFGS update :math:`B - Bss^TB/(s^TBs) + yy^T/(y^Ts)` (skipped unless :math:`s^Ty > 0`); a rejected
-step after updates first resets B to the score outer product at the current point, and only a step rejected
-under a fresh B raises :math:`\mu`. The score outer product alone is a poor curvature near the optimum for
+step raises :math:`\mu`, except that a step rejected under an updated B at :math:`\mu \ge 1` resets B to the
+score outer product at the current point (and :math:`\mu` to its start) instead. The score outer product alone is a poor curvature near the optimum for
 random-effects models (convergence was linear: 200-400 steps for logistic-joint, irt-2pl did not converge
 in 1,600, steps-joint stopped on a ridge 3.6 nats below its optimum on METR's file); the updated one converges
 in 30-300 steps, and the reset keeps it from stalling where the updates have gone stale.
