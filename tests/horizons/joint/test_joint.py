@@ -306,3 +306,18 @@ def test_an_agent_left_out_is_calibrated_without_its_own_fitted_parameters(small
             for theta in (full.theta, blind)]
     assert np.array_equal(runs[0][0], runs[1][0]) and np.array_equal(runs[0][1], runs[1][1])
     assert runs[0][2] == runs[1][2]
+
+
+def test_the_recovery_study_draws_again_a_data_set_where_an_agent_never_succeeds(small):
+    from alignlab.horizons.joint.simulate import recovery_study
+    cells, _ = small
+    model = jm.model("logistic-joint")
+    theta = _truth(model, cells)
+    intercept = model.agent_block(theta, cells.n_agents).shape[1] * 2     # the third agent's intercept
+    theta[intercept] = -5.0                   # its 144 runs all fail in about half the data sets
+    study = recovery_study(model, theta, cells, datasets=3, seed=0)
+    assert study.redrawn > 0
+    assert study.intervals["intercept"] == 3 * cells.n_agents and study.intervals["s"] == 3
+    theta[intercept] = -30.0                  # never a success: refused, not an endless loop
+    with pytest.raises(ValueError, match="all fail or all succeed"):
+        recovery_study(model, theta, cells, datasets=1, seed=0)
