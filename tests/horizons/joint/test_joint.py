@@ -183,6 +183,10 @@ def test_fit_joint_result_round_trips_and_tables(small):
     table = result.to_pandas("agents")
     assert len(table) == 4 * len(result.agents)
     assert set(result.to_pandas("cv")["kind"]) == {"cells", "family", "agent"}
+    by_name = {a["agent"]: a for a in fit["agents"]}
+    for row in fit["cv"]["agent"]["agents"]:                     # the calibrated p50 against the full fit's
+        assert row["p50_full"] == pytest.approx(by_name[row["agent"]]["p50_typical"], rel=1e-12)
+        assert row["p50_within_factor"] == (abs(math.log2(row["p50_calibrated"] / row["p50_full"])) <= 1)
 
 
 def test_new_agents_on_a_split_file(small, tmp_path):

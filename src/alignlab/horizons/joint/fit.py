@@ -32,6 +32,7 @@ from alignlab.horizons.joint.results import Bin, Calibration, JointResult, NewAg
 MAX_WORK = 2e4              # model fits (full, folds, bootstrap draws) unless max_work says more
 _CHUNK = 4                  # bootstrap draws per work item
 _CALIBRATION_BINS = 10
+P50_FACTOR = 2.0            # agent test: a calibrated p50 within this factor of the full fit's agrees with it
 # nested hypotheses: (model, parameter held, value, on the boundary of its range)
 NESTED = {"logistic-joint": (("s", 0.0, True),), "rasch": (("s", 0.0, True),),
           "weibull-joint": (("s", 0.0, True),), "irt-2pl": (("s", 0.0, True),),
@@ -99,7 +100,7 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, f
             second.append(("boot", name, (draws, theta)))
     with tracker(progress, len(second), "held-out tests and bootstrap") as bar:
         results = list(ordered_map(_work, second, on_done=lambda i, r: bar.advance(1), seconds=60.0, **run))
-    scores, boots = _collect(second, results, cells, context)
+    scores, boots = _collect(second, results, cells, fitted)
     out = {}
     for name in every:
         tests = _tests(name, fitted, nested, cells)
@@ -207,8 +208,10 @@ def _work(context, item):
     return out
 
 
-def _collect(items, results, cells, context):
-    """Scores per model and kind, and bootstrap draws per model, from the second round's results."""
+def _collect(items, results, cells, fitted):
+    """Scores per model and kind, and bootstrap draws per model, from the second round's results. Each agent of
+    the ``agent`` kind states its calibrated typical p50 beside the full fit's and whether they agree within
+    :data:`P50_FACTOR` (None where either has no p50)."""
     parts, boots = {}, {}
     for (what, name, args), result in zip(items, results):
         if what == "cv":
@@ -229,7 +232,11 @@ def _collect(items, results, cells, context):
             weight = float((cells.s_metr[index] + cells.f_metr[index]).sum())
             agents = ()
             if kind == "agent":
+                full = summary.draw_horizons(fitted[name].model, fitted[name].theta, cells.n_agents)[:, 0]
                 agents = tuple({"agent": cells.agents[i], "p50_calibrated": f[2],
+                                "p50_full": float(full[i]) if np.isfinite(full[i]) else None,
+                                "p50_within_factor": bool(abs(math.log(f[2] / full[i])) <= math.log(P50_FACTOR))
+                                if np.isfinite(full[i]) and np.isfinite(f[2]) and f[2] > 0 else None,
                                 "runs": float((cells.s_raw[f[0]] + cells.f_raw[f[0]]).sum()),
                                 "nats_per_run": float(crossval.log_scores(cells, f[0], f[1])[0].sum() /
                                                       max((cells.s_raw[f[0]] + cells.f_raw[f[0]]).sum(), 1))}
