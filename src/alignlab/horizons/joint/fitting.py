@@ -111,8 +111,7 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
         for update in (True, False) if len(starts) > 1 and model.link in BOTH_CLIMBS else (True,):
             objective = _Objective(model, cells, theta, count)
             box = bounds[objective.free]
-            x, converged, steps = _climb(objective, theta[objective.free], box, iterations, update)
-            value = objective.state(x, information=False)[0]
+            x, converged, steps, value = _climb(objective, theta[objective.free], box, iterations, update)
             ends.append((value, objective.theta(x), converged, steps))
     best = max(range(len(ends)), key=lambda i: ends[i][0] if np.isfinite(ends[i][0]) else -np.inf)
     _, theta, converged, _ = ends[best]
@@ -123,7 +122,7 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
             break
         count *= 2
         objective = _Objective(model, cells, theta, count)
-        x, converged, steps = _climb(objective, theta[objective.free], box, iterations)
+        x, converged, steps, _ = _climb(objective, theta[objective.free], box, iterations)
         used += steps
         theta = objective.theta(x)
     objective = _Objective(model, cells, theta, count)
@@ -143,10 +142,11 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
 def _climb(objective: _Objective, x, box, iterations, update: bool = True):
     """Levenberg-Marquardt with the score-outer-product information: BFGS-updated after each kept step and
     reset to a fresh one at the current point when a step after updates is rejected at damping
-    :data:`_MU_RESET` or more (``update``), else taken afresh at every kept step (module docstring)."""
+    :data:`_MU_RESET` or more (``update``), else taken afresh at every kept step (module docstring).
+    Returns the point, whether it converged, the steps taken and the objective there."""
     value, grad, info = objective.state(x)
     if not np.isfinite(value):
-        return x, False, 0
+        return x, False, 0, value
     mu = _MU0
     fresh, mode = True, objective.mode           # whether info is the score outer product at x; x's modes
     lower, upper = box[:, 0], box[:, 1]
@@ -162,7 +162,7 @@ def _climb(objective: _Objective, x, box, iterations, update: bool = True):
             mu *= 10
             continue
         if mu < 1.0 and 0.5 * float(g @ step) < 1e-10 * (1.0 + abs(value)):
-            return x, True, step_count          # the quadratic model promises nothing more
+            return x, True, step_count, value          # the quadratic model promises nothing more
         trial = np.clip(x + step, lower, upper)
         t_value, t_grad, t_info = objective.state(trial, information=not update)
         if t_value > value:
@@ -171,7 +171,7 @@ def _climb(objective: _Objective, x, box, iterations, update: bool = True):
             x, value, grad, fresh, mode = trial, t_value, t_grad, not update, objective.mode
             mu = max(mu / 4.0, 1e-12)
             if gain < 1e-10 * (1.0 + abs(value)):
-                return x, True, step_count
+                return x, True, step_count, value
             continue
         if not fresh and mu >= _MU_RESET:        # damping did not help: the score outer product at x
             objective.mode = mode
@@ -182,8 +182,8 @@ def _climb(objective: _Objective, x, box, iterations, update: bool = True):
                 continue
         mu *= 5.0
         if mu > _MU_MAX or np.abs(trial - x).max() < 1e-12:
-            return x, bool(np.abs(g).max() < 1e-3), step_count
-    return x, False, iterations
+            return x, bool(np.abs(g).max() < 1e-3), step_count, value
+    return x, False, iterations, value
 
 
 def _bfgs(curvature: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
