@@ -9,6 +9,9 @@ EXTRAS := all,test
 # one pytest worker per core (pytest-xdist); tests/conftest.py keeps the tests that share an expensive
 # fixture on one worker, so it is built once; the slowest tests are listed at the end
 PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15 -m "not validation"
+# Python writes its bytecode caches (__pycache__, ignored by git) even where the environment says not to:
+# every test process and worker otherwise compiles alignlab and re-rewrites the test modules anew
+unexport PYTHONDONTWRITEBYTECODE
 # the validation studies (tens of minutes: parameter recovery of the joint models): `make validate`
 VALIDATE_ARGS ?= -n auto -m validation --durations=0
 

@@ -8,6 +8,10 @@ tests/test_doc_snippets.py, with those of docs/.
 
 Tripwire commands train a transformer for minutes on the default world; here they run as written plus
 the flags of the tests' tiny world (the same code path, seconds of training), so the suite stays fast.
+Commands that would start worker processes or a Dask cluster (tripwire calibrate and study, the sweeps)
+run with ``--workers 1``, in this process: their numbers do not depend on where the work runs, which
+tests/tripwire/test_study.py, tests/sweep/test_sweep.py and tests/test_executor.py check with real workers,
+and starting them here would cost more than the tiny work they get.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ def argv_of(command: str) -> list[str]:
     argv = shlex.split(command)[1:]
     if argv[:2] in (["tripwire", "run"], ["tripwire", "calibrate"], ["tripwire", "study"], ["sweep", "tripwire"]):
         argv += TINY_TRIPWIRE
-    if argv[:2] == ["tripwire", "study"]:
-        argv += ["--scheduler", "processes"]      # two tiny worlds: no Dask cluster to start
+    if argv[:2] in (["tripwire", "calibrate"], ["tripwire", "study"]) or argv[0] == "sweep" and argv[1] != "show":
+        argv += ["--workers", "1"]                # in this process: no pool or Dask cluster to start
     return argv
 
 

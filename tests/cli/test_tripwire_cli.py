@@ -76,7 +76,8 @@ def test_calibrate_then_a_run_with_another_config_is_refused(tmp_path, capsys):
     cal = tmp_path / "cal"
     short = ["--n-known", "16", "--n-hidden", "4", "--d-model", "16", "--batch-size", "16", "--steps", "40",
              "--evidence-start", "20", "--hidden-fraction", "0.2", "--monitor-every", "10"]
-    rc = main(["tripwire", "calibrate", "--seeds", "0-1", "--relabels", "400", "--out", str(cal), "--json", *short])
+    rc = main(["tripwire", "calibrate", "--seeds", "0-1", "--relabels", "400", "--workers", "1", "--out", str(cal),
+               "--json", *short])                                  # in this process: no pool to start
     d, _ = _one_json(capsys)
     assert rc == 0 and set(d["thresholds"]) == {"eval", "probe", "map"} and d["seeds"] == [0, 1]
     assert "runs" not in d and "null_max" not in d              # the samples stay in calibration.json

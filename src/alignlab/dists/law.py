@@ -211,8 +211,11 @@ class Continuous:
 
     @property
     def width(self) -> float:
-        """Half the interquartile range: the scale on which the body of the law varies."""
-        return float(self.frozen.ppf(0.75) - self.frozen.ppf(0.25)) / 2
+        """Half the interquartile range: the scale on which the body of the law varies (infinite where the
+        upper quartile overflows a double, as for lomax or pareto with a shape below about 1/1000)."""
+        with np.errstate(over="ignore"):
+            low, high = float(self.frozen.ppf(0.25)), float(self.frozen.ppf(0.75))
+        return math.inf if math.isinf(high) else (high - low) / 2
 
     @property
     def support(self) -> tuple[float, float]:
