@@ -152,7 +152,7 @@ def output_file(param: str, path, suffixes: Sequence[str]) -> Path:
     p = Path(text)
     if p.suffix.lower() not in suffixes:
         raise ParameterError(param, f"must end in {', '.join(suffixes)} (got {text!r})")
-    if p.is_dir():
+    if path_kind(param, p) == "folder":
         raise ParameterError(param, f"{text} is a folder; give a file name ending in {', '.join(suffixes)}")
     _writable_parent(param, p)
     return p
@@ -165,18 +165,45 @@ def output_dir(param: str, path) -> Path:
     if not text.strip() or text.strip() == "-":
         raise ParameterError(param, f"must be a folder name (got {text!r})")
     p = Path(text)
-    if p.exists() and not p.is_dir():
+    kind = path_kind(param, p)
+    if kind not in (None, "folder"):
         raise ParameterError(param, f"{text} is a file, not a folder")
-    if p.is_dir():
+    if kind == "folder":
         _probe(param, p)
         return p
     _writable_parent(param, p)
     return p
 
 
+_ABSENT = (2, 20, 9, 40)        # ENOENT, ENOTDIR, EBADF, ELOOP: nothing there (as Path.exists reads them)
+
+
+def path_kind(param: str, path) -> str | None:
+    """What stands at ``path``: "folder", "file" (or anything else that is not a folder), or None when
+    nothing does. A path the system refuses to look up (a name too long, no permission to search a
+    folder on the way) is the parameter's error, not an internal one."""
+    import stat
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError as err:
+        if err.errno in _ABSENT:
+            return None
+        raise refused_path(param, path, err) from None
+    return "folder" if stat.S_ISDIR(mode) else "file"
+
+
+def refused_path(param: str, path, err: OSError) -> ParameterError:
+    """The parameter's error for a path the system refused (``err``), the path shortened to one line."""
+    import errno
+    text = str(path)
+    shown = text if len(text) <= 80 else f"{text[:40]}...{text[-20:]} ({len(text)} characters)"
+    reason = "a name too long for this system" if err.errno == errno.ENAMETOOLONG else (err.strerror or err)
+    return ParameterError(param, f"cannot use {shown}: {reason}")
+
+
 def _writable_parent(param: str, p) -> None:
     parent = p.parent if str(p.parent) else type(p)(".")
-    if not parent.is_dir():
+    if path_kind(param, parent) != "folder":
         raise ParameterError(param, f"the folder {parent} does not exist (create it first)")
     _probe(param, parent)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sys
 import warnings
+from pathlib import Path
 
 from alignlab._extras import hint
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, refused_path
 from alignlab.cli import data, dists, report, sweep
 from alignlab.cli.common import Parser, UsageError, flag_wording
 from alignlab.systems import systems
@@ -56,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_one_line(str(err)), file=sys.stderr)
         return 2
     except ParameterError as err:
-        leaf = getattr(args, "leaf_parser", None)        # a command built by cli.common.command names its flags
-        print(_one_line(f"alignlab: error: {flag_wording(err, leaf) if leaf is not None else err}"), file=sys.stderr)
-        return 2
+        return _refused(err, args)
     except KeyboardInterrupt:
         print("alignlab: interrupted", file=sys.stderr)
         return 130
@@ -73,9 +72,31 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("alignlab: error: out of memory (the work estimate missed this case; please report it)", file=sys.stderr)
         return 1
+    except OSError as err:               # the system refused a path given on the command line: bad input
+        param = _given_path(args, err.filename)
+        return _internal(err) if param is None else _refused(refused_path(param, err.filename, err), args)
     except Exception as err:             # noqa: BLE001 - a fault of ours: one line, never a traceback
         return _internal(err)
     return 0
+
+
+def _refused(err: ParameterError, args) -> int:
+    leaf = getattr(args, "leaf_parser", None)            # a command built by cli.common.command names its flags
+    print(_one_line(f"alignlab: error: {flag_wording(err, leaf) if leaf is not None else err}"), file=sys.stderr)
+    return 2
+
+
+def _given_path(args, filename) -> str | None:
+    """The argument whose value is ``filename`` or a folder above it (None: a path alignlab chose)."""
+    if args is None or not filename:
+        return None
+    filename = str(filename)
+    for dest, value in vars(args).items():
+        for given in value if isinstance(value, (list, tuple)) else (value,):
+            text = str(given) if isinstance(given, (str, Path)) else ""
+            if text and (filename == text or filename.startswith(text.rstrip("/") + "/")):
+                return dest
+    return None
 
 
 def _internal(err: Exception) -> int:

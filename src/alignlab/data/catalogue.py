@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 
 from alignlab._results import Result
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, path_kind
 
 ENVIRONMENT = "ALIGNLAB_DATA"
 
@@ -114,7 +114,10 @@ _COMMAND_FOLDER: ContextVar[str | Path | None] = ContextVar("alignlab_data_folde
 def using(data_dir: str | Path | None):
     """Within the block, ``data_dir`` is the data folder of every read that names none (the command
     line's ``--data DIR``: one flag reaches every reader of the command). None changes nothing. The
-    setting is this thread's (a context variable): commands read their data before handing work out."""
+    setting is this thread's (a context variable): commands read their data before handing work out.
+    A folder that is not there is refused at once, whether or not the command reads a data set."""
+    if data_dir is not None:
+        data_folder(data_dir)
     token = _COMMAND_FOLDER.set(data_dir) if data_dir is not None else None
     try:
         yield
@@ -133,7 +136,7 @@ def data_folder(data_dir: str | Path | None = None, param: str = "data") -> Path
     if data_dir is None:
         return None
     folder = Path(data_dir)
-    if not folder.is_dir():
+    if path_kind(param, folder) != "folder":
         raise ParameterError(param, f"must be a folder of data sets laid out as FOLDER/FILE, e.g. "
                                     f"agent-runs/{CATALOGUE[0].file} (no such folder: {data_dir})")
     return folder
