@@ -7,6 +7,7 @@ as a single line and exit with status 2, and library callers get the same text i
 
 from __future__ import annotations
 
+import errno
 import math
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
@@ -175,7 +176,7 @@ def output_dir(param: str, path) -> Path:
     return p
 
 
-_ABSENT = (2, 20, 9, 40)        # ENOENT, ENOTDIR, EBADF, ELOOP: nothing there (as Path.exists reads them)
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)    # nothing there (as Path.exists reads them)
 
 
 def path_kind(param: str, path) -> str | None:
@@ -194,7 +195,6 @@ def path_kind(param: str, path) -> str | None:
 
 def refused_path(param: str, path, err: OSError) -> ParameterError:
     """The parameter's error for a path the system refused (``err``), the path shortened to one line."""
-    import errno
     text = str(path)
     shown = text if len(text) <= 80 else f"{text[:40]}...{text[-20:]} ({len(text)} characters)"
     reason = "a name too long for this system" if err.errno == errno.ENAMETOOLONG else (err.strerror or err)
