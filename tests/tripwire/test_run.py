@@ -1,4 +1,5 @@
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import torch
 
 from alignlab import ParameterError
 from alignlab.tripwire import CheckpointError, RunResult, RunSummary, TripwireConfig, run_tripwire
-from alignlab.tripwire.checkpoint import load_checkpoint
+from alignlab.tripwire.checkpoint import latest, load_checkpoint, save_checkpoint
 from alignlab.tripwire.config import RESPONSES
 from alignlab.tripwire.run import Trainer, respond_from_trip
 
@@ -116,16 +117,24 @@ def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp
             f"run_tripwire(TripwireConfig(**{tiny_kwargs!r}), out={str(out)!r})\n")
     proc = subprocess.Popen([sys.executable, "-c", code])
     last = out / "state" / "last.pt"
+
+    def step():                          # None while last.pt is absent or being renamed
+        try:
+            return load_checkpoint(last)["step"]
+        except CheckpointError:
+            return None
+
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if last.exists() and load_checkpoint(last)["step"] >= 60:
+        if (step() or 0) >= 60:
             proc.send_signal(signal.SIGKILL)
             break
         time.sleep(0.05)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     assert not (out / "summary.json").exists()
-    killed_at = load_checkpoint(last)["step"]
+    # the kill can fall between save_checkpoint's two renames: resume then reads previous.pt
+    killed_at = load_checkpoint(latest(last, out / "state" / "previous.pt"))["step"]
     assert killed_at < reference.summary.trip.step
     resumed = run_tripwire(TripwireConfig(**tiny_kwargs), out=out, resume=True)
     assert [c.step for c in resumed.checks] == [c.step for c in reference.checks]
@@ -136,6 +145,23 @@ def test_killed_run_resumes_with_identical_results(tripped_run, tiny_kwargs, tmp
     skip = {"timing", "out"}                 # wall-clock seconds, and the folder
     assert {k: x for k, x in resumed.summary.to_dict().items() if k not in skip} == \
            {k: x for k, x in reference.summary.to_dict().items() if k not in skip}
+
+
+def test_a_checkpoint_replaces_the_last_only_once_it_is_written(tmp_path, monkeypatch):
+    last, previous = tmp_path / "last.pt", tmp_path / "previous.pt"
+    payload = {"config": {}, "model": {}, "optimizer": {}, "state": {}}
+    save_checkpoint(last, {**payload, "step": 1}, previous=previous)
+    save_checkpoint(last, {**payload, "step": 2}, previous=previous)
+    assert load_checkpoint(last)["step"] == 2 and load_checkpoint(previous)["step"] == 1
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(torch, "save", killed)           # killed while writing: both checkpoints stay
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(last, {**payload, "step": 3}, previous=previous)
+    assert load_checkpoint(last)["step"] == 2 and load_checkpoint(previous)["step"] == 1
+    os.replace(last, previous)                           # killed between the renames: resume reads previous
+    assert load_checkpoint(latest(last, previous))["step"] == 2
 
 
 @pytest.mark.parametrize("changes, param", [

@@ -27,13 +27,23 @@ class CheckpointError(ParameterError):
         super().__init__("checkpoint", f"{path} {reason}")
 
 
-def save_checkpoint(path: Path, payload: dict) -> None:
-    """Write ``payload`` (plus the format tag) to ``path`` via a temporary file and an atomic rename."""
+def save_checkpoint(path: Path, payload: dict, previous: Path | None = None) -> None:
+    """Write ``payload`` (plus the format tag) to ``path`` via a temporary file and an atomic rename. With
+    ``previous``, the checkpoint ``path`` held is kept there; it is renamed only once the new one is
+    written, so a kill at any moment leaves at least one whole checkpoint (see :func:`latest`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     torch.save({"format": FORMAT, **payload}, tmp)
+    if previous is not None and path.exists():
+        os.replace(path, previous)
     os.replace(tmp, path)
+
+
+def latest(last: Path, previous: Path) -> Path:
+    """The checkpoint to resume from: ``last``, or ``previous`` where a kill fell between the two renames
+    of :func:`save_checkpoint`."""
+    return last if last.exists() or not previous.exists() else previous
 
 
 def load_checkpoint(path: Path) -> dict:
@@ -48,12 +58,6 @@ def load_checkpoint(path: Path) -> dict:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT or any(k not in payload for k in REQUIRED):
         raise CheckpointError(path, f"is not an {FORMAT} checkpoint")
     return payload
-
-
-def rotate(last: Path, previous: Path) -> None:
-    """Keep the current ``last`` as ``previous`` before a new one is written."""
-    if last.exists():
-        os.replace(last, previous)
 
 
 def copy(src: Path, dst: Path) -> str | None:

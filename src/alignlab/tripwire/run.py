@@ -244,8 +244,7 @@ def _save(t: Trainer, out: Path | None) -> None:
     if out is None:
         return
     t0 = time.perf_counter()
-    ckpt.rotate(out / "state" / "last.pt", out / "state" / "previous.pt")
-    ckpt.save_checkpoint(out / "state" / "last.pt", t.state_dict())
+    ckpt.save_checkpoint(out / "state" / "last.pt", t.state_dict(), previous=out / "state" / "previous.pt")
     t.seconds["checkpoint"] += time.perf_counter() - t0
 
 
@@ -273,8 +272,7 @@ def _resume(t: Trainer, out: Path | None, explicit_thresholds: bool) -> None:
         raise v.ParameterError("resume", "needs the run folder (out)")
     if not out.is_dir():
         raise v.ParameterError("out", f"must be an existing run folder to resume (no such folder: {out})")
-    last, previous = out / "state" / "last.pt", out / "state" / "previous.pt"
-    payload = ckpt.load_checkpoint(last if last.exists() or not previous.exists() else previous)
+    payload = ckpt.load_checkpoint(ckpt.latest(out / "state" / "last.pt", out / "state" / "previous.pt"))
     saved = payload["config"]
     wanted = t.config.to_dict()
     diff = sorted(k for k in wanted if jsonable(saved.get(k)) != jsonable(wanted[k]))
