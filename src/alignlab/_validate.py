@@ -193,6 +193,17 @@ def path_kind(param: str, path) -> str | None:
     return "folder" if stat.S_ISDIR(mode) else "file"
 
 
+def input_file(param: str, path, what: str = "file") -> Path:
+    """``path`` as a :class:`~pathlib.Path` when a file stands there to be read; else the parameter's error:
+    "cannot read {what}: no such file", "...: it is a folder", or the system's refusal (:func:`refused_path`)."""
+    kind = path_kind(param, path)
+    if kind is None:
+        raise ParameterError(param, f"cannot read {what}: no such file")
+    if kind == "folder":
+        raise ParameterError(param, f"cannot read {what}: it is a folder")
+    return Path(path)
+
+
 def refused_path(param: str, path, err: OSError) -> ParameterError:
     """The parameter's error for a path the system refused (``err``), the path shortened to one line."""
     text = str(path)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from alignlab._results import Result
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, input_file
 
 FORMATS = (".npy", ".csv", ".txt", ".parquet")
 
@@ -84,8 +84,7 @@ def _read_file(path, column: str | None, param: str | None):
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
-    if not path.is_file():
-        raise ParameterError(name, "cannot read file: no such file")
+    input_file(name, path)
     if suffix == ".npy":
         values, lines = _read_npy(path, name, column), None
     elif suffix == ".parquet":

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, input_file
 
 FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".parquet")
 WEIGHTS = ("invsqrt", "equal", "none")
@@ -141,8 +141,7 @@ def load_runs(path, *, columns: dict | None = None, agent: str | None = None, ta
         suffix = ".jsonl.gz" if path.name.lower().endswith(".jsonl.gz") else path.suffix.lower()
         if suffix not in FORMATS:
             raise ParameterError(name, f"unknown file type {suffix or '(none)'!r}; use one of {', '.join(FORMATS)}")
-        if not path.is_file():
-            raise ParameterError(name, "cannot read file: no such file")
+        input_file(name, path)
         reader = {".jsonl": _read_jsonl, ".jsonl.gz": _read_jsonl, ".csv": _read_csv,
                   ".parquet": _read_parquet}[suffix]
         found, rows, where = reader(path, name, wanted)

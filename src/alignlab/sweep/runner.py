@@ -97,7 +97,7 @@ def show(path: str | Path) -> dict:
 
     from alignlab.sweep.store import open_sweep
     path = Path(path)
-    if not path.exists():
+    if v.path_kind("path", path) is None:
         raise v.ParameterError("path", f"no sweep store at {path}")
     ds = open_sweep(path, "path")
     definition = json.loads(ds.attrs["sweep"])

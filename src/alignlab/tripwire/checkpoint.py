@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, path_kind
 
 # 2: checkpoints hold the response's state, the belief readings' reference and the last clean weights;
 # a checkpoint of format 1 (before responses) cannot be resumed and is refused as not of this format
@@ -48,8 +48,9 @@ def latest(last: Path, previous: Path) -> Path:
 
 def load_checkpoint(path: Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(path, "does not exist")
+    kind = path_kind("checkpoint", path)
+    if kind != "file":
+        raise CheckpointError(path, "does not exist" if kind is None else "is a folder")
     try:
         payload = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as err:  # noqa: BLE001 - a damaged file can fail anywhere in the unpickler

@@ -164,7 +164,7 @@ def respond_from_trip(trip, respond: str, *, refit_every: int | None = None, sha
         state = trip.trip_state
     else:
         path = Path(trip) / "trip.pt"
-        if not path.is_file():
+        if v.path_kind("trip", path) != "file":
             raise v.ParameterError("trip", f"must be the folder of a run that tripped (no trip.pt in {trip})")
         state = ckpt.load_checkpoint(path)
     changes = {"respond": v.choice("respond", respond, RESPONSES), "shadow": bool(shadow)}

@@ -38,9 +38,7 @@ def save_fit(result: HorizonsResult, path) -> Path:
 def load_fit(path) -> HorizonsResult:
     """The :class:`HorizonsResult` saved at ``path`` by :func:`save_fit`."""
     name = str(path)
-    path = Path(path)
-    if not path.is_file():
-        raise v.ParameterError(name, "cannot read the saved fit: no such file")
+    path = v.input_file(name, path, "the saved fit")
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:

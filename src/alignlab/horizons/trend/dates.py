@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 
-from alignlab._validate import ParameterError
+from alignlab._validate import ParameterError, input_file
 
 DAYS_PER_YEAR = 365.25
 AGENT_COLUMNS = ("alias", "model", "agent")     # names the agent column of a release-dates file may have
@@ -56,8 +56,7 @@ def read_csv(path, what: str) -> tuple[str, list[str], list[dict]]:
     from alignlab.data.catalogue import NAMES, resolve
     name = path if isinstance(path, str) and path in NAMES else str(path)
     path = resolve(path, what)
-    if not path.is_file():
-        raise ParameterError(name, f"cannot read {what}: no such file")
+    input_file(name, path, what)
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
