@@ -25,9 +25,9 @@ typedef struct {
     Py_ssize_t stride_b, stride_n, stride_delta; /* values: (b, n, u) strides; delta, slope: the b stride */
 } table_t;
 
-/* Catmull-Rom on a uniform grid: index of the node at or below x (stencil i-1 .. i+2 of the unpadded
- * grid, i .. i+3 of the padded one), the weights and their derivatives in x (0 outside the grid). */
-static inline void cubic(const axis_t *ax, double x, Py_ssize_t *i, double w[4], double dw[4])
+/* The position of x on a uniform axis: index of the node at or below x (held inside the grid), the
+ * fraction t past it, and 1/h where x is inside the grid, else 0 (the derivative beyond it). */
+static inline double position(const axis_t *ax, double x, Py_ssize_t *i, double *scale)
 {
     double pos = (x - ax->lo) / ax->h;
     double top = (double)(ax->size - 1) - 1e-9;
@@ -37,13 +37,35 @@ static inline void cubic(const axis_t *ax, double x, Py_ssize_t *i, double w[4],
         pos = top;
     double f = floor(pos);
     *i = isnan(f) ? 0 : (Py_ssize_t)f; /* NaN: weights NaN, stencil at the start */
-    double t = pos - f;
+    *scale = (x >= ax->lo && x <= ax->hi) ? 1.0 / ax->h : 0.0;
+    return pos - f;
+}
+
+/* The cubic B-spline (log n and u): stencil i-1 .. i+2 of the unpadded coefficients, i .. i+3 of the
+ * padded ones; the weights and their derivatives in x. */
+static inline void spline(const axis_t *ax, double x, Py_ssize_t *i, double w[4], double dw[4])
+{
+    double scale, t = position(ax, x, i, &scale);
+    double s = 1.0 - t, t2 = t * t, t3 = t * t * t;
+    w[0] = s * s * s / 6;
+    w[1] = (3 * t3 - 6 * t2 + 4) / 6;
+    w[2] = (-3 * t3 + 3 * t2 + 3 * t + 1) / 6;
+    w[3] = t3 / 6;
+    dw[0] = -s * s / 2 * scale;
+    dw[1] = (3 * t2 - 4 * t) / 2 * scale;
+    dw[2] = (-3 * t2 + 2 * t + 1) / 2 * scale;
+    dw[3] = t2 / 2 * scale;
+}
+
+/* Catmull-Rom (log beta: through the values themselves), the same stencil. */
+static inline void catmull_rom(const axis_t *ax, double x, Py_ssize_t *i, double w[4], double dw[4])
+{
+    double scale, t = position(ax, x, i, &scale);
     double t2 = t * t, t3 = t * t * t;
     w[0] = (-t3 + 2 * t2 - t) / 2;
     w[1] = (3 * t3 - 5 * t2 + 2) / 2;
     w[2] = (-3 * t3 + 4 * t2 + t) / 2;
     w[3] = (t3 - t2) / 2;
-    double scale = (x >= ax->lo && x <= ax->hi) ? 1.0 / ax->h : 0.0;
     dw[0] = (-3 * t2 + 4 * t - 1) / 2 * scale;
     dw[1] = (9 * t2 - 10 * t) / 2 * scale;
     dw[2] = (-9 * t2 + 8 * t + 1) / 2 * scale;
@@ -78,8 +100,8 @@ static void point(const table_t *T, double beta, double n, double y, int derivat
 
     Py_ssize_t ib, jn, ku;
     double wb[4], dwb[4], wn[4], dwn[4], wu[4], dwu[4], wbn[4][4];
-    cubic(&T->beta, log(beta), &ib, wb, dwb);
-    cubic(&T->n, log_n_eval, &jn, wn, dwn);
+    catmull_rom(&T->beta, log(beta), &ib, wb, dwb);
+    spline(&T->n, log_n_eval, &jn, wn, dwn);
     for (int a = 0; a < 4; a++)
         for (int b = 0; b < 4; b++)
             wbn[a][b] = wb[a] * wn[b];
@@ -90,7 +112,7 @@ static void point(const table_t *T, double beta, double n, double y, int derivat
             delta += dv[a * T->stride_delta + b] * wbn[a][b];
     double u = z - log_n_eval - delta;
     double uc = u < T->u.lo ? T->u.lo : (u > T->u.hi ? T->u.hi : u);
-    cubic(&T->u, uc, &ku, wu, dwu);
+    spline(&T->u, uc, &ku, wu, dwu);
     const double *vv = T->values + ib * T->stride_b + jn * T->stride_n + ku;
     double along[4][4], ell = 0.0;
     for (int a = 0; a < 4; a++)

@@ -37,8 +37,17 @@ column of that beta stretched by the generalized-CLT scaling: the width of :math
 bulk narrows like :math:`n^{1/\gamma - 1}`; the right tail keeps its exact asymptote
 (``TABLE.resolved`` tells which columns are stretched).
 
-**Interpolation** (:meth:`LomaxTable.logit`): cubic (Catmull-Rom) in each of the three coordinates, with the
-derivatives of the interpolant, so that likelihoods get exact gradients of what they evaluate. A small C
+**Interpolation** (:meth:`LomaxTable.logit`): a cubic B-spline in :math:`\log n` and u, through the
+grid's values (along each of those axes the coefficients c solve :math:`(c_{i-1} + 4c_i + c_{i+1})/6 = v_i`,
+with :math:`c_{-1} = c_0` and :math:`c_N = c_{N-1}` at the ends: :func:`spline_coefficients`), and
+Catmull-Rom in :math:`\log\beta`, with the derivatives of the interpolant, so that likelihoods get exact
+gradients of what they evaluate. The spline is twice continuously differentiable in log n and u, the
+coordinates a task's effect moves (``steps-joint`` integrates over :math:`\log n`): with Catmull-Rom there
+too (continuous in its first derivative only; before 2026-12-07) those integrals converged slowly under
+Gauss-Hermite quadrature (docs/horizons_joint.md). In :math:`\log\beta` (23 nodes) a B-spline's
+prefilter spreads the table's bends (the law's change of regime at beta = 2, the stretched columns)
+along the axis: the steps curve at beta = 2.5 (n = 8) then missed the exact CDF by 4.7e-4 in p, against 1.4e-5 with
+Catmull-Rom. A small C
 extension, ``alignlab.horizons._lomax_interp``, does it point by point with the same formulas (built at
 install where a C compiler is; else the NumPy kernel runs, :func:`kernel` says which); the two agree to
 rounding (``tests/horizons/test_lomax_table.py``). Likelihoods call the table with a few dozen points at a
@@ -108,11 +117,13 @@ class LomaxTable:
     resolved: np.ndarray
 
     def __post_init__(self):
-        # edge-padded copies, so that every cubic stencil is one gather with fixed offsets
-        padded = np.pad(self.values, 1, mode="edge")
+        # the spline's coefficients, edge-padded (the ends' condition), so that every cubic stencil is one
+        # gather with fixed offsets
+        padded = np.pad(spline_coefficients(self.values, (1, 2)), 1, mode="edge")
         object.__setattr__(self, "_padded", padded.ravel())
-        object.__setattr__(self, "_padded_delta", np.pad(self.delta, 1, mode="edge").ravel())
-        object.__setattr__(self, "_padded_slope", np.pad(self.left_slope, 1, mode="edge").ravel())
+        object.__setattr__(self, "_padded_delta", np.pad(spline_coefficients(self.delta, (1,)), 1, mode="edge").ravel())
+        object.__setattr__(self, "_padded_slope",
+                           np.pad(spline_coefficients(self.left_slope, (1,)), 1, mode="edge").ravel())
         nb, nn, nu = padded.shape
         a, b, c = np.meshgrid(np.arange(4), np.arange(4), np.arange(4), indexing="ij")
         object.__setattr__(self, "_offsets3", ((a * nn + b) * nu + c).reshape(64, 1))
@@ -150,8 +161,8 @@ class LomaxTable:
         small = log_n < self.log_n[0]
         log_n_eval = np.maximum(log_n, self.log_n[0])
         z, dz_dlogbeta, dz_dlogy = _z_of_y(beta, y)
-        ib, wb, dwb = _cubic_weights(self.log_beta, np.log(beta))
-        jn, wn, dwn = _cubic_weights(self.log_n, log_n_eval)
+        ib, wb, dwb = _catmull_rom_weights(self.log_beta, np.log(beta), True)      # the module docstring
+        jn, wn, dwn = _spline_weights(self.log_n, log_n_eval)
         wbn = wb[:, None] * wn[None, :]
         corner2 = ib * (self.log_n.size + 2) + jn
         stencil2 = corner2[None, :] + self._offsets2                      # (16, P)
@@ -159,7 +170,7 @@ class LomaxTable:
         delta = _contract(delta_values, wbn)
         u = z - log_n_eval - delta
         u_clamped = np.clip(u, self.u[0], self.u[-1])
-        ku, wu, dwu = _cubic_weights(self.u, u_clamped)
+        ku, wu, dwu = _spline_weights(self.u, u_clamped)
         stride_b, stride_n = self._strides
         corner3 = ib * stride_b + jn * stride_n + ku
         values = self._padded[corner3[None, :] + self._offsets3].reshape(4, 4, 4, -1)
@@ -211,19 +222,52 @@ def _z_of_y(beta, y):
     return z, ratio, ratio * y / ((1.0 + y) * log1p_y)
 
 
-def _cubic_weights(nodes: np.ndarray, x: np.ndarray):
-    """Catmull-Rom on a uniform grid: the index i of the node at or below x (the stencil is
-    i-1 .. i+2), the four weights and their derivatives in x. x is held inside the grid (derivative 0
-    beyond it)."""
+def spline_coefficients(values: np.ndarray, axes) -> np.ndarray:
+    r"""The cubic B-spline coefficients that interpolate ``values`` on its grid along ``axes``: along each,
+    :math:`(c_{i-1} + 4c_i + c_{i+1})/6 = v_i` with :math:`c_{-1} = c_0` and :math:`c_N = c_{N-1}` (the
+    coefficients are edge-padded for evaluation, so the spline passes through every node, the end ones
+    included)."""
+    out = np.array(values, dtype=float)
+    for axis in axes:
+        size = out.shape[axis]
+        system = (np.diag(np.full(size, 4.0)) + np.diag(np.ones(size - 1), 1) + np.diag(np.ones(size - 1), -1)) / 6
+        system[0, 0] = system[-1, -1] = 5.0 / 6.0
+        moved = np.moveaxis(out, axis, 0)
+        out = np.moveaxis(np.linalg.solve(system, moved.reshape(size, -1)).reshape(moved.shape), 0, axis)
+    return out
+
+
+def _position(nodes: np.ndarray, x: np.ndarray):
+    """The index i of the uniform grid's node at or below x (held inside the grid), the fraction t past it,
+    and 1/h where x is inside the grid, else 0 (the derivative beyond it)."""
     h = nodes[1] - nodes[0]
     pos = np.clip((x - nodes[0]) / h, 0.0, nodes.size - 1 - 1e-9)
     i = np.floor(pos).astype(np.intp)
-    t = pos - i
+    inside = (x >= nodes[0]) & (x <= nodes[-1])
+    return i, pos - i, inside / h
+
+
+def _spline_weights(nodes: np.ndarray, x: np.ndarray):
+    """The cubic B-spline's stencil on a uniform grid: the index i of the node at or below x (the stencil
+    is the coefficients i-1 .. i+2), the four weights and their derivatives in x."""
+    i, t, scale = _position(nodes, x)
+    s = 1.0 - t
+    t2, t3 = t * t, t * t * t
+    w = np.stack([s * s * s / 6, (3 * t3 - 6 * t2 + 4) / 6, (-3 * t3 + 3 * t2 + 3 * t + 1) / 6, t3 / 6])
+    dw = np.stack([-s * s / 2, (3 * t2 - 4 * t) / 2, (-3 * t2 + 2 * t + 1) / 2, t2 / 2]) * scale
+    return i, w, dw
+
+
+def _catmull_rom_weights(nodes: np.ndarray, x: np.ndarray, derivatives: bool = False):
+    """Catmull-Rom on a uniform grid (through the values themselves): the index i, the four weights of
+    the values i-1 .. i+2 (and with ``derivatives`` their derivatives in x)."""
+    i, t, scale = _position(nodes, x)
     t2, t3 = t * t, t * t * t
     w = np.stack([(-t3 + 2 * t2 - t) / 2, (3 * t3 - 5 * t2 + 2) / 2, (-3 * t3 + 4 * t2 + t) / 2, (t3 - t2) / 2])
-    inside = (x >= nodes[0]) & (x <= nodes[-1])
+    if not derivatives:
+        return i, w
     dw = np.stack([(-3 * t2 + 4 * t - 1) / 2, (9 * t2 - 10 * t) / 2, (-9 * t2 + 8 * t + 1) / 2,
-                   (3 * t2 - 2 * t) / 2]) * (inside / h)
+                   (3 * t2 - 2 * t) / 2]) * scale
     return i, w, dw
 
 
@@ -324,7 +368,7 @@ def _fill(z: np.ndarray, ell: np.ndarray, ok: np.ndarray):
 
 def _resample(z: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The filled row at the points ``at`` (Catmull-Rom inside the z grid, its straight ends outside)."""
-    i, w, _ = _cubic_weights(z, at)
+    i, w = _catmull_rom_weights(z, at)
     inside = (row[np.clip(i + np.arange(-1, 3)[:, None], 0, z.size - 1)] * w).sum(axis=0)
     left = (row[1] - row[0]) / (z[1] - z[0])
     return np.where(at < z[0], row[0] + (at - z[0]) * left, np.where(at > z[-1], row[-1] + (at - z[-1]), inside))

@@ -19,7 +19,7 @@ def held_out_score(runs, weights, agent: str, family: str, success: dict) -> flo
     mine = (runs.agent == agent) & (runs.family == family)
     p = np.array([success[m] for m in runs.minutes[mine]])
     y, w = runs.score[mine], weights[mine]
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):         # 0 * log 0 where p = 0: not taken
         terms = np.where(y > 0, y * np.log(p), 0.0) + np.where(y < 1, (1 - y) * np.log1p(-p), 0.0)
     return float(np.sum(w * terms))
 

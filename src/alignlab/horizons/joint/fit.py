@@ -140,7 +140,7 @@ def _model(name, fixed=()):
     return m.fix(**dict(fixed)) if fixed else m
 
 
-STEPS_STARTS = (10.0, 3.0)        # steps-joint's starts: subtasks at the reference length (fitting, "Starts")
+STEPS_STARTS = (30.0, 3.0)        # steps-joint's starts: subtasks at the reference length (fitting, "Starts")
 
 
 def start(model, cells, n_reference: float = STEPS_STARTS[0]) -> np.ndarray:
