@@ -121,7 +121,8 @@ class LomaxTable:
         # gather with fixed offsets
         padded = np.pad(spline_coefficients(self.values, (1, 2)), 1, mode="edge")
         object.__setattr__(self, "_padded", padded.ravel())
-        object.__setattr__(self, "_padded_delta", np.pad(spline_coefficients(self.delta, (1,)), 1, mode="edge").ravel())
+        object.__setattr__(self, "_padded_delta",
+                           np.pad(spline_coefficients(self.delta, (1,)), 1, mode="edge").ravel())
         object.__setattr__(self, "_padded_slope",
                            np.pad(spline_coefficients(self.left_slope, (1,)), 1, mode="edge").ravel())
         nb, nn, nu = padded.shape
