@@ -64,6 +64,25 @@ def test_one_subtask_is_exact(table):
                   - exact).max() < 5e-3          # measured: 2.0e-3 (beta = 0.1, logit -7)
 
 
+@pytest.mark.parametrize("kernel", lt.KERNELS[::-1] if lt.kernel() == "compiled" else ("numpy",))
+def test_the_spline_passes_through_every_node_the_end_ones_included(table, kernel):
+    """At a grid node (log beta, log n, u) the interpolant is the stored value: the spline's coefficients
+    solve the interpolation system with the ends' condition (a wrong end row moves the first and last
+    nodes of log n and u)."""
+    i = np.array([2, 8, 12, 16])                               # log beta nodes, Catmull-Rom there
+    j = np.array([0, 1, 20, table.log_n.size - 2, table.log_n.size - 1])
+    k = np.array([0, 1, 150, 200, 250, table.u.size - 2, table.u.size - 1])
+    I, J, K = np.meshgrid(i, j, k, indexing="ij")
+    beta, log_n, u = np.exp(table.log_beta[I]), table.log_n[J], table.u[K]
+    z = u + log_n + table.delta[I, J]                          # u = z - log n - delta(beta, n)
+    log_y = np.log(np.expm1(np.logaddexp(0.0, z) / beta))     # z = log((1 + y)^beta - 1)
+    ok = np.isfinite(log_y) & (log_y < 700)
+    got = table.logit(beta[ok], np.exp(log_n[ok]), np.exp(log_y[ok]), kernel=kernel)
+    want = table.values[I, J, K][ok]
+    assert ok.sum() > 100
+    assert np.max(np.abs(got - want) / (1 + np.abs(want))) < 1e-7
+
+
 def test_derivatives_are_those_of_the_interpolant(table):
     rng = np.random.default_rng(0)
     beta = np.exp(rng.uniform(-2.5, 1.2, 200))
