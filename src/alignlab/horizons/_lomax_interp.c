@@ -41,20 +41,33 @@ static inline double position(const axis_t *ax, double x, Py_ssize_t *i, double 
     return pos - f;
 }
 
-/* The cubic B-spline (log n and u): stencil i-1 .. i+2 of the unpadded coefficients, i .. i+3 of the
- * padded ones; the weights and their derivatives in x. */
-static inline void spline(const axis_t *ax, double x, Py_ssize_t *i, double w[4], double dw[4])
+/* The quintic B-spline (log n and u): stencil i-2 .. i+3 of the unpadded coefficients, i .. i+5 of the
+ * padded ones; the weights (polynomials in t, lomax_table._QUINTIC, by Horner's rule) and their
+ * derivatives in x. */
+#define W 6
+static const double QUINTIC[W][6] = {
+    {1 / 120.0, -5 / 120.0, 10 / 120.0, -10 / 120.0, 5 / 120.0, -1 / 120.0},
+    {26 / 120.0, -50 / 120.0, 20 / 120.0, 20 / 120.0, -20 / 120.0, 5 / 120.0},
+    {66 / 120.0, 0 / 120.0, -60 / 120.0, 0 / 120.0, 30 / 120.0, -10 / 120.0},
+    {26 / 120.0, 50 / 120.0, 20 / 120.0, -20 / 120.0, -20 / 120.0, 10 / 120.0},
+    {1 / 120.0, 5 / 120.0, 10 / 120.0, 10 / 120.0, 5 / 120.0, -5 / 120.0},
+    {0 / 120.0, 0 / 120.0, 0 / 120.0, 0 / 120.0, 0 / 120.0, 1 / 120.0},
+};
+
+static inline void spline(const axis_t *ax, double x, Py_ssize_t *i, double w[W], double dw[W])
 {
     double scale, t = position(ax, x, i, &scale);
-    double s = 1.0 - t, t2 = t * t, t3 = t * t * t;
-    w[0] = s * s * s / 6;
-    w[1] = (3 * t3 - 6 * t2 + 4) / 6;
-    w[2] = (-3 * t3 + 3 * t2 + 3 * t + 1) / 6;
-    w[3] = t3 / 6;
-    dw[0] = -s * s / 2 * scale;
-    dw[1] = (3 * t2 - 4 * t) / 2 * scale;
-    dw[2] = (-3 * t2 + 2 * t + 1) / 2 * scale;
-    dw[3] = t2 / 2 * scale;
+    for (int k = 0; k < W; k++) {
+        const double *row = QUINTIC[k];
+        double value = row[5], slope = 5 * row[5];
+        for (int power = 4; power >= 0; power--) {
+            value = value * t + row[power];
+            if (power)
+                slope = slope * t + power * row[power];
+        }
+        w[k] = value;
+        dw[k] = slope * scale;
+    }
 }
 
 /* Catmull-Rom (log beta: through the values themselves), the same stencil. */
@@ -99,26 +112,32 @@ static void point(const table_t *T, double beta, double n, double y, int derivat
     double dz_dlogy = ratio * y / ((1.0 + y) * log1p_y);
 
     Py_ssize_t ib, jn, ku;
-    double wb[4], dwb[4], wn[4], dwn[4], wu[4], dwu[4], wbn[4][4];
+    double wb[4], dwb[4], wn[W], dwn[W], wu[W], dwu[W], wbn[4][W];
     catmull_rom(&T->beta, log(beta), &ib, wb, dwb);
     spline(&T->n, log_n_eval, &jn, wn, dwn);
     for (int a = 0; a < 4; a++)
-        for (int b = 0; b < 4; b++)
+        for (int b = 0; b < W; b++)
             wbn[a][b] = wb[a] * wn[b];
     const double *dv = T->delta + ib * T->stride_delta + jn;
     double delta = 0.0;
     for (int a = 0; a < 4; a++)
-        for (int b = 0; b < 4; b++)
+        for (int b = 0; b < W; b++)
             delta += dv[a * T->stride_delta + b] * wbn[a][b];
     double u = z - log_n_eval - delta;
     double uc = u < T->u.lo ? T->u.lo : (u > T->u.hi ? T->u.hi : u);
     spline(&T->u, uc, &ku, wu, dwu);
     const double *vv = T->values + ib * T->stride_b + jn * T->stride_n + ku;
-    double along[4][4], ell = 0.0;
+    double along[4][W], along_du[4][W], ell = 0.0;
     for (int a = 0; a < 4; a++)
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < W; b++) {
             const double *c = vv + a * T->stride_b + b * T->stride_n;
-            along[a][b] = c[0] * wu[0] + c[1] * wu[1] + c[2] * wu[2] + c[3] * wu[3];
+            double sum = 0.0, sum_du = 0.0; /* one pass over the coefficients for both */
+            for (int k = 0; k < W; k++) {
+                sum += c[k] * wu[k];
+                sum_du += c[k] * dwu[k];
+            }
+            along[a][b] = sum;
+            along_du[a][b] = sum_du;
             ell += along[a][b] * wbn[a][b];
         }
     int below = u < T->u.lo, outside = below || u > T->u.hi;
@@ -127,7 +146,7 @@ static void point(const table_t *T, double beta, double n, double y, int derivat
     if (below) {
         slope = 0.0;
         for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++)
+            for (int b = 0; b < W; b++)
                 slope += sv[a * T->stride_delta + b] * wbn[a][b];
     }
     if (outside)
@@ -143,15 +162,14 @@ static void point(const table_t *T, double beta, double n, double y, int derivat
     }
     double delta_b = 0.0, delta_n = 0.0, ell_b = 0.0, ell_n = 0.0, ell_u = 0.0, slope_b = 0.0, slope_n = 0.0;
     for (int a = 0; a < 4; a++)
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < W; b++) {
             double wdb_n = dwb[a] * wn[b], wb_dn = wb[a] * dwn[b];
             double d = dv[a * T->stride_delta + b];
             delta_b += d * wdb_n;
             delta_n += d * wb_dn;
             ell_b += along[a][b] * wdb_n;
             ell_n += along[a][b] * wb_dn;
-            const double *c = vv + a * T->stride_b + b * T->stride_n;
-            ell_u += (c[0] * dwu[0] + c[1] * dwu[1] + c[2] * dwu[2] + c[3] * dwu[3]) * wbn[a][b];
+            ell_u += along_du[a][b] * wbn[a][b];
             if (below) {
                 double s = sv[a * T->stride_delta + b];
                 slope_b += s * wdb_n;
@@ -219,7 +237,7 @@ static PyObject *logit(PyObject *Py_UNUSED(self), PyObject *args)
             axes[k]->h = g[4 * k + 2];
             axes[k]->size = (Py_ssize_t)g[4 * k + 3];
         }
-        Py_ssize_t nb = T.beta.size + 2, nn = T.n.size + 2, nu = T.u.size + 2;
+        Py_ssize_t nb = T.beta.size + 2, nn = T.n.size + 2 * (W / 2 - 1), nu = T.u.size + 2 * (W / 2 - 1);
         if (views[0].len != 12 * 8 || T.beta.size < 2 || T.n.size < 2 || T.u.size < 2 || !(T.beta.h > 0) ||
             !(T.n.h > 0) || !(T.u.h > 0))
             error = "grid: must hold 12 numbers, three axes of at least two nodes";

@@ -37,14 +37,17 @@ column of that beta stretched by the generalized-CLT scaling: the width of :math
 bulk narrows like :math:`n^{1/\gamma - 1}`; the right tail keeps its exact asymptote
 (``TABLE.resolved`` tells which columns are stretched).
 
-**Interpolation** (:meth:`LomaxTable.logit`): a cubic B-spline in :math:`\log n` and u, through the
-grid's values (along each of those axes the coefficients c solve :math:`(c_{i-1} + 4c_i + c_{i+1})/6 = v_i`,
-with :math:`c_{-1} = c_0` and :math:`c_N = c_{N-1}` at the ends: :func:`spline_coefficients`), and
-Catmull-Rom in :math:`\log\beta`, with the derivatives of the interpolant, so that likelihoods get exact
-gradients of what they evaluate. The spline is twice continuously differentiable in log n and u, the
-coordinates a task's effect moves (``steps-joint`` integrates over :math:`\log n`): with Catmull-Rom there
-too (continuous in its first derivative only; before 2026-12-07) those integrals converged slowly under
-Gauss-Hermite quadrature (docs/horizons_joint.md). In :math:`\log\beta` (23 nodes) a B-spline's
+**Interpolation** (:meth:`LomaxTable.logit`): a quintic B-spline in :math:`\log n` and u, through the
+grid's values (along each of those axes the coefficients c solve
+:math:`(c_{i-2} + 26c_{i-1} + 66c_i + 26c_{i+1} + c_{i+2})/120 = v_i`, with the coefficients beyond the ends
+equal to the end ones: :func:`spline_coefficients`), and Catmull-Rom in :math:`\log\beta`, with the
+derivatives of the interpolant, so that likelihoods get exact gradients of what they evaluate. The spline is
+four times continuously differentiable in log n and u, the coordinates a task's effect moves
+(``steps-joint`` integrates over :math:`\log n`), so those integrals converge fast under Gauss-Hermite
+quadrature: with Catmull-Rom there (continuous in its first derivative only; before 2026-12-07) and with a
+cubic spline (twice; before 2026-12-08) they converged algebraically, and steps-joint's quadrature missed
+1e-8 nats (docs/horizons_joint.md). The log n grid is twice as fine as it was (step 0.15): on the old grid
+the quintic spline was less accurate than the cubic one. In :math:`\log\beta` (23 nodes) a B-spline's
 prefilter spreads the table's bends (the law's change of regime at beta = 2, the stretched columns)
 along the axis: the steps curve at beta = 2.5 (n = 8) then missed the exact CDF by 4.7e-4 in p, against 1.4e-5 with
 Catmull-Rom. A small C
@@ -68,7 +71,7 @@ import numpy as np
 BETA_RANGE = (0.05, 4.0)
 N_RANGE = (1e-3, 1e4)
 _BETA_STEP = 0.2            # grid steps: log beta, log n, u, and the z grid of the inversion
-_N_STEP = 0.3
+_N_STEP = 0.15
 _U_RANGE = (-40.0, 40.0)
 _U_STEP = 0.2
 _Z_RANGE = (-32.0, 48.0)
@@ -78,6 +81,14 @@ _AGREE = 1e-6               # the two contours agreeing to this (in the logit) c
 _RESOLVED_LOGIT = (-5.0, 8.0)   # a column is resolved when the contours resolve it over this logit range
 _BLOCK = 8192
 _MAX_LOG_Y = 700.0          # y = (1 + e^z)^(1/beta) - 1 must stay a finite double
+# The uniform quintic B-spline on the stencil i-2 .. i+3 of a point t in [0, 1) past node i: weight k is
+# sum_p _QUINTIC[k][p] t^p (the basis' polynomial pieces; at t = 0 they are _QUINTIC_AT_NODE / 120)
+_QUINTIC = tuple(tuple(c / 120.0 for c in row) for row in (
+    (1, -5, 10, -10, 5, -1), (26, -50, 20, 20, -20, 5), (66, 0, -60, 0, 30, -10),
+    (26, 50, 20, -20, -20, 10), (1, 5, 10, 10, 5, -5), (0, 0, 0, 0, 0, 1)))
+_QUINTIC_AT_NODE = (1, 26, 66, 26, 1)
+SPLINE_PAD = 2              # coefficients padded on each side of log n and u (the stencil reaches i-2 .. i+3)
+_WIDTH = 6
 KERNELS = ("compiled", "numpy")
 
 try:
@@ -117,18 +128,19 @@ class LomaxTable:
     resolved: np.ndarray
 
     def __post_init__(self):
-        # the spline's coefficients, edge-padded (the ends' condition), so that every cubic stencil is one
-        # gather with fixed offsets
-        padded = np.pad(spline_coefficients(self.values, (1, 2)), 1, mode="edge")
+        # the spline's coefficients, edge-padded (the ends' condition: 1 node along log beta, 2 along log n
+        # and u), so that every (4, 6, 6) stencil is one gather with fixed offsets
+        pad3, pad2 = ((1, 1), (SPLINE_PAD, SPLINE_PAD), (SPLINE_PAD, SPLINE_PAD)), ((1, 1), (SPLINE_PAD, SPLINE_PAD))
+        padded = np.pad(spline_coefficients(self.values, (1, 2)), pad3, mode="edge")
         object.__setattr__(self, "_padded", padded.ravel())
         object.__setattr__(self, "_padded_delta",
-                           np.pad(spline_coefficients(self.delta, (1,)), 1, mode="edge").ravel())
+                           np.pad(spline_coefficients(self.delta, (1,)), pad2, mode="edge").ravel())
         object.__setattr__(self, "_padded_slope",
-                           np.pad(spline_coefficients(self.left_slope, (1,)), 1, mode="edge").ravel())
+                           np.pad(spline_coefficients(self.left_slope, (1,)), pad2, mode="edge").ravel())
         nb, nn, nu = padded.shape
-        a, b, c = np.meshgrid(np.arange(4), np.arange(4), np.arange(4), indexing="ij")
-        object.__setattr__(self, "_offsets3", ((a * nn + b) * nu + c).reshape(64, 1))
-        object.__setattr__(self, "_offsets2", (a[:, :, 0] * nn + b[:, :, 0]).reshape(16, 1))
+        a, b, c = np.meshgrid(np.arange(4), np.arange(_WIDTH), np.arange(_WIDTH), indexing="ij")
+        object.__setattr__(self, "_offsets3", ((a * nn + b) * nu + c).reshape(-1, 1))
+        object.__setattr__(self, "_offsets2", (a[:, :, 0] * nn + b[:, :, 0]).reshape(-1, 1))
         object.__setattr__(self, "_strides", (nn * nu, nu))
         # the compiled kernel's view of the grid: per axis its first and last node, step and node count
         grid = [float(x) for nodes in (self.log_beta, self.log_n, self.u)
@@ -149,7 +161,7 @@ class LomaxTable:
             _lomax_interp.logit(self._grid, self._padded, self._padded_delta, self._padded_slope,
                                 np.ascontiguousarray(beta), np.ascontiguousarray(n), np.ascontiguousarray(y), out)
             return tuple(row.reshape(shape) for row in out) if derivatives else out[0].reshape(shape)
-        # blocks that keep the 64-point stencils in cache (several times faster than one huge block)
+        # blocks that keep the 144-point stencils in cache (several times faster than one huge block)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):    # -inf/inf tails are meant
             blocks = [self._logit_block(beta[a:a + _BLOCK], n[a:a + _BLOCK], y[a:a + _BLOCK], derivatives)
                       for a in range(0, beta.size, _BLOCK)] or [self._logit_block(beta, n, y, derivatives)]
@@ -165,22 +177,22 @@ class LomaxTable:
         ib, wb, dwb = _catmull_rom_weights(self.log_beta, np.log(beta), True)      # the module docstring
         jn, wn, dwn = _spline_weights(self.log_n, log_n_eval)
         wbn = wb[:, None] * wn[None, :]
-        corner2 = ib * (self.log_n.size + 2) + jn
-        stencil2 = corner2[None, :] + self._offsets2                      # (16, P)
-        delta_values = self._padded_delta[stencil2].reshape(4, 4, -1)
+        corner2 = ib * (self.log_n.size + 2 * SPLINE_PAD) + jn
+        stencil2 = corner2[None, :] + self._offsets2                      # (24, P)
+        delta_values = self._padded_delta[stencil2].reshape(4, _WIDTH, -1)
         delta = _contract(delta_values, wbn)
         u = z - log_n_eval - delta
         u_clamped = np.clip(u, self.u[0], self.u[-1])
         ku, wu, dwu = _spline_weights(self.u, u_clamped)
         stride_b, stride_n = self._strides
         corner3 = ib * stride_b + jn * stride_n + ku
-        values = self._padded[corner3[None, :] + self._offsets3].reshape(4, 4, 4, -1)
+        values = self._padded[corner3[None, :] + self._offsets3].reshape(4, _WIDTH, _WIDTH, -1)
         along_u = np.einsum("abcp,cp->abp", values, wu)
         ell = _contract(along_u, wbn)
         below, above = u < self.u[0], u > self.u[-1]
         outside = below | above
         if outside.any():
-            slope_values = self._padded_slope[stencil2].reshape(4, 4, -1)
+            slope_values = self._padded_slope[stencil2].reshape(4, _WIDTH, -1)
             slope = np.where(below, _contract(slope_values, wbn), 1.0)
             ell = ell + (u - u_clamped) * slope
         if not derivatives:
@@ -208,7 +220,7 @@ class LomaxTable:
 
 
 def _contract(values, weights):
-    """The sum over the leading (4, 4) stencil of values * weights."""
+    """The sum over the leading (4, 6) stencil (log beta, log n) of values * weights."""
     return np.einsum("abp,abp->p", values, weights)
 
 
@@ -224,15 +236,17 @@ def _z_of_y(beta, y):
 
 
 def spline_coefficients(values: np.ndarray, axes) -> np.ndarray:
-    r"""The cubic B-spline coefficients that interpolate ``values`` on its grid along ``axes``: along each,
-    :math:`(c_{i-1} + 4c_i + c_{i+1})/6 = v_i` with :math:`c_{-1} = c_0` and :math:`c_N = c_{N-1}` (the
-    coefficients are edge-padded for evaluation, so the spline passes through every node, the end ones
-    included)."""
+    r"""The quintic B-spline coefficients that interpolate ``values`` on its grid along ``axes``: along each,
+    :math:`(c_{i-2} + 26c_{i-1} + 66c_i + 26c_{i+1} + c_{i+2})/120 = v_i` with :math:`c_{-2} = c_{-1} = c_0`
+    and :math:`c_{N+1} = c_N = c_{N-1}` at the ends (the coefficients are edge-padded for evaluation, so the
+    spline passes through every node, the end ones included)."""
     out = np.array(values, dtype=float)
     for axis in axes:
         size = out.shape[axis]
-        system = (np.diag(np.full(size, 4.0)) + np.diag(np.ones(size - 1), 1) + np.diag(np.ones(size - 1), -1)) / 6
-        system[0, 0] = system[-1, -1] = 5.0 / 6.0
+        system = np.zeros((size, size))
+        rows = np.arange(size)
+        for offset, weight in zip(range(-SPLINE_PAD, SPLINE_PAD + 1), _QUINTIC_AT_NODE):
+            np.add.at(system, (rows, np.clip(rows + offset, 0, size - 1)), weight / 120.0)
         moved = np.moveaxis(out, axis, 0)
         out = np.moveaxis(np.linalg.solve(system, moved.reshape(size, -1)).reshape(moved.shape), 0, axis)
     return out
@@ -249,13 +263,19 @@ def _position(nodes: np.ndarray, x: np.ndarray):
 
 
 def _spline_weights(nodes: np.ndarray, x: np.ndarray):
-    """The cubic B-spline's stencil on a uniform grid: the index i of the node at or below x (the stencil
-    is the coefficients i-1 .. i+2), the four weights and their derivatives in x."""
+    """The quintic B-spline's stencil on a uniform grid: the index i of the node at or below x (the stencil
+    is the coefficients i-2 .. i+3), the six weights and their derivatives in x (:data:`_QUINTIC`, by
+    Horner's rule in the fraction t past node i)."""
     i, t, scale = _position(nodes, x)
-    s = 1.0 - t
-    t2, t3 = t * t, t * t * t
-    w = np.stack([s * s * s / 6, (3 * t3 - 6 * t2 + 4) / 6, (-3 * t3 + 3 * t2 + 3 * t + 1) / 6, t3 / 6])
-    dw = np.stack([-s * s / 2, (3 * t2 - 4 * t) / 2, (-3 * t2 + 2 * t + 1) / 2, t2 / 2]) * scale
+    w = np.empty((_WIDTH,) + np.shape(t))
+    dw = np.empty_like(w)
+    for k, row in enumerate(_QUINTIC):
+        value, slope = row[5], 5 * row[5]
+        for power in range(4, -1, -1):
+            value = value * t + row[power]
+            if power:
+                slope = slope * t + power * row[power]
+        w[k], dw[k] = value, slope * scale
     return i, w, dw
 
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from alignlab.horizons.joint import marginal as mq
 
-MAX_NODES = 512                   # steps-joint on METR's file: 384 for an error below 1e-6 (docs/horizons_joint.md)
+MAX_NODES = 512                   # steps-joint on METR's file: 384 for an error below 1e-8 (docs/horizons_joint.md)
 _HESSIAN_STEP = 1e-5
 _ITERATIONS = 400
 _MU0, _MU_MAX = 1e-2, 1e10
