@@ -306,6 +306,32 @@ def test_a_fit_from_several_starts_is_the_fit_from_the_start_whose_climb_ended_h
     assert len(two.starts) == 2 and two.loglik >= fit(rasch, cells, start(rasch, cells), covariance=False).loglik - 1e-6
 
 
+@pytest.mark.parametrize("name", ["logistic-joint", "steps-joint"])
+def test_the_modes_are_each_tasks_maximum(small, name):
+    """Newton with secant curvatures, each task leaving once it stops moving, lands on every task's maximum
+    of h(z) = log phi(z) + sum of its cells' log-likelihoods, found here by a bounded scalar search."""
+    from scipy.optimize import minimize_scalar
+    cells, _ = small
+    model = jm.model(name)
+    theta = _truth(model, cells)
+    data = _design(small, model, theta, seed=5)
+    mode, curvature = mq.modes(model, theta, data)
+    lin = mq.linear(model, theta, data)
+    for j in range(data.n_tasks):
+        mine = np.flatnonzero(data.task == j)
+
+        def minus_h(z):
+            sub = Linear(lin.eta0[mine], lin.lam[mine],
+                         None if lin.link_params is None else tuple(p[mine] for p in lin.link_params))
+            ell = mq._terms(model, sub, np.full((mine.size, 1), z), data.s[mine], data.f[mine], False)
+            return -(ell.sum() - 0.5 * z * z)
+
+        best = minimize_scalar(minus_h, bounds=(mode[j] - 3.0, mode[j] + 3.0), method="bounded",
+                               options={"xatol": 1e-10})
+        assert abs(best.x - mode[j]) <= 1e-6 * (1.0 + abs(mode[j])), (j, best.x, mode[j])
+        assert -minus_h(mode[j]) >= -best.fun - 1e-10
+
+
 def test_a_warm_start_of_the_modes_where_the_integrand_vanishes_falls_back_to_the_scan(small):
     cells, _ = small
     model = jm.model("logistic-joint")
