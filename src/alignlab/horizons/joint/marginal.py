@@ -13,9 +13,9 @@ nodes :math:`x_k` and weights :math:`w_k` of :math:`\int e^{-x^2} g(x)\,dx`,
 .. math:: \int e^{h_j(z)}dz \approx \sqrt2\hat\sigma_j \sum_k w_k e^{x_k^2} e^{h_j(\hat z_j + \sqrt2\hat\sigma_j x_k)},
 
 exact for a Gaussian integrand and very accurate near one (it is Laplace's method when K = 1). The
-modes come from Newton's method on all tasks at once (a grid scan first, backtracking steps; warm starts
-from the last call; secant curvatures after the first step; a task leaves once its step is below 1e-9), the curvature from the links' second derivatives. The error is measured, not
-assumed: :func:`quadrature_error` recomputes with twice the nodes.
+modes come from Newton's method on all tasks at once (a grid scan first, backtracking steps, secant
+curvatures after the first step, a task leaving once its step is below 1e-9; warm starts from the last
+call), the curvature from the links' second derivatives. The error is measured, not assumed: :func:`quadrature_error` recomputes with twice the nodes.
 
 **Gradient.** The nodes are held where they were placed, so the gradient of the approximation is the
 posterior-weighted sum :math:`\sum_k \pi_{jk}\,\partial h_j(z_{jk})/\partial\theta` with
@@ -126,12 +126,18 @@ def modes(model, theta, cells, start: np.ndarray | None = None, lin=None):
     lin = lin if lin is not None else linear(model, theta, cells)
     tasks = cells.n_tasks
 
-    def state(z, active):
+    def part(active):
+        """The cells of the ``active`` tasks: their indices, each one's task among the active, their terms."""
+        if active.size == tasks:
+            return slice(None), cells.task, lin
+        keep = np.flatnonzero(np.isin(cells.task, active))
+        local = np.searchsorted(active, cells.task[keep])
+        params = None if lin.link_params is None else tuple(p[keep] for p in lin.link_params)
+        return keep, local, Linear(lin.eta0[keep], lin.lam[keep], params)
+
+    def state(z, active, cells_of_active):
         """h, h' and -h'' of the ``active`` tasks' integrands at their z (one per active task)."""
-        keep = np.flatnonzero(moving[cells.task]) if active.size < tasks else slice(None)
-        local = rank[cells.task[keep]]
-        sub = lin if active.size == tasks else Linear(
-            lin.eta0[keep], lin.lam[keep], None if lin.link_params is None else tuple(p[keep] for p in lin.link_params))
+        keep, local, sub = cells_of_active
         ell, d1, d2, _ = _terms(model, sub, z[local][:, None], cells.s[keep], cells.f[keep], True)
         lam = sub.lam[:, None]
         h = _per_task(ell, local, active.size)[:, 0] - 0.5 * z * z
@@ -145,13 +151,14 @@ def modes(model, theta, cells, start: np.ndarray | None = None, lin=None):
         return _SCAN[np.argmax(np.where(np.isfinite(h), h, -np.inf), axis=1)]
 
     active = np.arange(tasks)
-    moving, rank = np.ones(tasks, dtype=bool), np.arange(tasks)
+    every = part(active)
     z = scan() if start is None else np.array(start, dtype=float)
-    h, g, curv = state(z, active)
+    h, g, curv = state(z, active, every)
     if start is not None and not np.isfinite(h).all():     # a warm start where the integrand vanishes: scan there
         lost = ~np.isfinite(h)
         z = np.where(lost, scan(), z)
-        h, g, curv = state(z, active)
+        h, g, curv = state(z, active, every)
+    current = every
     secant = np.full(tasks, np.nan)         # -h'' from the last step's change of h': the exact curvature's estimate
     for _ in range(_NEWTON):
         za, ha, ga, ca = z[active], h[active], g[active], curv[active]
@@ -160,7 +167,7 @@ def modes(model, theta, cells, start: np.ndarray | None = None, lin=None):
         size = np.ones(active.size)
         for _ in range(40):
             trial = za + size * step
-            h_new, g_new, c_new = state(trial, active)
+            h_new, g_new, c_new = state(trial, active, current)
             worse = ~(h_new >= ha - 1e-12 * (1.0 + np.abs(ha)))
             if not worse.any():
                 break
@@ -168,12 +175,12 @@ def modes(model, theta, cells, start: np.ndarray | None = None, lin=None):
         with np.errstate(divide="ignore", invalid="ignore"):
             secant[active] = (ga - g_new) / (trial - za)
         z[active], h[active], g[active], curv[active] = trial, h_new, g_new, c_new
-        active = active[np.abs(size * step) >= 1e-9]
-        if active.size == 0:
+        still = np.abs(size * step) >= 1e-9
+        if not still.any():
             break
-        moving[:] = False
-        moving[active] = True
-        rank[active] = np.arange(active.size)
+        if not still.all():
+            active = active[still]
+            current = part(active)
     return z, np.maximum(curv, 1.0)
 
 
