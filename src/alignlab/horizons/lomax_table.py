@@ -86,9 +86,9 @@ _MAX_LOG_Y = 700.0          # y = (1 + e^z)^(1/beta) - 1 must stay a finite doub
 _QUINTIC = tuple(tuple(c / 120.0 for c in row) for row in (
     (1, -5, 10, -10, 5, -1), (26, -50, 20, 20, -20, 5), (66, 0, -60, 0, 30, -10),
     (26, 50, 20, -20, -20, 10), (1, 5, 10, 10, 5, -5), (0, 0, 0, 0, 0, 1)))
-_QUINTIC_AT_NODE = (1, 26, 66, 26, 1)
-SPLINE_PAD = 2              # coefficients padded on each side of log n and u (the stencil reaches i-2 .. i+3)
-_WIDTH = 6
+_QUINTIC_AT_NODE = tuple(row[0] * 120.0 for row in _QUINTIC[:-1])   # (1, 26, 66, 26, 1): the weights at t = 0
+_WIDTH = len(_QUINTIC)      # coefficients per stencil along log n and u
+SPLINE_PAD = _WIDTH // 2 - 1    # coefficients padded on each side of log n and u (the stencil reaches i-2 .. i+3)
 KERNELS = ("compiled", "numpy")
 
 try:
