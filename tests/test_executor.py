@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from alignlab._executor import WorkerError, ordered_map
+from alignlab._executor import WorkerError, local_threads, ordered_map
 
 
 def square(x):
@@ -124,3 +124,29 @@ def test_an_item_that_keeps_killing_dask_workers_is_one_error_not_a_wait():
     with pytest.raises(WorkerError, match="dask worker died"):
         list(ordered_map(dies_on_two, range(4), workers=2, scheduler="local"))
     assert time.perf_counter() - start < 120
+
+
+def local_threads_here(x):
+    return local_threads()
+
+
+def test_worker_processes_and_pool_threads_use_one_thread_and_this_process_its_cores():
+    """Work inside a worker (process or pool thread) does not spread further: its siblings have the cores."""
+    assert local_threads() == len(os.sched_getaffinity(0))
+    assert list(ordered_map(local_threads_here, range(4), workers=2)) == [1] * 4
+    assert list(ordered_map(local_threads_here, range(4), workers=2, threads=True)) == [1] * 4
+
+
+def nested_sum(x):
+    return sum(ordered_map(square, range(x), workers=2, threads=True))
+
+
+def test_a_map_on_threads_inside_a_pool_thread_finishes_and_an_abandoned_map_leaves_the_pool_working():
+    """The thread pools live as long as the process: a map on threads started from one of their threads runs
+    in that thread (it would otherwise wait on itself), and a map left unfinished cancels only its own items."""
+    assert list(ordered_map(nested_sum, [3, 4, 5, 6], workers=2, threads=True)) == [5, 14, 30, 55]
+    started = ordered_map(pid_after_a_moment, range(20), workers=2, threads=True)
+    next(started)
+    started.close()
+    assert list(ordered_map(square, range(6), workers=2, threads=True)) == [0, 1, 4, 9, 16, 25]
+

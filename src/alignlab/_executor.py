@@ -7,7 +7,9 @@ every item, in the order of ``items``, whatever ran where and finished when. Whe
   (``seconds``, the caller's estimate of the whole job in this process, below
   :data:`MIN_PARALLEL_SECONDS`), or a script whose top level would run again in every worker
   (see below); this holds for ``scheduler="local"`` too (no items: nothing starts at all);
-* **threads** (``threads=True``): for NumPy work that releases the GIL;
+* **threads** (``threads=True``): for NumPy work (or a compiled kernel) that releases the GIL, on one
+  pool per worker count that lives as long as the process, so that a kernel may split every call of a
+  likelihood's thousands over threads; :func:`local_threads` says how many threads such work should use;
 * **local processes**, started with ``spawn`` (no forked torch or BLAS state): ``shared`` is sent
   once to each worker, not once per item;
 * **Dask**: ``scheduler="tcp://HOST:PORT"`` (a running scheduler) or ``scheduler="local"`` (an
@@ -33,6 +35,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
+import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +57,15 @@ def worker_count(workers: int | None, param: str = "workers") -> int:
     return v.integer(param, workers if workers is not None else (os.cpu_count() or 1), low=1, high=1024)
 
 
+def local_threads() -> int:
+    """How many threads work in this process should spread over: the cores it may use, or 1 in a worker
+    process (of this module's pools or a Dask cluster), whose siblings have the other cores."""
+    import multiprocessing
+    if multiprocessing.parent_process() is not None or getattr(_POOL_THREAD, "inside", False):
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def ordered_map(function: Callable, items: Iterable, *, workers: int | None = None, threads: bool = False,
                 scheduler: str | None = None, shared=_NO_SHARED, in_flight: int | None = None,
                 on_done: Callable[[int, object], None] | None = None, seconds: float | None = None,
@@ -72,6 +84,8 @@ def ordered_map(function: Callable, items: Iterable, *, workers: int | None = No
     local = scheduler is None or scheduler == "local"
     if not items:
         return iter(())
+    if threads and getattr(_POOL_THREAD, "inside", False):       # a pool thread waiting on its own pool: never
+        workers = 1
     if local and (workers == 1 or len(items) == 1 or (seconds is not None and seconds < MIN_PARALLEL_SECONDS)):
         return _serial(call, items, on_done)
     if local and not threads and _script_reruns_in_workers():
@@ -116,12 +130,12 @@ def _call_with_shared(function, item):
 
 
 def _pool(function, shared, items, workers, threads, in_flight, on_done) -> Iterator:
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     workers = min(workers, len(items))
     if threads:
-        pool = ThreadPoolExecutor(workers)
+        pool = _thread_pool(workers)
         submit = (lambda item: pool.submit(function, item)) if shared is _NO_SHARED else \
             (lambda item: pool.submit(function, shared, item))
     else:
@@ -160,7 +174,25 @@ def _pool(function, shared, items, workers, threads, in_flight, on_done) -> Iter
             pending.popleft()
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if threads:                                  # the pool stays; this map's unfinished items do not
+            for _, future in pending:
+                future.cancel()
+            wait([future for _, future in pending])
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_POOL_THREAD = threading.local()      # .inside: this thread is one of a pool's (its maps run in it, serially)
+
+
+def _mark_pool_thread() -> None:
+    _POOL_THREAD.inside = True
+
+
+@lru_cache(maxsize=None)
+def _thread_pool(workers: int):
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(workers, thread_name_prefix="alignlab", initializer=_mark_pool_thread)
 
 
 def _result(future, broken):

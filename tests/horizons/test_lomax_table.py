@@ -198,3 +198,24 @@ def test_a_kernel_that_is_not_there_is_refused(table):
     with pytest.raises(ValueError, match="kernel: must be one of"):
         table.logit(1.0, 1.0, 1.0, kernel="fortran")
     assert lt.kernel() in lt.KERNELS
+
+
+@pytest.mark.skipif(lt._lomax_interp is None, reason="the compiled kernel was not built here (no C compiler)")
+@pytest.mark.parametrize("derivatives", [False, True])
+def test_a_call_split_over_threads_equals_one_call_bit_for_bit(table, monkeypatch, derivatives):
+    """The compiled kernel splits a large call over threads (``_executor.local_threads``); each point is its
+    own computation, so any split gives the same doubles, and every point is written (none left unset)."""
+    from alignlab import _executor
+    rng = np.random.default_rng(8)
+    size = 3 * lt._PARALLEL_POINTS + 17                         # uneven slices
+    beta = np.exp(rng.uniform(math.log(0.05), math.log(4.0), size))
+    n = np.exp(rng.uniform(math.log(1e-3), math.log(1e4), size))
+    y = np.exp(rng.uniform(-10.0, 20.0, size))
+    monkeypatch.setattr(_executor, "local_threads", lambda: 1)
+    one = table.logit(beta, n, y, derivatives=derivatives, kernel="compiled")
+    for count in (2, 3):
+        monkeypatch.setattr(_executor, "local_threads", lambda: count)
+        split = table.logit(beta, n, y, derivatives=derivatives, kernel="compiled")
+        for a, b in zip(*((one, split) if derivatives else ((one,), (split,)))):
+            np.testing.assert_array_equal(a, b)
+

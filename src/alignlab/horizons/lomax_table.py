@@ -103,6 +103,33 @@ def kernel() -> str:
     return "compiled" if _lomax_interp is not None else "numpy"
 
 
+_PARALLEL_POINTS = 16384    # a call with at least this many points is split over the process's threads
+
+
+def _compiled(table, beta, n, y, rows: int) -> np.ndarray:
+    """The compiled kernel on contiguous points: (rows, P), the logit (and its three derivatives for 4 rows).
+    A call of :data:`_PARALLEL_POINTS` points or more is split into contiguous slices, one per thread
+    (:func:`alignlab._executor.local_threads`; the kernel releases the GIL); each point is its own
+    computation, so the values do not depend on the split."""
+    from alignlab._executor import local_threads, ordered_map
+    size = beta.size
+    count = min(local_threads(), size // (_PARALLEL_POINTS // 2)) if size >= _PARALLEL_POINTS else 1
+    if count <= 1:
+        out = np.empty((rows, size))
+        _lomax_interp.logit(table._grid, table._padded, table._padded_delta, table._padded_slope, beta, n, y, out)
+        return out
+    cuts = np.linspace(0, size, count + 1).astype(int)
+
+    def part(k):
+        a, b = cuts[k], cuts[k + 1]
+        piece = np.empty((rows, b - a))
+        _lomax_interp.logit(table._grid, table._padded, table._padded_delta, table._padded_slope,
+                            beta[a:b], n[a:b], y[a:b], piece)
+        return piece
+
+    return np.concatenate(list(ordered_map(part, range(count), workers=count, threads=True)), axis=1)
+
+
 def _checked_kernel(name: str | None) -> str:
     if name is None:
         return kernel()
@@ -157,9 +184,8 @@ class LomaxTable:
         shape = beta.shape
         beta, n, y = beta.ravel(), n.ravel(), y.ravel()
         if kernel == "compiled":
-            out = np.empty((4 if derivatives else 1, beta.size))
-            _lomax_interp.logit(self._grid, self._padded, self._padded_delta, self._padded_slope,
-                                np.ascontiguousarray(beta), np.ascontiguousarray(n), np.ascontiguousarray(y), out)
+            out = _compiled(self, np.ascontiguousarray(beta), np.ascontiguousarray(n), np.ascontiguousarray(y),
+                            4 if derivatives else 1)
             return tuple(row.reshape(shape) for row in out) if derivatives else out[0].reshape(shape)
         # blocks that keep the 144-point stencils in cache (several times faster than one huge block)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):    # -inf/inf tails are meant
@@ -322,24 +348,31 @@ def build_table() -> LomaxTable:
     log_beta = _grid(math.log(BETA_RANGE[0]), math.log(BETA_RANGE[1]), _BETA_STEP)
     log_n = _grid(math.log(N_RANGE[0]), math.log(N_RANGE[1]), _N_STEP)
     u = _grid(_U_RANGE[0], _U_RANGE[1], _U_STEP)
-    shape = (log_beta.size, log_n.size)
-    values = np.empty(shape + (u.size,))
-    delta = np.empty(shape)
-    resolved = np.empty(shape, dtype=bool)
-    n = np.exp(log_n)
-    for i, beta in enumerate(np.exp(log_beta)):
-        z = _grid(_Z_RANGE[0], min(_Z_RANGE[1], beta * _MAX_LOG_Y - 1.0), _Z_STEP)
-        ell, ok = _logit_curves(beta, z, n)
-        filled, resolved[i] = _fill(z, ell, ok)
-        delta[i] = _offsets(beta, z, filled, resolved[i], log_n)
-        for j in range(n.size):
-            if resolved[i, j]:
-                values[i, j] = _resample(z, filled[j], u + log_n[j] + delta[i, j])
-            else:
-                last = np.flatnonzero(resolved[i, :j])[-1]
-                values[i, j] = _stretched(beta, n[j] / n[last], u, values[i, last], delta[i, j])
+    from alignlab._executor import local_threads, ordered_map
+
+    # one beta node at a time, on threads (the inversion is NumPy work that releases the GIL)
+    columns = list(ordered_map(functools.partial(_beta_column, log_n=log_n, u=u), np.exp(log_beta),
+                               workers=local_threads(), threads=True))
+    values, delta, resolved = (np.stack(parts) for parts in zip(*columns))
     left_slope = (values[..., 1] - values[..., 0]) / (u[1] - u[0])
     return LomaxTable(log_beta, log_n, u, values, delta, left_slope, resolved)
+
+
+def _beta_column(beta: float, log_n: np.ndarray, u: np.ndarray):
+    """The table at one beta node: the logit at every (log n, u), the offsets delta and which n are resolved."""
+    n = np.exp(log_n)
+    values = np.empty((n.size, u.size))
+    z = _grid(_Z_RANGE[0], min(_Z_RANGE[1], beta * _MAX_LOG_Y - 1.0), _Z_STEP)
+    ell, ok = _logit_curves(beta, z, n)
+    filled, resolved = _fill(z, ell, ok)
+    delta = _offsets(beta, z, filled, resolved, log_n)
+    for j in range(n.size):
+        if resolved[j]:
+            values[j] = _resample(z, filled[j], u + log_n[j] + delta[j])
+        else:
+            last = np.flatnonzero(resolved[:j])[-1]
+            values[j] = _stretched(beta, n[j] / n[last], u, values[last], delta[j])
+    return values, delta, resolved
 
 
 def _logit_curves(beta: float, z: np.ndarray, ns: np.ndarray):

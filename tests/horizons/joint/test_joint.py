@@ -373,3 +373,27 @@ def test_the_recovery_study_draws_again_a_data_set_where_an_agent_never_succeeds
     theta[intercept] = -30.0                  # never a success: refused, not an endless loop
     with pytest.raises(ValueError, match="all fail or all succeed"):
         recovery_study(model, theta, cells, datasets=1, seed=0)
+
+
+def test_the_hessian_on_fewer_exact_nodes_gives_the_final_nodes_covariance(small, monkeypatch):
+    """A fit takes its Hessian on the fewest nodes whose quadrature error was below HESSIAN_TOLERANCE
+    (fitting's docstring): its standard errors equal those of the Hessian on the final nodes to 1e-4
+    (relative). The small design's fit is exact on the base nodes, so the fit is asked for 1e-13 nats here:
+    it then doubles its nodes, and the rule picks fewer than the final ones (checked)."""
+    from alignlab.horizons.joint import fitting
+    from alignlab.horizons.joint.fit import starts
+    cells, _ = small
+    model = jm.model("steps-joint")
+    monkeypatch.setattr(mq, "QUADRATURE_TOLERANCE", 1e-13)
+    picked = []
+    hessian = fitting._hessian
+    monkeypatch.setattr(fitting, "_hessian", lambda objective, x: picked.append(objective.count) or
+                        hessian(objective, x))
+    fitted = fit(model, cells, starts(model, cells)[:1])
+    assert fitted.covariance is not None and min(picked) < fitted.nodes, (picked, fitted.nodes)
+    final = fitting._Objective(model, cells, fitted.theta, fitted.nodes)
+    free = final.free
+    exact = np.linalg.inv(-hessian(final, fitted.theta[free]))
+    ours = np.sqrt(np.diag(fitted.covariance)[free])
+    assert np.max(np.abs(ours / np.sqrt(np.diag(exact)) - 1.0)) < 1e-4
+

@@ -16,9 +16,14 @@ in 30-300 steps, and the reset keeps it from stalling where the updates have gon
 
 The quadrature error (:func:`~alignlab.horizons.joint.marginal.quadrature_error`) is then
 checked: above :data:`~alignlab.horizons.joint.marginal.QUADRATURE_TOLERANCE` the nodes are doubled and the
-climb resumed. On the final nodes the Hessian :math:`H` of the objective is taken by central differences of
-the analytic gradient and Newton steps :math:`-H^{-1}g` polish the optimum while they gain more than 1e-10
-nats (each gaining step takes a new Hessian; 2k gradients for k parameters). The covariance of the free
+climb resumed. The Hessian :math:`H` of the objective is taken by central differences of the analytic
+gradient (2k gradients for k parameters), on the fewest nodes of that doubling whose quadrature error was
+below :data:`HESSIAN_TOLERANCE` (1e-6 nats), and Newton steps :math:`-H^{-1}g`, g on the final nodes, polish
+the optimum while they gain more than 1e-10 nats (each gaining step takes a new Hessian). The curvature of
+a quadrature error that small is far below what the intervals show: at steps-joint's optimum on METR's
+file, the Hessians on 96 nodes (error 2.9e-6 nats), 192 (7.2e-8) and 384 (7.1e-9) give standard errors
+within 1.4e-5 and 6.8e-7 (relative) of the 384 nodes' ones, and the 192 nodes' Hessian costs 40% of the
+384 nodes' one. The covariance of the free
 parameters is :math:`(-H)^{-1}` (for irt-2pl, of the penalised objective: a posterior covariance in its
 discriminations).
 
@@ -41,6 +46,7 @@ from alignlab.horizons.joint import marginal as mq
 
 MAX_NODES = 512                   # steps-joint on METR's file: 384 for an error below 1e-8 (docs/horizons_joint.md)
 _HESSIAN_STEP = 1e-5
+HESSIAN_TOLERANCE = 1e-6          # nats: the Hessian is taken on the fewest nodes whose quadrature error is below
 _ITERATIONS = 400
 _MU0, _MU_MAX = 1e-2, 1e10
 BOTH_CLIMBS = frozenset({"steps"})  # links whose several starts are each climbed both ways (docstring)
@@ -116,8 +122,9 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
     best = max(range(len(ends)), key=lambda i: ends[i][0] if np.isfinite(ends[i][0]) else -np.inf)
     _, theta, converged, _ = ends[best]
     used = sum(e[3] for e in ends)
+    errors = {}                                  # the quadrature error measured on each count of nodes
     while True:                                  # double the nodes until the quadrature is exact, climbing on
-        error = mq.quadrature_error(model, theta, cells, count)
+        error = errors[count] = mq.quadrature_error(model, theta, cells, count)
         if error <= mq.QUADRATURE_TOLERANCE or 2 * count > MAX_NODES:
             break
         count *= 2
@@ -128,8 +135,9 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
     objective = _Objective(model, cells, theta, count)
     x = theta[objective.free]
     hessian = None
-    if covariance:                               # polished and its Hessian taken once, on the final nodes
-        x, hessian = _polish(objective, x, box)
+    if covariance:                               # polished on the final nodes, its Hessian on the fewest exact ones
+        fewest = min(c for c, e in errors.items() if e <= HESSIAN_TOLERANCE or c == count)
+        x, hessian = _polish(objective, x, box, _Objective(model, cells, theta, fewest))
         theta = objective.theta(x)
         error = mq.quadrature_error(model, theta, cells, count)
     integral, mode = mq.marginal(model, theta, cells, count)
@@ -213,13 +221,14 @@ def _hessian(objective: _Objective, x: np.ndarray) -> np.ndarray:
     return 0.5 * (out + out.T)
 
 
-def _polish(objective: _Objective, x, box, steps: int = 12):
-    """Newton steps with the finite-difference Hessian, halved until they gain, while they gain more than
-    1e-10 nats (the score-outer-product climb is slow where a parameter belongs to a single task, such as
-    irt-2pl's discriminations); a step that gains less is not taken, so that the Hessian in hand is the
-    one at the point returned. Returns the point and the Hessian there."""
+def _polish(objective: _Objective, x, box, curvature: _Objective, steps: int = 12):
+    """Newton steps with the finite-difference Hessian of ``curvature`` (the same objective on fewer nodes,
+    or ``objective`` itself), halved until they gain, while they gain more than 1e-10 nats (the
+    score-outer-product climb is slow where a parameter belongs to a single task, such as irt-2pl's
+    discriminations); a step that gains less is not taken, so that the Hessian in hand is the one at the
+    point returned. Returns the point and the Hessian there."""
     value, grad, _ = objective.state(x, information=False)
-    hessian = _hessian(objective, x)
+    hessian = _hessian(curvature, x)
     for _ in range(steps):
         if hessian is None:
             break
@@ -238,7 +247,7 @@ def _polish(objective: _Objective, x, box, steps: int = 12):
         if t_value - value < 1e-10:              # the optimum to 1e-10 nats: x and its Hessian stand
             break
         x, value, grad = trial, t_value, t_grad
-        hessian = _hessian(objective, x)
+        hessian = _hessian(curvature, x)
     return x, hessian
 
 
