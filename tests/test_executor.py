@@ -150,3 +150,12 @@ def test_a_map_on_threads_inside_a_pool_thread_finishes_and_an_abandoned_map_lea
     started.close()
     assert list(ordered_map(square, range(6), workers=2, threads=True)) == [0, 1, 4, 9, 16, 25]
 
+
+
+def test_a_forked_child_gets_thread_pools_of_its_own():
+    """The pools live as long as their process; a child forked after one was made (its threads not copied)
+    makes its own instead of waiting forever on the parent's."""
+    import multiprocessing
+    assert list(ordered_map(square, range(4), workers=2, threads=True)) == [0, 1, 4, 9]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(nested_sum, (5,)).get(timeout=60) == 30

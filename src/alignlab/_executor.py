@@ -135,7 +135,7 @@ def _pool(function, shared, items, workers, threads, in_flight, on_done) -> Iter
 
     workers = min(workers, len(items))
     if threads:
-        pool = _thread_pool(workers)
+        pool = _thread_pool(workers, os.getpid())    # a forked child has none of its parent's threads
         submit = (lambda item: pool.submit(function, item)) if shared is _NO_SHARED else \
             (lambda item: pool.submit(function, shared, item))
     else:
@@ -190,7 +190,7 @@ def _mark_pool_thread() -> None:
 
 
 @lru_cache(maxsize=None)
-def _thread_pool(workers: int):
+def _thread_pool(workers: int, pid: int):
     from concurrent.futures import ThreadPoolExecutor
     return ThreadPoolExecutor(workers, thread_name_prefix="alignlab", initializer=_mark_pool_thread)
 

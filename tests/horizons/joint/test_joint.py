@@ -397,3 +397,51 @@ def test_the_hessian_on_fewer_exact_nodes_gives_the_final_nodes_covariance(small
     ours = np.sqrt(np.diag(fitted.covariance)[free])
     assert np.max(np.abs(ours / np.sqrt(np.diag(exact)) - 1.0)) < 1e-4
 
+
+
+@pytest.fixture(scope="module")
+def gamma_at_its_bound(small):
+    """steps-joint fitted to data simulated at the small design with gamma at the lower end of its range (0.05):
+    with this seed the estimate lands there too (and so does one agent's beta)."""
+    from alignlab.horizons.joint.fit import starts
+    cells, _ = small
+    model = jm.model("steps-joint")
+    truth = fit(model, cells, starts(model, cells), covariance=True).theta.copy()
+    truth[model.shared_index("gamma", cells.n_agents)] = math.log(0.05)
+    data, _ = simulate(model, truth, cells, np.random.default_rng(1))
+    return model, data, fit(model, data, starts(model, data))
+
+
+def test_a_shared_parameter_at_the_end_of_its_range_gets_its_profile_likelihood_interval(gamma_at_its_bound):
+    """One end is the range's end; at the other, twice the drop of the profile log-likelihood crosses chi2_1's
+    95% point: below it just inside, above it just outside (the crossing is found to 0.01 in log gamma)."""
+    from alignlab.horizons.joint.fit import _profiled
+    from alignlab.horizons.joint.fitting import PROFILE_LEVEL, profile_interval
+    model, data, fitted = gamma_at_its_bound
+    assert _profiled(fitted, data) == ["gamma"]
+    low, high = profile_interval(model, data, fitted.theta, fitted.loglik, "gamma")
+    assert low == pytest.approx(0.05, rel=1e-12) and 0.05 < high < 5.0
+
+    def drop(gamma):
+        return 2 * (fitted.loglik - fit(model.fix(gamma=gamma), data, fitted.theta, covariance=False).loglik)
+
+    assert drop(high * math.exp(-0.02)) < PROFILE_LEVEL < drop(high * math.exp(0.02))
+
+
+def test_no_wald_interval_for_what_moves_with_a_parameter_at_its_bound(gamma_at_its_bound):
+    """At a range's end a Wald interval is not valid: gamma gets the profile interval it is given, tau (a function
+    of gamma) and the agent whose beta sits at its bound get none, sigma keeps its Wald interval; the note says so."""
+    from alignlab.horizons.joint import summary
+    model, data, fitted = gamma_at_its_bound
+    bound = summary.at_bounds(model, fitted.theta, data)
+    stuck = [data.agents[a] for a in range(data.n_agents) if bound[2 * a: 2 * a + 2].any()]
+    assert stuck and fitted.covariance is not None
+    result = summary.summarise(fitted, data, "steps-joint", profiles={"gamma": (0.05, 0.14)})
+    assert result.shared["gamma"].ci == (0.05, 0.14) and result.shared["gamma"].ci_method == "profile"
+    assert result.shared["tau_minutes"].ci is None and result.shared["sigma"].ci is not None
+    assert result.shared["sigma"].ci_method == "wald"
+    for agent in result.agents:
+        assert (agent.params["beta"].ci is None) == (agent.agent in stuck)
+    assert "at the end of its range" in result.note and "profile-likelihood interval for gamma" in result.note
+    plain = summary.wald(model, fitted.theta, fitted.covariance, data.n_agents)
+    assert plain[("shared", "tau_minutes")] is not None          # without the mask the delta method would answer

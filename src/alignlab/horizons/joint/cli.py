@@ -99,7 +99,8 @@ def _render(console, d: dict) -> None:
     models = table("models: log-likelihood, held-out nats per run (unweighted / weighted)",
                    ("model", "log-lik", "k", "BIC", "shared [95%]", *kinds, "note"))
     for name, f in fits.items():
-        shared = "\n".join(f"{k} {_g(e['value'])}{_ci(e['ci'])}" for k, e in f["shared"].items())
+        shared = "\n".join(f"{k} {_g(e['value'])}{_ci(e['ci'])}{' (profile)' if e['ci_method'] == 'profile' else ''}"
+                           for k, e in f["shared"].items())
         cells = [f"{_g(f['cv'][k]['nats_per_run'], 4)} / {_g(f['cv'][k]['nats_per_run_weighted'], 4)}"
                  if k in f["cv"] else MISSING for k in kinds]
         models.add_row(name, _g(f["loglik"], 6), str(f["parameters"]), _g(f["bic"], 6), shared, *cells, f["note"] or "")

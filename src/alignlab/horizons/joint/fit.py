@@ -3,7 +3,9 @@ bootstrap, held-out tests and the new-agents test.
 
 The work runs in three rounds through :func:`alignlab._executor.ordered_map` (local processes or a Dask
 scheduler): every model, per-agent baseline and nested model fitted to all the data; then, from those
-optima, the cross-validation folds and the bootstrap draws; then the summaries. Randomness (folds,
+optima, the cross-validation folds, the bootstrap draws and the profile-likelihood interval of any shared
+parameter whose estimate lies at an end of its range (where a Wald interval is not valid); then the
+summaries. Randomness (folds,
 calibration tasks, draws) comes from ``block_generator(seed, ...)`` keyed by what it is for, so the
 numbers do not depend on ``workers`` or ``scheduler``.
 """
@@ -27,6 +29,7 @@ from alignlab.horizons.joint._house import WEIGHTS, Runs, load_runs
 from alignlab.horizons.joint.bootstrap import resample
 from alignlab.horizons.joint.data import cells_of, degenerate_agents
 from alignlab.horizons.joint.fitting import fit as fit_model
+from alignlab.horizons.joint.fitting import profile_interval
 from alignlab.horizons.joint.results import Bin, Calibration, JointResult, NewAgent, NewAgents, Score, Test
 
 MAX_WORK = 2e4              # model fits (full, folds, bootstrap draws) unless max_work says more
@@ -90,6 +93,9 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, f
         fitted = dict(zip([_key(i[1], i[2]) for i in items],
                           ordered_map(_work, items, on_done=lambda i, r: bar.advance(1), seconds=30.0, **run)))
     second = []
+    for name in names:                      # a shared parameter at an end of its range: its profile interval
+        second += [("profile", name, (p, fitted[name].theta, fitted[name].loglik))
+                   for p in _profiled(fitted[name], cells)]
     for name in every:
         theta = fitted[name].theta
         for kind in kinds:
@@ -112,7 +118,9 @@ def fit_joint(runs, *, model=None, agent=None, weights: str = "none", cv=None, f
                                       f"{boot[2]} of {bootstrap} bootstrap refits stopped before converging",
                                       cv=scores.get(name), calibration=_calibration(name, fitted[name], cells,
                                                                                     scores.get(name, {}), results,
-                                                                                    second))
+                                                                                    second),
+                                      profiles={args[0]: r for (what, n, args), r in zip(second, results)
+                                                if what == "profile" and n == name})
     new = None
     if other is not None:
         new = _new_agents(names[0] if len(names) == 1 else _best(out, names), fitted, cells, other, root,
@@ -180,6 +188,14 @@ def starts(model, cells) -> np.ndarray:
     return np.stack([start(model, cells, n) for n in STEPS_STARTS])
 
 
+def _profiled(fitted, cells) -> list[str]:
+    """The shared parameters (public ones) of a fit whose estimates lie at an end of their range."""
+    model = fitted.model
+    bound = summary.at_bounds(model, fitted.theta, cells)
+    public = model.public(fitted.theta, cells.n_agents)[1]
+    return [p for p in model.shared_params if p in public and bound[model.shared_index(p, cells.n_agents)]]
+
+
 def _work(context, item):
     """One unit of work (top level: worker processes import it by name)."""
     what, name, args = item
@@ -188,6 +204,8 @@ def _work(context, item):
         model = _model(name, args)
         return fit_model(model, cells, starts(model, cells))
     model = _model(name)
+    if what == "profile":
+        return profile_interval(model, cells, *args[1:], args[0])
     if what == "cv":
         kind, i, theta, count = args
         if kind == "agent":
@@ -216,7 +234,7 @@ def _collect(items, results, cells, fitted):
     for (what, name, args), result in zip(items, results):
         if what == "cv":
             parts.setdefault(name, {}).setdefault(args[0], []).append(result)
-        else:
+        elif what == "boot":
             thetas, horizons, converged = boots.setdefault(name, ([], [], []))
             for theta, h, done in result:
                 thetas.append(theta)

@@ -38,6 +38,7 @@ data sets, with and without the human baseliners), the best end is kept and refi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,6 +146,55 @@ def fit(model, cells, start: np.ndarray, count: int = mq.NODES, covariance: bool
     cov = _covariance(hessian, objective.free) if hessian is not None else None
     return Fitted(model, theta, integral.loglik, integral.loglik - pen, cov, count, error, integral, mode,
                   converged, used, tuple(float(e[0]) for e in ends) if len(ends) > 1 else ())
+
+
+PROFILE_LEVEL = 3.841458820694124    # chi2 with 1 degree of freedom, 95%: the profile interval's drop x 2
+_PROFILE_STEP = 0.25                 # the first step from the range's end (optimiser's scale), doubled until past
+_PROFILE_TOLERANCE = 0.01            # the crossing, to this on the optimiser's scale
+
+
+def profile_interval(model, cells, theta, loglik: float, name: str) -> tuple[float, float]:
+    r"""The 95% profile-likelihood interval of shared parameter ``name`` of the fit ``theta`` (log-likelihood
+    ``loglik``) whose estimate lies at an end of its range, where a Wald interval is not valid: from that
+    end to the value v where :math:`2(\log\hat L - \max_{	ext{rest}} \log L(v))` reaches
+    :data:`PROFILE_LEVEL` (chi2 with one degree of freedom; at the end itself the statistic is a mixture
+    of chi2_0 and chi2_1, so the interval is conservative there), or to the range's other end where it never
+    does. Each point is a fit with ``name`` held (warm-started from the last); the crossing is bracketed by
+    steps doubling from the end and found by bisection to :data:`_PROFILE_TOLERANCE` on the optimiser's
+    scale. Returns the ends on the public scale, in increasing order."""
+    agents, tasks = cells.n_agents, cells.n_tasks
+    index = model.shared_index(name, agents)
+    low, high = model.bounds(agents, tasks, cells.minutes)[index]
+    end = float(theta[index])
+    away = 1.0 if end - low <= high - end else -1.0            # from the end it sits at, into the range
+    far = high if away > 0 else low
+    public = (lambda x: math.exp(x)) if model.scales.get(name) == "log" else (lambda x: x)
+    last = np.array(theta, dtype=float)
+
+    def deviance(x):
+        nonlocal last
+        held = fit(model.fix(**{name: public(x)}), cells, last, covariance=False)
+        last = held.theta
+        return 2.0 * (loglik - held.loglik)
+
+    inside, step = end, _PROFILE_STEP
+    while True:
+        x = end + away * step
+        if away * (x - far) >= 0:
+            x = far
+        if deviance(x) >= PROFILE_LEVEL:
+            outside = x
+            break
+        if x == far:
+            return tuple(sorted((public(end), public(far))))
+        inside, step = x, 2 * step
+    while abs(outside - inside) > _PROFILE_TOLERANCE:
+        middle = 0.5 * (inside + outside)
+        if deviance(middle) >= PROFILE_LEVEL:
+            outside = middle
+        else:
+            inside = middle
+    return tuple(sorted((public(end), public(0.5 * (inside + outside)))))
 
 
 def _climb(objective: _Objective, x, box, iterations, update: bool = True):

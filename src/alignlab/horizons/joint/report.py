@@ -66,7 +66,7 @@ def decide_h10(result) -> Decision:
     if fit is None or test is None:
         return Decision("undetermined", {"reason": "steps-joint or its test of gamma = 1 is missing"})
     gamma = fit.shared["gamma"]
-    numbers = {"gamma": gamma.value, "gamma_ci": gamma.ci, "lr_statistic": test.statistic, "p_value": test.p_value,
+    numbers = {"gamma": gamma.value, "gamma_ci": gamma.ci, "gamma_ci_method": gamma.ci_method, "lr_statistic": test.statistic, "p_value": test.p_value,
                "note": fit.note, "beta_identified": [a.agent for a in fit.agents if a.identified.get("beta")],
                "agents": len(fit.agents),
                "beta_bootstrap": any(a.params["beta"].ci_bootstrap for a in fit.agents)}
@@ -148,7 +148,8 @@ def build(ctx):
                           f"{_g(n.get('nats_per_run_joint'), 4)} nats per run against {_g(n.get('nats_per_run_logistic'), 4)} "
                           f"for METR's per-agent logistic; steps-joint sigma = {_g(n.get('sigma'))}{_ci(n.get('sigma_ci'))}.",
                       ("joint_tasks", "joint_calibration")),
-        H10.claim_from(h10, f"steps-joint gamma = {_g(h10.numbers.get('gamma'))}{_ci(h10.numbers.get('gamma_ci'))}; "
+        H10.claim_from(h10, f"steps-joint gamma = {_g(h10.numbers.get('gamma'))}{_ci(h10.numbers.get('gamma_ci'))}"
+                            f"{' (profile likelihood)' if h10.numbers.get('gamma_ci_method') == 'profile' else ''}; "
                             f"likelihood ratio against gamma = 1: {_g(h10.numbers.get('lr_statistic'))} "
                             f"(p = {_g(h10.numbers.get('p_value'))}). {_identified(h10.numbers)}"
                             f"{h10.numbers.get('note') or ''}",
@@ -161,9 +162,11 @@ def build(ctx):
     for name, fit in {**result.models, **{f"{k} (per agent)": f for k, f in result.baselines.items()}}.items():
         rows.append((name, _g(fit.loglik, 6), str(fit.parameters),
                      *[_g(fit.cv[k].nats_per_run, 4) if k in fit.cv else "-" for k in CV_KINDS],
-                     "; ".join(f"{k} {_g(e.value)}{_ci(e.ci)}" for k, e in fit.shared.items())))
+                     "; ".join(f"{k} {_g(e.value)}{_ci(e.ci)}{' (profile)' if e.ci_method == 'profile' else ''}"
+                               for k, e in fit.shared.items())))
     table = Table("Joint models on METR's runs: log-likelihood and held-out nats per run (unweighted)",
-                  ("model", "log-lik", "k", *CV_KINDS, "shared [95% Wald]"), tuple(rows))
+                  ("model", "log-lik", "k", *CV_KINDS, "shared [95% Wald, or profile at a range's end]"),
+                  tuple(rows))
     summary = (" <b>Joint models (H9-H11):</b> every agent and task at once, task effects z ~ N(0, 1) shared by the "
                f"agents and integrated out by adaptive Gauss-Hermite quadrature ({len(result.agents)} agents; "
                + ", ".join(f"{a} left out: {why}" for a, why in result.left_out.items())

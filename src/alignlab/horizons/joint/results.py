@@ -9,15 +9,19 @@ from alignlab._results import BULK, Result
 
 @dataclass(frozen=True)
 class Estimate(Result):
-    """A parameter: its maximum-likelihood ``value``, the 95% Wald interval from the observed information
-    (``ci``, computed on the scale named in ``scale``: log for positive parameters, log log for a budget
-    B > 1, the parameter itself otherwise; None where the information is singular) and the 95% percentile
-    interval over the hierarchical bootstrap (``ci_bootstrap``, None without it)."""
+    """A parameter: its maximum-likelihood ``value``, its 95% interval ``ci`` and the 95% percentile interval
+    over the hierarchical bootstrap (``ci_bootstrap``, None without it). ``ci_method`` says how ``ci`` was
+    found: ``"wald"``, from the observed information on the scale named in ``scale`` (log for positive
+    parameters, log log for a budget B > 1, the parameter itself otherwise; None where the information is
+    singular, or where the parameter moves with one at an end of its range, where a Wald interval is not
+    valid), or ``"profile"``, the profile-likelihood interval of a shared parameter whose estimate lies at
+    an end of its range (one end is that end)."""
 
     value: float
     ci: tuple[float, float] | None = None
     ci_bootstrap: tuple[float, float] | None = None
     scale: str = "identity"
+    ci_method: str = "wald"
 
 
 @dataclass(frozen=True)

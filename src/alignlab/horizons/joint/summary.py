@@ -38,12 +38,15 @@ def _flat(model, theta, agents) -> dict:
     return out
 
 
-def wald(model, theta, covariance, agents) -> dict:
-    """{(owner, name): (lo, hi) or None} for every public parameter (owner: agent index or "shared")."""
+def wald(model, theta, covariance, agents, bound=None) -> dict:
+    """{(owner, name): (lo, hi) or None} for every public parameter (owner: agent index or "shared"); None
+    too for a parameter that moves with an entry of theta at an end of its range (``bound``, a mask over
+    theta: :func:`at_bounds`), where a Wald interval is not valid."""
     values = _flat(model, theta, agents)
     if covariance is None:
         return {key: None for key in values}
     free = np.flatnonzero(np.diag(covariance) > 0)
+    bound = np.zeros(theta.size, dtype=bool) if bound is None else bound
     grads = {key: np.zeros(theta.size) for key in values}
     for i in free:
         h = _STEP * (1.0 + abs(theta[i]))
@@ -61,6 +64,9 @@ def wald(model, theta, covariance, agents) -> dict:
     for key, v in values.items():
         forward, inverse = _SCALES[model.scales.get(key[1], "identity")]
         g = grads[key]
+        if (g[bound] != 0).any():
+            out[key] = None
+            continue
         var = float(g @ covariance @ g)
         try:
             centre = forward(v)
@@ -121,22 +127,28 @@ def identified_sentence(parameter: str, good, agents: int, bootstrap: bool) -> s
     """"beta identified (its 95% ... interval narrower than a factor of 4) for k of A agents (names)", as the
     table of ``horizons joint`` and H10's evidence print it."""
     kind = "bootstrap" if bootstrap else "Wald"
-    caveat = "" if bootstrap else "; Wald intervals under-cover for steps-joint"
+    caveat = "" if bootstrap else "; Wald, valid only where no parameter sits at an end of its range"
     return (f"{parameter} identified (its 95% {kind} interval narrower than a factor of {IDENTIFIED_FACTOR:g}"
             f"{caveat}) for {len(good)} of {agents} agents" + (f" ({', '.join(good)})" if good else ""))
 
 
 def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None, tests=(), cv=None,
-              calibration=None, note=None) -> ModelFit:
-    """The :class:`ModelFit` of ``fitted`` (a :class:`~alignlab.horizons.joint.fitting.Fitted`)."""
+              calibration=None, note=None, profiles=None) -> ModelFit:
+    """The :class:`ModelFit` of ``fitted`` (a :class:`~alignlab.horizons.joint.fitting.Fitted`); ``profiles``:
+    {shared parameter: its profile-likelihood interval}, for those at an end of their range
+    (:func:`~alignlab.horizons.joint.fitting.profile_interval`)."""
     model, theta, agents = fitted.model, fitted.theta, cells.n_agents
     values = _flat(model, theta, agents)
-    intervals = wald(model, theta, fitted.covariance, agents)
+    bound = at_bounds(model, theta, cells)
+    intervals = wald(model, theta, fitted.covariance, agents, bound)
+    intervals.update({("shared", k): ci for k, ci in (profiles or {}).items()})
     boot = draws_public(model, boot_thetas, agents) if boot_thetas is not None and len(boot_thetas) else {}
 
     def estimate(key):
+        method = "profile" if key[0] == "shared" and key[1] in (profiles or {}) else "wald"
         return Estimate(float(values[key]), intervals.get(key),
-                        percentile(boot[key]) if key in boot else None, model.scales.get(key[1], "identity"))
+                        percentile(boot[key]) if key in boot else None, model.scales.get(key[1], "identity"),
+                        method)
 
     horizons = draw_horizons(model, theta, agents)
     has_boot = boot_horizons is not None and len(boot_horizons)
@@ -170,18 +182,25 @@ def summarise(fitted, cells, name: str, *, boot_thetas=None, boot_horizons=None,
                      f"ended at {', '.join(f'{x:.2f}' for x in fitted.starts)} on the base nodes)")
     if fitted.covariance is None:
         notes.append("the observed information is not positive definite: no Wald intervals")
-    at_bound = _at_bounds(model, theta, cells)
+    at_bound = _bound_names(model, bound, cells)
     if at_bound:
-        notes.append("at the end of its range: " + ", ".join(at_bound))
+        notes.append("at the end of its range: " + ", ".join(at_bound) + " (no Wald interval for what moves with "
+                     "it" + ("; profile-likelihood interval for " + ", ".join(profiles) if profiles else "") + ")")
     return ModelFit(name, shared, tuple(agent_fits), tasks, fitted.loglik, 2 * k - 2 * fitted.loglik,
                     k * math.log(n) - 2 * fitted.loglik, k, n, fitted.nodes, fitted.quadrature_error,
                     fitted.converged, tuple(tests), dict(cv or {}), calibration, "; ".join(notes) or None,
                     _curves(model, theta, cells), tuple(float(t) for t in theta))
 
 
-def _at_bounds(model, theta, cells) -> list[str]:
+def at_bounds(model, theta, cells) -> np.ndarray:
+    """Which free entries of theta lie at an end of their range (within 1e-6), a mask over theta."""
     bounds = model.bounds(cells.n_agents, cells.n_tasks, cells.minutes)
-    hit = np.flatnonzero(np.isclose(theta, bounds[:, 0], atol=1e-6) | np.isclose(theta, bounds[:, 1], atol=1e-6))
+    hit = np.isclose(theta, bounds[:, 0], atol=1e-6) | np.isclose(theta, bounds[:, 1], atol=1e-6)
+    return hit & model.free(cells.n_agents, cells.n_tasks)
+
+
+def _bound_names(model, bound, cells) -> list[str]:
+    hit = np.flatnonzero(bound)
     names = []
     ka = len(model.agent_params)
     for i in hit:
