@@ -27,11 +27,12 @@ def main() -> None:
     runs = runs.select([a for a in runs.agents if a not in degenerate_agents(runs)])
     cells = cells_of(runs)
     print(f"METR: {int(cells.runs.sum())} runs, {cells.n_cells} cells, {cells.n_agents} agents, {cells.n_tasks} tasks")
+    from alignlab._executor import local_threads
     from alignlab.horizons import lomax_table
     began = time.perf_counter()
     lomax_table.table()
     table = time.perf_counter() - began
-    print(f"the Lomax-sum table (steps-joint's; built once per process, {lomax_table.threads()} threads): "
+    print(f"the Lomax-sum table (steps-joint's; built once per process, {local_threads()} threads): "
           f"{table:.2f} s")
     began = time.perf_counter()
     base = jm.baseline("logistic")

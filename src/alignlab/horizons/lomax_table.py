@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -330,11 +331,20 @@ def _below_n_range(ell, log_ratio, small):
     return np.where(small, new, ell), scale, -1.0 / (1.0 - s)
 
 
-@functools.cache
 def table() -> LomaxTable:
     """The table, built on the first call in a process (a few seconds) and the same object after: a memo of
     :func:`build_table`, which is a pure function. Work sent to other processes carries the caller's
-    table with it (the steps curves hold it), so workers never build their own."""
+    table with it (the steps curves hold it), so workers never build their own. Threads that ask at once
+    (several climbs of a fit) wait for one build."""
+    with _BUILDING:
+        return _memo()
+
+
+_BUILDING = threading.Lock()
+
+
+@functools.cache
+def _memo() -> LomaxTable:
     return build_table()
 
 
