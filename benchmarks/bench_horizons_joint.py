@@ -29,11 +29,11 @@ def main() -> None:
     print(f"METR: {int(cells.runs.sum())} runs, {cells.n_cells} cells, {cells.n_agents} agents, {cells.n_tasks} tasks")
     from alignlab._executor import local_threads
     from alignlab.horizons import lomax_table
+    print(f"threads in this process (the Lomax kernel's calls and a fit's climbs): {local_threads()}")
     began = time.perf_counter()
     lomax_table.table()
     table = time.perf_counter() - began
-    print(f"the Lomax-sum table (steps-joint's; built once per process, {local_threads()} threads): "
-          f"{table:.2f} s")
+    print(f"the Lomax-sum table (steps-joint's; built once per process): {table:.2f} s")
     began = time.perf_counter()
     base = jm.baseline("logistic")
     fit(base, cells, start(base, cells))

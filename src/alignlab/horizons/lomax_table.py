@@ -358,11 +358,9 @@ def build_table() -> LomaxTable:
     log_beta = _grid(math.log(BETA_RANGE[0]), math.log(BETA_RANGE[1]), _BETA_STEP)
     log_n = _grid(math.log(N_RANGE[0]), math.log(N_RANGE[1]), _N_STEP)
     u = _grid(_U_RANGE[0], _U_RANGE[1], _U_STEP)
-    from alignlab._executor import local_threads, ordered_map
-
-    # one beta node at a time, on threads (the inversion is NumPy work that releases the GIL)
-    columns = list(ordered_map(functools.partial(_beta_column, log_n=log_n, u=u), np.exp(log_beta),
-                               workers=local_threads(), threads=True))
+    # one beta node at a time, in this thread: threads gained 20% here, and a build that waited on the shared
+    # thread pools while holding table()'s lock could wait forever on pool threads waiting for that lock
+    columns = [_beta_column(beta, log_n, u) for beta in np.exp(log_beta)]
     values, delta, resolved = (np.stack(parts) for parts in zip(*columns))
     left_slope = (values[..., 1] - values[..., 0]) / (u[1] - u[0])
     return LomaxTable(log_beta, log_n, u, values, delta, left_slope, resolved)
