@@ -194,6 +194,9 @@ def test_fit_joint_result_round_trips_and_tables(small):
     d = json.loads(json.dumps(result.to_json()))
     fit = d["models"]["logistic-joint"]
     assert set(fit["shared"]) == {"s"} and fit["shared"]["s"]["ci"] is not None
+    assert fit["shared"]["s"]["ci_method"] == "wald"
+    shared = result.to_pandas("shared")
+    assert list(shared.columns) == ["model", "parameter", "value", "ci_low", "ci_high", "ci_method"]
     for kind in ("cells", "family", "agent"):
         assert set(fit["cv"][kind]) >= {"nats_per_run", "nats_per_run_weighted"}
         assert set(d["baselines"]["logistic"]["cv"][kind]) >= {"nats_per_run", "nats_per_run_weighted"}

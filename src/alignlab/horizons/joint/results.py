@@ -224,7 +224,8 @@ class JointResult(Result):
                 rows += [{"model": name, **t.to_dict()} for t in fit.tasks]
             elif table == "shared":
                 rows += [{"model": name, "parameter": p, "value": e.value,
-                          "ci_low": e.ci[0] if e.ci else None, "ci_high": e.ci[1] if e.ci else None}
+                          "ci_low": e.ci[0] if e.ci else None, "ci_high": e.ci[1] if e.ci else None,
+                          "ci_method": e.ci_method}
                          for p, e in fit.shared.items()]
             else:
                 rows += [{"model": name, "kind": k, "nats_per_run": s.nats_per_run,
