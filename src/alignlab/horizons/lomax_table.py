@@ -115,10 +115,6 @@ def _compiled(table, beta, n, y, rows: int) -> np.ndarray:
     from alignlab._executor import local_threads, ordered_map
     size = beta.size
     count = min(local_threads(), size // (_PARALLEL_POINTS // 2)) if size >= _PARALLEL_POINTS else 1
-    if count <= 1:
-        out = np.empty((rows, size))
-        _lomax_interp.logit(table._grid, table._padded, table._padded_delta, table._padded_slope, beta, n, y, out)
-        return out
     cuts = np.linspace(0, size, count + 1).astype(int)
 
     def part(k):
@@ -128,6 +124,8 @@ def _compiled(table, beta, n, y, rows: int) -> np.ndarray:
                             beta[a:b], n[a:b], y[a:b], piece)
         return piece
 
+    if count == 1:                               # this thread: no pool, no copy
+        return part(0)
     return np.concatenate(list(ordered_map(part, range(count), workers=count, threads=True)), axis=1)
 
 
